@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs the system packages the tests and the main job use, from Debian, when they are missing:
+#   prometheus (+ promtool)  alert rule tests, real Prometheus in the loop
+#   chromium                 browser tests of the plugins (driven by playwright-core)
+#   postgresql               controller storage tests against PostgreSQL
+# Only installs with apt-get when apt exists and we are root; otherwise says what is missing.
+set -euo pipefail
+want=()
+command -v promtool >/dev/null 2>&1 || want+=(prometheus)
+command -v chromium >/dev/null 2>&1 || want+=(chromium)
+ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || want+=(postgresql)
+if [ ${#want[@]} -eq 0 ]; then
+  echo "[setup-system] prometheus, chromium and postgresql are present"
+  exit 0
+fi
+if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+  echo "[setup-system] installing from Debian: ${want[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${want[@]}" >/dev/null
+  # Debian's packages start services through systemd where it exists; we start our own instances.
+  echo "[setup-system] installed: ${want[*]}"
+else
+  echo "[setup-system] missing: ${want[*]} (no apt-get or not root: install them yourself)" >&2
+  exit 1
+fi

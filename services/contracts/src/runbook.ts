@@ -1,0 +1,285 @@
+/**
+ * Runbook: one YAML file per drill. Concepts borrowed from Chaos Toolkit (steady state, method,
+ * rollbacks), LitmusChaos/Steadybit (probes, blast radius) and AWS FIS (stop conditions).
+ * The JSON Schema in `schemas.ts` is the normative definition; these types mirror it.
+ */
+import type { FaultRequest, ProcessAction } from './faults.js';
+
+/** A duration such as "500ms", "30s", "2m", "1h". */
+export type Duration = string;
+
+/**
+ * Where a step acts. `any:N` picks N healthy replicas at run time, `zone:<z>` every replica of a
+ * zone, `replica:<id>` one replica, `all` every replica, `gateway` the gateway.
+ */
+export type TargetSelector = string;
+
+export type LoadPhaseName = 'baseline' | 'fault' | 'recovery';
+export const LOAD_PHASES: readonly LoadPhaseName[] = ['baseline', 'fault', 'recovery'];
+
+export type LoadProfile = 'smoke' | 'average' | 'peak' | 'stress' | 'spike' | 'soak';
+
+export interface LoadSpec {
+  profile: LoadProfile;
+  /** Open-model arrival rate in requests per second during every phase (unless overridden per phase). */
+  rate: number;
+  /** Length of each phase; the method's fault steps run at the start of `fault`, recovery steps at the start of `recovery`. */
+  phases: Record<LoadPhaseName, Duration>;
+  /** Per-phase rate overrides. */
+  phaseRates?: Partial<Record<LoadPhaseName, number>>;
+  /** Query/user mix per phase: `training` draws held-out sessions like the training data, `drifted` shifts categories and segments. */
+  mix?: Partial<Record<LoadPhaseName, 'training' | 'drifted'>>;
+  /** k6 script used when the k6 engine runs (path relative to the repository root). */
+  scenario?: string;
+  /** Request deadline for the load client. */
+  timeout?: Duration;
+  /** Number of items requested per call. */
+  k?: number;
+  /** What `--quick` uses instead (tests, CI). */
+  quick?: { rate?: number; phases?: Partial<Record<LoadPhaseName, Duration>> };
+}
+
+export const OBJECTIVE_SLIS = [
+  'availability',
+  'error_rate',
+  'failed_requests',
+  'latency_p50_ms',
+  'latency_p95_ms',
+  'latency_p99_ms',
+  'degraded_share',
+  'ndcg_ratio',
+  'time_to_recover_s',
+  'time_to_detect_s',
+  'interruption_s',
+  'recovery_rate',
+  'error_budget_consumed',
+  'throughput_ratio',
+  'probe',
+] as const;
+export type ObjectiveSli = (typeof OBJECTIVE_SLIS)[number];
+
+export type Comparator = '<=' | '>=';
+
+export interface Objective {
+  name: string;
+  sli: ObjectiveSli;
+  /** Which load window is scored: a phase, or `drill` for the whole run. Default `drill`. */
+  phase?: LoadPhaseName | 'drill';
+  op: Comparator;
+  target: number;
+  /** Relative importance in the score. Default 1. */
+  weight?: number;
+  /** For `sli: probe`: the name of the probe step whose outcome is scored (1 passed, 0 failed). */
+  probe?: string;
+  description?: string;
+}
+
+export interface AbortCondition {
+  name: string;
+  sli: 'error_rate' | 'latency_p99_ms' | 'availability' | 'degraded_share';
+  op: Comparator;
+  threshold: number;
+  /** Debounce: the condition must hold this long before the drill aborts. */
+  for: Duration;
+  /** Sliding window the SLI is computed over. Default 5s. */
+  window?: Duration;
+}
+
+export interface Guardrails {
+  maxDuration: Duration;
+  blastRadius: {
+    /** Most replicas any single step may act on. */
+    maxReplicas: number;
+    /** Most zones any single step may act on. Default 1. */
+    maxZones?: number;
+  };
+  abortWhen?: AbortCondition[];
+  /** Preflight refuses to start when less than this share of the error budget remains. */
+  minErrorBudget?: number;
+  dryRun?: boolean;
+}
+
+interface StepBase {
+  name: string;
+  /** `fault` (default) runs at the start of the fault phase, `recovery` at the start of the recovery phase. */
+  phase?: 'fault' | 'recovery';
+  description?: string;
+  /** A failing step fails the method unless this is true. */
+  continueOnFailure?: boolean;
+}
+
+export type FaultSpec = Omit<FaultRequest, 'ttlMs' | 'note'>;
+
+export interface FaultInjectStep extends StepBase {
+  kind: 'fault.inject';
+  target: TargetSelector;
+  fault: FaultSpec;
+  ttl: Duration;
+}
+export interface FaultClearStep extends StepBase {
+  kind: 'fault.clear';
+  target: TargetSelector;
+  /** Only faults of this type; default every fault this drill injected on the target. */
+  type?: FaultSpec['type'];
+}
+export interface WaitStep extends StepBase {
+  kind: 'wait';
+  duration: Duration;
+}
+export interface Expectation {
+  op: '<' | '<=' | '>' | '>=' | '==' | '!=';
+  value: number;
+}
+export interface HttpProbeStep extends StepBase {
+  kind: 'probe.http';
+  /** Absolute URL, or a path resolved against `target`. */
+  url?: string;
+  target?: TargetSelector;
+  path?: string;
+  method?: 'GET' | 'POST';
+  body?: unknown;
+  expectStatus?: number;
+  /** Keep trying until it passes or this much time has gone. */
+  within?: Duration;
+  timeout?: Duration;
+}
+export interface PromqlProbeStep extends StepBase {
+  kind: 'probe.promql';
+  query: string;
+  expect: Expectation;
+  /** Prometheus base URL; default the one configured for the service. */
+  prometheus?: string;
+  within?: Duration;
+}
+export interface MetricsProbeStep extends StepBase {
+  kind: 'probe.metrics';
+  target: TargetSelector;
+  metric: string;
+  labels?: Record<string, string>;
+  /** Sum of matching series (default) or the change since the drill started. */
+  mode?: 'value' | 'increase';
+  expect: Expectation;
+  within?: Duration;
+}
+export interface ModelDeployStep extends StepBase {
+  kind: 'model.deploy';
+  target: TargetSelector;
+  version: string;
+  /** Deploy as a canary: this share of traffic goes to the candidate, and the gateway's analysis promotes or rolls back. */
+  canaryWeight?: number;
+}
+export interface ModelRollbackStep extends StepBase {
+  kind: 'model.rollback';
+  target: TargetSelector;
+}
+export interface ModelPublishStep extends StepBase {
+  kind: 'model.publish';
+  /** Existing version to derive from. Default: the serving version. */
+  from?: string;
+  version: string;
+  /** How the published artefact is broken (the drill's fault); it is still hashed and signed. */
+  mutation: 'none' | 'shuffle-item-embeddings' | 'zero-user-tower';
+}
+export interface ProcessStep extends StepBase {
+  kind: 'process.kill' | 'process.pause' | 'process.resume' | 'process.restart';
+  target: TargetSelector;
+}
+export interface RegistryWipeStep extends StepBase {
+  kind: 'registry.wipe';
+  target: TargetSelector;
+  /** Restart the replica afterwards so it must restore from the backup location. Default true. */
+  restart?: boolean;
+}
+export interface HumanAckStep extends StepBase {
+  kind: 'human.ack';
+  prompt: string;
+  timeout?: Duration;
+  /** What happens when nobody answers before the timeout, or when running non-interactively without --yes. */
+  onTimeout?: 'continue' | 'abort';
+}
+
+export type Step =
+  | FaultInjectStep
+  | FaultClearStep
+  | WaitStep
+  | HttpProbeStep
+  | PromqlProbeStep
+  | MetricsProbeStep
+  | ModelDeployStep
+  | ModelRollbackStep
+  | ModelPublishStep
+  | ProcessStep
+  | RegistryWipeStep
+  | HumanAckStep;
+export type StepKind = Step['kind'];
+export const STEP_KINDS: readonly StepKind[] = [
+  'fault.inject',
+  'fault.clear',
+  'wait',
+  'probe.http',
+  'probe.promql',
+  'probe.metrics',
+  'model.deploy',
+  'model.rollback',
+  'model.publish',
+  'process.kill',
+  'process.pause',
+  'process.resume',
+  'process.restart',
+  'registry.wipe',
+  'human.ack',
+];
+
+/** A signal polled during the drill; the first time it holds is the time to detect. */
+export type DetectionSignal =
+  | { kind: 'alert'; alertname: string; prometheus?: string; severity?: string }
+  | { kind: 'metric'; target: TargetSelector; metric: string; labels?: Record<string, string>; mode?: 'value' | 'increase'; expect: Expectation };
+
+/** Settings for the embedded reference stack the drill runs against when no target URL is given. */
+export interface EmbeddedStackSpec {
+  replicas?: number;
+  zones?: string[];
+  gateway?: {
+    retries?: boolean;
+    maxInFlight?: number;
+    ejection?: boolean;
+    canaryAnalysis?: boolean;
+  };
+  replica?: {
+    fallback?: boolean;
+    maxQueue?: number;
+    deadlineMs?: number;
+    drift?: boolean;
+    backup?: boolean;
+  };
+  shoppers?: boolean;
+}
+
+export interface Runbook {
+  apiVersion: 'drillbook.dev/v1';
+  kind: 'Runbook';
+  metadata: {
+    name: string;
+    title: string;
+    owner: string;
+    tags?: string[];
+    description?: string;
+  };
+  target: {
+    /** Catalogue service id. */
+    service: string;
+    /** Base URL of the service's gateway; omitted = the embedded reference stack. */
+    url?: string;
+  };
+  hypothesis: string;
+  load: LoadSpec;
+  objectives: Objective[];
+  detection?: DetectionSignal[];
+  guardrails: Guardrails;
+  steadyState?: { before?: Step[]; after?: Step[] };
+  steps: Step[];
+  rollback: Step[];
+  /** What an on-call engineer should do when this drill fails (rendered into reports and alert runbook links). */
+  onFailure?: string;
+  stack?: EmbeddedStackSpec;
+}

@@ -1,0 +1,491 @@
+/**
+ * JSON Schemas (draft-07) for runbooks and scorecards. Normative: the TypeScript types mirror them,
+ * and tests validate fixtures and generated scorecards against them. Validation with Ajv lives in the
+ * services (`discriminator: true`, `allErrors: true`), so this package stays dependency-free.
+ */
+import { FAULT_TYPES } from './faults.js';
+import { OBJECTIVE_SLIS, STEP_KINDS } from './runbook.js';
+import { DRILL_STATUSES } from './scorecard.js';
+
+const duration = {
+  type: 'string',
+  pattern: '^[0-9]+(\\.[0-9]+)?(ms|s|m|h)$',
+  description: 'a duration such as "500ms", "30s", "2m" or "1h"',
+} as const;
+
+const target = {
+  type: 'string',
+  pattern: '^(any:[1-9][0-9]*|zone:[a-z0-9-]+|replica:[a-z0-9-]+|all|gateway)$',
+  description: 'a target selector: any:N, zone:<zone>, replica:<id>, all or gateway',
+} as const;
+
+const name = { type: 'string', pattern: '^[a-z0-9][a-z0-9-]*$', maxLength: 63, description: 'a lowercase name (a-z, 0-9, -)' } as const;
+
+const expectation = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['op', 'value'],
+  properties: { op: { enum: ['<', '<=', '>', '>=', '==', '!='] }, value: { type: 'number' } },
+} as const;
+
+const stepBase = {
+  name: { type: 'string', minLength: 1 },
+  phase: { enum: ['fault', 'recovery'] },
+  description: { type: 'string' },
+  continueOnFailure: { type: 'boolean' },
+} as const;
+
+function step(kind: string | string[], required: string[], properties: Record<string, unknown>) {
+  return {
+    type: 'object',
+    additionalProperties: false,
+    required: ['kind', 'name', ...required],
+    properties: { kind: Array.isArray(kind) ? { enum: kind } : { const: kind }, ...stepBase, ...properties },
+  };
+}
+
+const faultSpec = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['type'],
+  properties: {
+    type: { enum: [...FAULT_TYPES] },
+    rate: { type: 'number', minimum: 0, maximum: 1 },
+    latencyMs: { type: 'number', minimum: 0, maximum: 600000 },
+    jitterMs: { type: 'number', minimum: 0 },
+    distribution: { enum: ['fixed', 'uniform', 'normal', 'exponential'] },
+    status: { type: 'integer', minimum: 500, maximum: 599 },
+    threads: { type: 'integer', minimum: 1, maximum: 64 },
+    exitCode: { type: 'integer', minimum: 0, maximum: 255 },
+  },
+} as const;
+
+const processKinds = ['process.kill', 'process.pause', 'process.resume', 'process.restart'];
+
+const stepSchemas = [
+  step('fault.inject', ['target', 'fault', 'ttl'], { target, fault: faultSpec, ttl: duration }),
+  step('fault.clear', ['target'], { target, type: { enum: [...FAULT_TYPES] } }),
+  step('wait', ['duration'], { duration }),
+  step('probe.http', [], {
+    url: { type: 'string', pattern: '^(https?://|/)' },
+    target,
+    path: { type: 'string', pattern: '^/' },
+    method: { enum: ['GET', 'POST'] },
+    body: {},
+    expectStatus: { type: 'integer', minimum: 100, maximum: 599 },
+    within: duration,
+    timeout: duration,
+  }),
+  step('probe.promql', ['query', 'expect'], {
+    query: { type: 'string', minLength: 1 },
+    expect: expectation,
+    prometheus: { type: 'string', pattern: '^https?://' },
+    within: duration,
+  }),
+  step('probe.metrics', ['target', 'metric', 'expect'], {
+    target,
+    metric: { type: 'string', pattern: '^[a-zA-Z_:][a-zA-Z0-9_:]*$' },
+    labels: { type: 'object', additionalProperties: { type: 'string' } },
+    mode: { enum: ['value', 'increase'] },
+    expect: expectation,
+    within: duration,
+  }),
+  step('model.deploy', ['target', 'version'], {
+    target,
+    version: { type: 'string', minLength: 1 },
+    canaryWeight: { type: 'number', exclusiveMinimum: 0, maximum: 1 },
+  }),
+  step('model.rollback', ['target'], { target }),
+  step('model.publish', ['version', 'mutation'], {
+    from: { type: 'string', minLength: 1 },
+    version: { type: 'string', minLength: 1 },
+    mutation: { enum: ['none', 'shuffle-item-embeddings', 'zero-user-tower'] },
+  }),
+  ...processKinds.map((k) => step(k, ['target'], { target })),
+  step('registry.wipe', ['target'], { target, restart: { type: 'boolean' } }),
+  step('human.ack', ['prompt'], { prompt: { type: 'string', minLength: 1 }, timeout: duration, onTimeout: { enum: ['continue', 'abort'] } }),
+];
+
+export const stepSchema = {
+  type: 'object',
+  required: ['kind'],
+  properties: { kind: { enum: [...STEP_KINDS] } },
+  discriminator: { propertyName: 'kind' },
+  oneOf: stepSchemas,
+} as const;
+
+const phases = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['baseline', 'fault', 'recovery'],
+  properties: { baseline: duration, fault: duration, recovery: duration },
+} as const;
+
+const phaseNumbers = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    baseline: { type: 'number', exclusiveMinimum: 0 },
+    fault: { type: 'number', exclusiveMinimum: 0 },
+    recovery: { type: 'number', exclusiveMinimum: 0 },
+  },
+} as const;
+
+const mixValue = { enum: ['training', 'drifted'] } as const;
+
+export const runbookSchema = {
+  $id: 'https://drillbook.dev/schemas/runbook.json',
+  title: 'Drillbook runbook',
+  type: 'object',
+  additionalProperties: false,
+  required: ['apiVersion', 'kind', 'metadata', 'target', 'hypothesis', 'load', 'objectives', 'guardrails', 'steps', 'rollback'],
+  properties: {
+    apiVersion: { const: 'drillbook.dev/v1' },
+    kind: { const: 'Runbook' },
+    metadata: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['name', 'title', 'owner'],
+      properties: {
+        name,
+        title: { type: 'string', minLength: 1 },
+        owner: { type: 'string', minLength: 1 },
+        tags: { type: 'array', items: { type: 'string' } },
+        description: { type: 'string' },
+      },
+    },
+    target: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['service'],
+      properties: { service: name, url: { type: 'string', pattern: '^https?://' } },
+    },
+    hypothesis: { type: 'string', minLength: 10 },
+    load: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['profile', 'rate', 'phases'],
+      properties: {
+        profile: { enum: ['smoke', 'average', 'peak', 'stress', 'spike', 'soak'] },
+        rate: { type: 'number', exclusiveMinimum: 0, maximum: 100000 },
+        phases,
+        phaseRates: phaseNumbers,
+        mix: { type: 'object', additionalProperties: false, properties: { baseline: mixValue, fault: mixValue, recovery: mixValue } },
+        scenario: { type: 'string', pattern: '^load-tests/.+\\.(js|ts)$' },
+        timeout: duration,
+        k: { type: 'integer', minimum: 1, maximum: 100 },
+        quick: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            rate: { type: 'number', exclusiveMinimum: 0 },
+            phases: { type: 'object', additionalProperties: false, properties: { baseline: duration, fault: duration, recovery: duration } },
+          },
+        },
+      },
+    },
+    objectives: {
+      type: 'array',
+      minItems: 1,
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['name', 'sli', 'op', 'target'],
+        properties: {
+          name: { type: 'string', minLength: 1 },
+          sli: { enum: [...OBJECTIVE_SLIS] },
+          phase: { enum: ['baseline', 'fault', 'recovery', 'drill'] },
+          op: { enum: ['<=', '>='] },
+          target: { type: 'number' },
+          weight: { type: 'number', exclusiveMinimum: 0, maximum: 100 },
+          probe: { type: 'string' },
+          description: { type: 'string' },
+        },
+        if: { properties: { sli: { const: 'probe' } } },
+        then: { required: ['probe'] },
+      },
+    },
+    detection: {
+      type: 'array',
+      items: {
+        oneOf: [
+          {
+            type: 'object',
+            additionalProperties: false,
+            required: ['kind', 'alertname'],
+            properties: {
+              kind: { const: 'alert' },
+              alertname: { type: 'string', minLength: 1 },
+              prometheus: { type: 'string', pattern: '^https?://' },
+              severity: { type: 'string' },
+            },
+          },
+          {
+            type: 'object',
+            additionalProperties: false,
+            required: ['kind', 'target', 'metric', 'expect'],
+            properties: {
+              kind: { const: 'metric' },
+              target,
+              metric: { type: 'string', pattern: '^[a-zA-Z_:][a-zA-Z0-9_:]*$' },
+              labels: { type: 'object', additionalProperties: { type: 'string' } },
+              mode: { enum: ['value', 'increase'] },
+              expect: expectation,
+            },
+          },
+        ],
+      },
+    },
+    guardrails: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['maxDuration', 'blastRadius'],
+      properties: {
+        maxDuration: duration,
+        blastRadius: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['maxReplicas'],
+          properties: { maxReplicas: { type: 'integer', minimum: 0 }, maxZones: { type: 'integer', minimum: 0 } },
+        },
+        abortWhen: {
+          type: 'array',
+          items: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['name', 'sli', 'op', 'threshold', 'for'],
+            properties: {
+              name: { type: 'string', minLength: 1 },
+              sli: { enum: ['error_rate', 'latency_p99_ms', 'availability', 'degraded_share'] },
+              op: { enum: ['<=', '>='] },
+              threshold: { type: 'number' },
+              for: duration,
+              window: duration,
+            },
+          },
+        },
+        minErrorBudget: { type: 'number', minimum: 0, maximum: 1 },
+        dryRun: { type: 'boolean' },
+      },
+    },
+    steadyState: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { before: { type: 'array', items: stepSchema }, after: { type: 'array', items: stepSchema } },
+    },
+    steps: { type: 'array', minItems: 1, items: stepSchema },
+    rollback: { type: 'array', items: stepSchema },
+    onFailure: { type: 'string' },
+    stack: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        replicas: { type: 'integer', minimum: 1, maximum: 12 },
+        zones: { type: 'array', minItems: 1, items: { type: 'string', pattern: '^[a-z0-9-]+$' } },
+        gateway: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            retries: { type: 'boolean' },
+            maxInFlight: { type: 'integer', minimum: 1 },
+            ejection: { type: 'boolean' },
+            canaryAnalysis: { type: 'boolean' },
+          },
+        },
+        replica: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            fallback: { type: 'boolean' },
+            maxQueue: { type: 'integer', minimum: 1 },
+            deadlineMs: { type: 'integer', minimum: 1 },
+            drift: { type: 'boolean' },
+            backup: { type: 'boolean' },
+          },
+        },
+        shoppers: { type: 'boolean' },
+      },
+    },
+  },
+} as const;
+
+const nullableNumber = { type: ['number', 'null'] } as const;
+const latency = {
+  type: 'object',
+  required: ['p50', 'p95', 'p99', 'max'],
+  properties: { p50: nullableNumber, p95: nullableNumber, p99: nullableNumber, max: nullableNumber },
+} as const;
+
+export const scorecardSchema = {
+  $id: 'https://drillbook.dev/schemas/scorecard.json',
+  title: 'Drillbook scorecard',
+  type: 'object',
+  required: [
+    'schemaVersion', 'drillId', 'runbook', 'service', 'modelVersion', 'status', 'statusReason', 'score', 'hypothesis',
+    'startedAt', 'endedAt', 'durationS', 'objectives', 'phases', 'timeToDetectS', 'detectedBy', 'timeToRecoverS',
+    'interruptionS', 'recoveryRate', 'errorBudget', 'quality', 'degradedShare', 'proof', 'load', 'abort',
+    'faultWindows', 'timeline', 'series', 'evidence',
+  ],
+  properties: {
+    schemaVersion: { const: 1 },
+    drillId: { type: 'string', minLength: 1 },
+    runbook: {
+      type: 'object',
+      required: ['name', 'title', 'sha256'],
+      properties: { name: { type: 'string' }, title: { type: 'string' }, file: { type: 'string' }, sha256: { type: 'string', pattern: '^[a-f0-9]{64}$' } },
+    },
+    service: { type: 'string' },
+    modelVersion: { type: ['string', 'null'] },
+    status: { enum: [...DRILL_STATUSES] },
+    statusReason: { type: 'string', minLength: 1 },
+    score: { type: 'number', minimum: 0, maximum: 100 },
+    hypothesis: { type: 'string' },
+    startedAt: { type: 'string', format: 'date-time' },
+    endedAt: { type: 'string', format: 'date-time' },
+    durationS: { type: 'number', minimum: 0 },
+    objectives: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['name', 'sli', 'phase', 'op', 'target', 'measured', 'unit', 'verdict', 'weight', 'credit', 'contribution', 'maxContribution', 'explanation'],
+        properties: {
+          name: { type: 'string' },
+          sli: { enum: [...OBJECTIVE_SLIS] },
+          phase: { enum: ['baseline', 'fault', 'recovery', 'drill'] },
+          op: { enum: ['<=', '>='] },
+          target: { type: 'number' },
+          measured: nullableNumber,
+          unit: { enum: ['ratio', 'ms', 's', 'count'] },
+          verdict: { enum: ['met', 'missed', 'no-data'] },
+          weight: { type: 'number', exclusiveMinimum: 0 },
+          credit: { type: 'number', minimum: 0, maximum: 1 },
+          contribution: { type: 'number', minimum: 0, maximum: 100 },
+          maxContribution: { type: 'number', minimum: 0, maximum: 100 },
+          explanation: { type: 'string' },
+        },
+      },
+    },
+    phases: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['phase', 'startS', 'endS', 'requests', 'errors', 'errorRate', 'degraded', 'degradedShare', 'throughputRps', 'plannedRps', 'latencyMs', 'ndcg10'],
+        properties: {
+          phase: { enum: ['baseline', 'fault', 'recovery'] },
+          startS: { type: 'number' },
+          endS: { type: 'number' },
+          requests: { type: 'integer', minimum: 0 },
+          errors: { type: 'integer', minimum: 0 },
+          errorRate: nullableNumber,
+          degraded: { type: 'integer', minimum: 0 },
+          degradedShare: nullableNumber,
+          throughputRps: nullableNumber,
+          plannedRps: nullableNumber,
+          latencyMs: latency,
+          ndcg10: nullableNumber,
+        },
+      },
+    },
+    timeToDetectS: nullableNumber,
+    detectedBy: { type: ['string', 'null'] },
+    timeToRecoverS: nullableNumber,
+    interruptionS: { type: 'number', minimum: 0 },
+    recoveryRate: nullableNumber,
+    errorBudget: {
+      type: 'object',
+      required: ['slo', 'objective', 'periodDays', 'events', 'badEvents', 'burnRate', 'consumed', 'remainingAtStart'],
+      properties: {
+        slo: { type: 'string' },
+        objective: { type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 1 },
+        periodDays: { type: 'number', exclusiveMinimum: 0 },
+        events: { type: 'integer', minimum: 0 },
+        badEvents: { type: 'integer', minimum: 0 },
+        burnRate: nullableNumber,
+        consumed: nullableNumber,
+        remainingAtStart: nullableNumber,
+      },
+    },
+    quality: {
+      type: 'object',
+      required: ['baselineNdcg10', 'drillNdcg10', 'ndcgRatio', 'scoredRequests'],
+      properties: { baselineNdcg10: nullableNumber, drillNdcg10: nullableNumber, ndcgRatio: nullableNumber, scoredRequests: { type: 'integer', minimum: 0 } },
+    },
+    degradedShare: nullableNumber,
+    proof: {
+      type: 'object',
+      required: ['valid', 'faultObserved', 'loadDelivered'],
+      properties: {
+        valid: { type: 'boolean' },
+        faultObserved: {
+          type: 'object',
+          required: ['ok', 'evidence'],
+          properties: { ok: { type: 'boolean' }, evidence: { type: 'array', items: { type: 'string' } } },
+        },
+        loadDelivered: {
+          type: 'object',
+          required: ['ok', 'plannedRequests', 'sentRequests', 'droppedIterations', 'achievedRatio'],
+          properties: {
+            ok: { type: 'boolean' },
+            plannedRequests: { type: 'integer', minimum: 0 },
+            sentRequests: { type: 'integer', minimum: 0 },
+            droppedIterations: { type: 'integer', minimum: 0 },
+            achievedRatio: nullableNumber,
+          },
+        },
+      },
+    },
+    load: {
+      type: 'object',
+      required: ['engine', 'thresholdsOk', 'exitCode', 'thresholds'],
+      properties: {
+        engine: { enum: ['builtin', 'k6'] },
+        thresholdsOk: { type: 'boolean' },
+        exitCode: { type: ['integer', 'null'] },
+        thresholds: {
+          type: 'array',
+          items: { type: 'object', required: ['metric', 'expr', 'ok'], properties: { metric: { type: 'string' }, expr: { type: 'string' }, ok: { type: 'boolean' } } },
+        },
+      },
+    },
+    abort: {
+      oneOf: [
+        { type: 'null' },
+        { type: 'object', required: ['source', 'reason', 'atS'], properties: { source: { type: 'string' }, reason: { type: 'string' }, atS: { type: 'number' } } },
+      ],
+    },
+    faultWindows: {
+      type: 'array',
+      items: { type: 'object', required: ['label', 'startS', 'endS'], properties: { label: { type: 'string' }, startS: { type: 'number' }, endS: { type: 'number' } } },
+    },
+    timeline: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['id', 'name', 'kind', 'phase', 'status', 'startS', 'endS'],
+        properties: {
+          id: { type: 'string' }, name: { type: 'string' }, kind: { type: 'string' }, phase: { type: 'string' },
+          status: { type: 'string' }, startS: { type: 'number' }, endS: nullableNumber, error: { type: 'string' },
+        },
+      },
+    },
+    series: {
+      type: 'object',
+      required: ['t', 'rps', 'errorRate', 'p99Ms', 'degradedShare'],
+      properties: {
+        t: { type: 'array', items: { type: 'number' } },
+        rps: { type: 'array', items: { type: 'number' } },
+        errorRate: { type: 'array', items: nullableNumber },
+        p99Ms: { type: 'array', items: nullableNumber },
+        degradedShare: { type: 'array', items: nullableNumber },
+      },
+    },
+    evidence: {
+      type: 'object',
+      required: ['journal', 'loadSummary', 'points', 'report', 'junit'],
+      properties: {
+        journal: { type: 'string' }, loadSummary: { type: 'string' }, points: { type: 'string' }, report: { type: 'string' }, junit: { type: 'string' },
+      },
+    },
+    onFailure: { type: 'string' },
+  },
+} as const;

@@ -1,0 +1,140 @@
+/**
+ * Scorecard: the verdict of one drill, computed by a pure function from the journal and the load output.
+ */
+import type { ObjectiveSli, Comparator, LoadPhaseName } from './runbook.js';
+
+export const SCORECARD_SCHEMA_VERSION = 1;
+
+export const DRILL_STATUSES = ['passed', 'failed', 'aborted', 'interrupted', 'invalid'] as const;
+export type DrillStatus = (typeof DRILL_STATUSES)[number];
+
+export type Verdict = 'met' | 'missed' | 'no-data';
+
+export interface ObjectiveResult {
+  name: string;
+  sli: ObjectiveSli;
+  phase: LoadPhaseName | 'drill';
+  op: Comparator;
+  target: number;
+  /** null when the SLI could not be measured (verdict `no-data`, no credit). */
+  measured: number | null;
+  unit: 'ratio' | 'ms' | 's' | 'count';
+  verdict: Verdict;
+  weight: number;
+  /** Share of this objective's points earned, 0..1 (partial credit when missed). */
+  credit: number;
+  /** Points contributed to the 0-100 score. */
+  contribution: number;
+  /** Points this objective could contribute. */
+  maxContribution: number;
+  /** One sentence: how the credit was computed. */
+  explanation: string;
+}
+
+export interface LatencyStats {
+  p50: number | null;
+  p95: number | null;
+  p99: number | null;
+  max: number | null;
+}
+
+export interface PhaseStats {
+  phase: LoadPhaseName;
+  startS: number;
+  endS: number;
+  requests: number;
+  errors: number;
+  errorRate: number | null;
+  degraded: number;
+  degradedShare: number | null;
+  throughputRps: number | null;
+  plannedRps: number | null;
+  latencyMs: LatencyStats;
+  ndcg10: number | null;
+}
+
+export interface TimelineEntry {
+  id: string;
+  name: string;
+  kind: string;
+  phase: string;
+  status: string;
+  startS: number;
+  endS: number | null;
+  error?: string;
+}
+
+export interface Scorecard {
+  schemaVersion: typeof SCORECARD_SCHEMA_VERSION;
+  drillId: string;
+  runbook: { name: string; title: string; file?: string; sha256: string };
+  service: string;
+  modelVersion: string | null;
+  status: DrillStatus;
+  /** One sentence: why this status. */
+  statusReason: string;
+  /** 0..100, weighted objectives with partial credit. */
+  score: number;
+  hypothesis: string;
+  startedAt: string;
+  endedAt: string;
+  durationS: number;
+  objectives: ObjectiveResult[];
+  phases: PhaseStats[];
+  timeToDetectS: number | null;
+  detectedBy: string | null;
+  timeToRecoverS: number | null;
+  /** Seconds during which availability or latency stayed outside the objective. */
+  interruptionS: number;
+  /** Share of injected faults the system recovered from without a human. */
+  recoveryRate: number | null;
+  errorBudget: {
+    slo: string;
+    objective: number;
+    periodDays: number;
+    events: number;
+    badEvents: number;
+    burnRate: number | null;
+    /** Share of the period's error budget consumed by this drill. */
+    consumed: number | null;
+    remainingAtStart: number | null;
+  };
+  quality: {
+    baselineNdcg10: number | null;
+    drillNdcg10: number | null;
+    /** Lowest per-phase NDCG after the baseline divided by the baseline. */
+    ndcgRatio: number | null;
+    scoredRequests: number;
+  };
+  degradedShare: number | null;
+  proof: {
+    valid: boolean;
+    faultObserved: { ok: boolean; evidence: string[] };
+    loadDelivered: {
+      ok: boolean;
+      plannedRequests: number;
+      sentRequests: number;
+      droppedIterations: number;
+      achievedRatio: number | null;
+    };
+  };
+  load: {
+    engine: 'builtin' | 'k6';
+    thresholdsOk: boolean;
+    exitCode: number | null;
+    thresholds: Array<{ metric: string; expr: string; ok: boolean }>;
+  };
+  abort: { source: string; reason: string; atS: number } | null;
+  faultWindows: Array<{ label: string; startS: number; endS: number }>;
+  timeline: TimelineEntry[];
+  /** Per-second series for charts: seconds since drill start. */
+  series: {
+    t: number[];
+    rps: number[];
+    errorRate: Array<number | null>;
+    p99Ms: Array<number | null>;
+    degradedShare: Array<number | null>;
+  };
+  evidence: { journal: string; loadSummary: string; points: string; report: string; junit: string };
+  onFailure?: string;
+}
