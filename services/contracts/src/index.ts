@@ -6,5 +6,6 @@ export * from './load.js';
 export * from './scorecard.js';
 export * from './slo.js';
 export * from './api.js';
+export * from './inference.js';
 export * from './schemas.js';
 export * from './openapi.js';
