@@ -7,5 +7,6 @@ export * from './scorecard.js';
 export * from './slo.js';
 export * from './api.js';
 export * from './inference.js';
+export * from './gateway.js';
 export * from './schemas.js';
 export * from './openapi.js';

@@ -43,6 +43,7 @@ export const METRIC = {
   gatewayUpstreamRequests: 'gateway_upstream_requests_total',
   gatewayCanaryWeight: 'gateway_canary_weight_ratio',
   gatewayCanaryDecisions: 'gateway_canary_decisions_total',
+  gatewayInFlight: 'gateway_in_flight_requests',
   // drill controller
   drillScore: 'drillbook_drill_score',
   drillStatus: 'drillbook_drill_status',
