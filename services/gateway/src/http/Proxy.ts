@@ -1,0 +1,237 @@
+/**
+ * The data path: `POST /v1/recommend` and `GET /v1/popular` (both idempotent) go to one upstream
+ * chosen by the balancer; a failed (5xx, connection error) or timed-out attempt is retried once
+ * on another upstream within the request deadline; 4xx is never retried. Over `maxInFlight` a
+ * request is shed with 503 + retry-after. When no upstream can answer, the cached popularity
+ * list is served as a degraded answer (`reason: "no_upstream"`, `replica: "gateway"`).
+ */
+import type http from 'node:http';
+import { performance } from 'node:perf_hooks';
+import { GROUND_TRUTH_HEADER, REPLICA_HEADER, SYNTHETIC_HEADER, type RecommendResponse } from '@drillbook/contracts';
+import type { Logger } from 'pino';
+import type { CanaryController } from '../canary/CanaryController.js';
+import { ndcgAtK, parseGroundTruth } from '../canary/ndcg.js';
+import type { GatewayConfig } from '../config.js';
+import { BadRequestError, UpstreamError, type UpstreamFailureKind } from '../errors.js';
+import type { OutlierDetector } from '../health/OutlierDetector.js';
+import type { Upstream } from '../health/Upstream.js';
+import type { UpstreamPool } from '../health/UpstreamPool.js';
+import type { GatewayMetrics } from '../telemetry/metrics.js';
+import { readBody, sendError, sendJson } from './body.js';
+import type { PopularCache } from './PopularCache.js';
+import { parseRecommendRequest } from './recommendRequest.js';
+import { type AttemptResponse, sendAttempt } from './upstreamRequest.js';
+
+/** A retry needs at least this much of the request deadline left to be worth sending. */
+const MIN_RETRY_BUDGET_MS = 10;
+const PASS_THROUGH_HEADERS = [SYNTHETIC_HEADER, GROUND_TRUTH_HEADER, 'traceparent', 'tracestate', 'x-request-id', 'accept'] as const;
+export const ATTEMPTS_HEADER = 'x-drillbook-attempts';
+
+export interface ProxyDeps {
+  config: GatewayConfig;
+  pool: UpstreamPool;
+  outlier: OutlierDetector;
+  canary: CanaryController;
+  popular: PopularCache;
+  metrics: GatewayMetrics;
+  agent: http.Agent;
+  logger: Logger;
+}
+
+type Route = 'recommend' | 'popular';
+
+interface LastFailure {
+  response: AttemptResponse | null;
+  error: UpstreamError | null;
+}
+
+export class Proxy {
+  private inFlight = 0;
+
+  constructor(private readonly deps: ProxyDeps) {}
+
+  get requestsInFlight(): number {
+    return this.inFlight;
+  }
+
+  recommend(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    return this.handle('recommend', req, res);
+  }
+
+  popular(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    return this.handle('popular', req, res);
+  }
+
+  private async handle(route: Route, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const { config, metrics } = this.deps;
+    if (this.inFlight >= config.maxInFlight) {
+      metrics.countShed();
+      req.resume();
+      sendJson(res, 503, { error: `gateway overloaded: ${this.inFlight} requests in flight (maxInFlight ${config.maxInFlight})`, reason: 'overload' }, { 'retry-after': String(config.retryAfterS) });
+      return;
+    }
+    this.inFlight += 1;
+    metrics.setInFlight(this.inFlight);
+    try {
+      const body = route === 'recommend' ? await readBody(req, config.maxBodyBytes) : null;
+      await this.forward(route, req, res, body);
+    } catch (err) {
+      if (err instanceof BadRequestError) sendError(res, err.status, err.message, err.field);
+      else {
+        this.deps.logger.error({ err: (err as Error).message, route }, 'proxy failed');
+        sendError(res, 500, 'gateway error');
+      }
+    } finally {
+      this.inFlight -= 1;
+      metrics.setInFlight(this.inFlight);
+    }
+  }
+
+  private async forward(route: Route, req: http.IncomingMessage, res: http.ServerResponse, body: Buffer | null): Promise<void> {
+    const { config, pool, canary, outlier, metrics, agent } = this.deps;
+    const deadline = performance.now() + config.requestTimeoutMs;
+    const groundTruth = route === 'recommend' ? parseGroundTruth(req.headers[GROUND_TRUTH_HEADER]) : null;
+    const request = {
+      method: route === 'recommend' ? 'POST' : 'GET',
+      path: route === 'recommend' ? '/v1/recommend' : '/v1/popular',
+      headers: forwardHeaders(req.headers, body),
+      body,
+    };
+    const prefer = route === 'recommend' ? canary.preference() : null;
+    let tried: Upstream | null = null;
+    let retryReason: UpstreamFailureKind | null = null;
+    let last: LastFailure | null = null;
+    for (let attempt = 1; ; attempt++) {
+      const u = pool.pick(tried, prefer ?? undefined);
+      if (u === null) return this.withoutUpstream(route, res, body, groundTruth, last, attempt - 1);
+      if (retryReason !== null) metrics.countRetry(retryReason);
+      const timeoutMs = Math.max(1, Math.min(config.tryTimeoutMs, Math.floor(deadline - performance.now())));
+      const started = performance.now();
+      let response: AttemptResponse | null = null;
+      let error: UpstreamError | null = null;
+      u.inFlight += 1;
+      try {
+        response = await sendAttempt(agent, u, request, timeoutMs);
+      } catch (err) {
+        error = err instanceof UpstreamError ? err : new UpstreamError(u.id, 'connect_error', (err as Error).message, { cause: err });
+      } finally {
+        u.inFlight -= 1;
+      }
+      const latencyMs = performance.now() - started;
+      if (response !== null && response.status < 500) {
+        outlier.onSuccess(u);
+        metrics.countUpstreamRequest(u.id, String(response.status));
+        if (route === 'recommend') this.observeAnswer(u, response, groundTruth, latencyMs);
+        relay(res, response, u, attempt);
+        return;
+      }
+      const kind: UpstreamFailureKind = error ? error.kind : 'server_error';
+      metrics.countUpstreamRequest(u.id, error ? (error.kind === 'timeout' ? 'timeout' : 'error') : String(response?.status));
+      outlier.onFailure(u, kind, error?.code);
+      if (route === 'recommend') canary.record(u.model?.version ?? null, { latencyMs, failed: true, degraded: false, ndcg: null });
+      last = { response, error };
+      const retry = config.retries && attempt === 1 && deadline - performance.now() >= MIN_RETRY_BUDGET_MS;
+      if (!retry) return relayFailure(res, last, attempt);
+      tried = u;
+      retryReason = kind;
+    }
+  }
+
+  /** Served quality and canary figures: parses the answer only when someone needs it. */
+  private observeAnswer(u: Upstream, response: AttemptResponse, groundTruth: Set<string> | null, latencyMs: number): void {
+    const { canary, metrics } = this.deps;
+    if (groundTruth === null && !canary.measuring) return;
+    let parsed: RecommendResponse | null = null;
+    if (response.status === 200) {
+      try {
+        parsed = JSON.parse(response.body.toString('utf8')) as RecommendResponse;
+      } catch {
+        parsed = null;
+      }
+    }
+    const version = parsed?.modelVersion ?? u.model?.version ?? null;
+    let ndcg: number | null = null;
+    if (groundTruth !== null && parsed !== null && Array.isArray(parsed.items)) {
+      ndcg = ndcgAtK(
+        parsed.items.map((i) => i.itemId),
+        groundTruth,
+      );
+      metrics.observeNdcg(version ?? 'none', ndcg);
+    }
+    canary.record(version, { latencyMs, failed: false, degraded: parsed?.degraded === true, ndcg });
+  }
+
+  /** No (other) upstream can answer: the gateway's own fallback, else the last failure, else 503. */
+  private withoutUpstream(route: Route, res: http.ServerResponse, body: Buffer | null, groundTruth: Set<string> | null, last: LastFailure | null, attempts: number): void {
+    const { config, popular, metrics } = this.deps;
+    const cached = popular.list;
+    if (config.fallback && cached !== null) {
+      if (route === 'popular') {
+        sendJson(res, 200, cached, { [REPLICA_HEADER]: 'gateway' });
+        return;
+      }
+      const request = parseRecommendRequest(body ?? Buffer.alloc(0));
+      const answer = popular.answer(request.k);
+      if (answer !== null) {
+        metrics.countFallback(answer.model, 'no_upstream');
+        if (groundTruth !== null) {
+          metrics.observeNdcg(
+            'none',
+            ndcgAtK(
+              answer.items.map((i) => i.itemId),
+              groundTruth,
+            ),
+          );
+        }
+        sendJson(res, 200, answer, { [REPLICA_HEADER]: 'gateway' });
+        return;
+      }
+    }
+    if (last !== null) {
+      relayFailure(res, last, attempts);
+      return;
+    }
+    sendJson(res, 503, { error: 'no upstream available and no fallback to serve', reason: 'no_upstream' }, { 'retry-after': String(config.retryAfterS) });
+  }
+}
+
+function forwardHeaders(incoming: http.IncomingHttpHeaders, body: Buffer | null): http.OutgoingHttpHeaders {
+  const headers: http.OutgoingHttpHeaders = body === null ? {} : { 'content-type': 'application/json', 'content-length': body.length };
+  for (const name of PASS_THROUGH_HEADERS) {
+    const value = incoming[name];
+    if (value !== undefined) headers[name] = value;
+  }
+  return headers;
+}
+
+function relay(res: http.ServerResponse, response: AttemptResponse, u: Upstream, attempts: number): void {
+  if (res.headersSent || res.destroyed) return;
+  const headers: http.OutgoingHttpHeaders = {
+    'content-type': response.headers['content-type'] ?? 'application/json',
+    'content-length': response.body.length,
+    [REPLICA_HEADER]: response.headers[REPLICA_HEADER] ?? u.id,
+    [ATTEMPTS_HEADER]: String(attempts),
+  };
+  const retryAfter = response.headers['retry-after'];
+  if (retryAfter !== undefined) headers['retry-after'] = retryAfter;
+  res.writeHead(response.status, headers);
+  res.end(response.body);
+}
+
+function relayFailure(res: http.ServerResponse, last: LastFailure, attempts: number): void {
+  if (last.response !== null) {
+    const replica = String(last.response.headers[REPLICA_HEADER] ?? '');
+    if (res.headersSent || res.destroyed) return;
+    res.writeHead(last.response.status, {
+      'content-type': last.response.headers['content-type'] ?? 'application/json',
+      'content-length': last.response.body.length,
+      [ATTEMPTS_HEADER]: String(attempts),
+      ...(replica ? { [REPLICA_HEADER]: replica } : {}),
+    });
+    res.end(last.response.body);
+    return;
+  }
+  const error = last.error;
+  const timeout = error?.kind === 'timeout';
+  sendJson(res, timeout ? 504 : 502, { error: error?.message ?? 'upstream failed', reason: timeout ? 'upstream_timeout' : 'upstream_unavailable' }, { [ATTEMPTS_HEADER]: String(attempts) });
+}

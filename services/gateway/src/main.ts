@@ -1,0 +1,81 @@
+/**
+ * Process entry: `tsx src/main.ts [config.json]`. The config is a JSON file given as the first
+ * argument, or in `GATEWAY_CONFIG` (a file path, or the JSON itself when it starts with "{").
+ * Prints `gateway listening on http://127.0.0.1:<port>` on stdout once it serves; logs go to
+ * stderr. SIGTERM / SIGINT stop it cleanly (in-flight requests get a short grace period).
+ */
+import { readFileSync } from 'node:fs';
+import { parseConfig } from './config.js';
+import { ConfigError } from './errors.js';
+import { Gateway } from './Gateway.js';
+import { createLogger } from './logger.js';
+
+function loadRawConfig(argv: string[], env: NodeJS.ProcessEnv): { raw: unknown; source: string } {
+  const fromArg = argv[2];
+  const fromEnv = env.GATEWAY_CONFIG;
+  const spec = fromArg ?? fromEnv;
+  if (spec === undefined || spec.trim() === '') {
+    throw new Error('no config: pass a JSON file path as the first argument, or set GATEWAY_CONFIG to a file path or to JSON');
+  }
+  if (fromArg === undefined && spec.trim().startsWith('{')) {
+    try {
+      return { raw: JSON.parse(spec), source: 'GATEWAY_CONFIG' };
+    } catch (err) {
+      throw new Error(`GATEWAY_CONFIG is not valid JSON: ${(err as Error).message}`);
+    }
+  }
+  let text: string;
+  try {
+    text = readFileSync(spec, 'utf8');
+  } catch (err) {
+    throw new Error(`cannot read config file "${spec}": ${(err as Error).message}`);
+  }
+  try {
+    return { raw: JSON.parse(text), source: spec };
+  } catch (err) {
+    throw new Error(`config file "${spec}" is not valid JSON: ${(err as Error).message}`);
+  }
+}
+
+async function main(): Promise<void> {
+  let source = '';
+  let gateway: Gateway;
+  let logger;
+  try {
+    const loaded = loadRawConfig(process.argv, process.env);
+    source = loaded.source;
+    const config = parseConfig(loaded.raw);
+    logger = createLogger(config.logLevel);
+    gateway = new Gateway(config, { logger });
+  } catch (err) {
+    const where = source && err instanceof ConfigError ? ` (${source})` : '';
+    process.stderr.write(`gateway: ${(err as Error).message}${where}\n`);
+    process.exit(2);
+  }
+  const { url } = await gateway.start();
+  process.stdout.write(`gateway listening on ${url}\n`);
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'gateway stopping');
+    gateway
+      .stop()
+      .then(() => {
+        logger.info('gateway stopped');
+        logger.flush();
+        process.exit(0);
+      })
+      .catch((err: Error) => {
+        process.stderr.write(`gateway: stop failed: ${err.message}\n`);
+        process.exit(1);
+      });
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+main().catch((err: Error) => {
+  process.stderr.write(`gateway: ${err.stack ?? err.message}\n`);
+  process.exit(1);
+});
