@@ -54,6 +54,7 @@ export interface ActiveFault extends Required<Pick<FaultRequest, 'type' | 'ttlMs
   distribution?: LatencyDistribution['kind'];
   status?: number;
   threads?: number;
+  exitCode?: number;
   note?: string;
   injectedAt: string;
   expiresAt: string;

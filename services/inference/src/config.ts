@@ -1,0 +1,98 @@
+/**
+ * Replica configuration from environment variables, validated up front: a bad value stops the
+ * replica with an error naming the variable. Defaults suit the embedded reference stack.
+ */
+import { join } from 'node:path';
+import { ConfigError } from './errors.js';
+import type { ServingOptions } from './serving/recommender.js';
+import type { TracesExporterKind } from './telemetry/tracing.js';
+
+export interface ReplicaConfig {
+  id: string;
+  zone: string;
+  host: string;
+  port: number;
+  registry: {
+    /** This replica's local registry. */
+    root: string;
+    /** Backup location every published version is copied to; lost local versions are restored from it. */
+    backup?: string;
+    /** Shared publish location the replica pulls versions from when they are not local. */
+    source?: string;
+    publicKeyFile: string;
+    /** Version to serve at start; default the newest available. */
+    version?: string;
+  };
+  serving: ServingOptions;
+  ortThreads: number;
+  /** Admin API bearer token (read-write); without it the admin API answers 401. */
+  adminToken: string;
+  readOnlyToken?: string;
+  logLevel: string;
+  tracesExporter: TracesExporterKind;
+  gpu: { pollMs: number; executable: string };
+}
+
+type Env = Record<string, string | undefined>;
+
+function int(env: Env, key: string, def: number, min: number, max: number): number {
+  const raw = env[key];
+  if (raw === undefined || raw === '') return def;
+  if (!/^-?[0-9]+$/.test(raw.trim())) throw new ConfigError(key, `expected an integer, got "${raw}"`);
+  const v = Number(raw);
+  if (v < min || v > max) throw new ConfigError(key, `must be between ${min} and ${max}, got ${v}`);
+  return v;
+}
+
+function bool(env: Env, key: string, def: boolean): boolean {
+  const raw = env[key];
+  if (raw === undefined || raw === '') return def;
+  if (/^(1|true|on|yes)$/i.test(raw)) return true;
+  if (/^(0|false|off|no)$/i.test(raw)) return false;
+  throw new ConfigError(key, `expected true/false, got "${raw}"`);
+}
+
+function name(env: Env, key: string, def: string): string {
+  const v = env[key] ?? def;
+  if (!/^[a-z0-9][a-z0-9-]{0,62}$/.test(v)) throw new ConfigError(key, `expected a lowercase name (a-z, 0-9, -), got "${v}"`);
+  return v;
+}
+
+export function loadConfig(env: Env = process.env): ReplicaConfig {
+  const root = env.MODEL_REGISTRY ?? '.drillbook/models';
+  const exporter = (env.OTEL_TRACES_EXPORTER ?? 'none') as TracesExporterKind;
+  if (!['none', 'console', 'otlp'].includes(exporter)) throw new ConfigError('OTEL_TRACES_EXPORTER', `expected none, console or otlp, got "${exporter}"`);
+  const host = env.HOST ?? '127.0.0.1';
+  if (!/^[0-9.]+$|^localhost$|^::1$/.test(host)) throw new ConfigError('HOST', `expected an IP address, got "${host}"`);
+  const level = env.LOG_LEVEL ?? 'info';
+  if (!['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'].includes(level)) throw new ConfigError('LOG_LEVEL', `unknown level "${level}"`);
+  return {
+    id: name(env, 'REPLICA_ID', 'r0'),
+    zone: name(env, 'REPLICA_ZONE', 'zone-a'),
+    host,
+    port: int(env, 'PORT', 8080, 0, 65535),
+    registry: {
+      root,
+      backup: env.MODEL_BACKUP || undefined,
+      source: env.MODEL_SOURCE || undefined,
+      publicKeyFile: env.MODEL_PUBLIC_KEY_FILE ?? join(env.MODEL_SOURCE ?? root, '.keys', 'signing.pub.pem'),
+      version: env.MODEL_VERSION || undefined,
+    },
+    serving: {
+      maxBatch: int(env, 'BATCH_MAX', 32, 1, 1024),
+      maxDelayMs: int(env, 'BATCH_DELAY_MS', 2, 0, 1000),
+      maxQueue: int(env, 'MAX_QUEUE', 256, 1, 100_000),
+      maxConcurrentBatches: int(env, 'BATCH_CONCURRENCY', 1, 1, 16),
+      deadlineMs: int(env, 'DEADLINE_MS', 200, 1, 60_000),
+      featureTimeoutMs: int(env, 'FEATURE_TIMEOUT_MS', 50, 1, 60_000),
+      fallback: bool(env, 'FALLBACK', true),
+      drift: { enabled: bool(env, 'DRIFT', true), window: int(env, 'DRIFT_WINDOW', 2000, 10, 1_000_000) },
+    },
+    ortThreads: int(env, 'ORT_THREADS', 0, 0, 64),
+    adminToken: env.ADMIN_TOKEN ?? '',
+    readOnlyToken: env.READONLY_TOKEN || undefined,
+    logLevel: level,
+    tracesExporter: exporter,
+    gpu: { pollMs: int(env, 'GPU_POLL_MS', 10_000, 0, 3_600_000), executable: env.NVIDIA_SMI ?? 'nvidia-smi' },
+  };
+}

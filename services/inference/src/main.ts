@@ -1,0 +1,28 @@
+/**
+ * Replica process entry: configuration from the environment (see config.ts), then the server.
+ * Prints `replica <id> listening on <url>` once listening; SIGTERM/SIGINT shut it down cleanly.
+ */
+import { loadConfig } from './config.js';
+import { startReplica } from './replica.js';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const replica = await startReplica(config);
+  process.stdout.write(`replica ${replica.id} listening on ${replica.url}\n`);
+  let closing = false;
+  const stop = (signal: string) => {
+    if (closing) return;
+    closing = true;
+    replica.logger.info({ signal }, 'shutting down');
+    const force = setTimeout(() => process.exit(1), 5000);
+    force.unref();
+    void replica.close().then(() => process.exit(0));
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+main().catch((e) => {
+  process.stderr.write(`inference replica failed to start: ${(e as Error).message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,105 @@
+/**
+ * Export the two-tower model to ONNX with onnx-proto. The graph (opset 13):
+ *
+ *   user_vec = Gather(user_emb, user_idx)                         [N, D]
+ *   tok      = Gather(token_emb, token_ids) * token_weights[..., None]
+ *   q        = user_vec + ReduceSum(tok, axis=1)                  [N, D]
+ *   scores   = MatMul(q, item_emb_t) + item_bias                  [N, I]
+ *   top_scores, top_indices = TopK(scores, k)                     [N, k]
+ */
+import onnxProto from 'onnx-proto';
+import type { TwoTowerWeights } from './train.js';
+
+const { onnx } = onnxProto;
+const DT = onnx.TensorProto.DataType;
+const AT = onnx.AttributeProto.AttributeType;
+
+export const ONNX_INPUTS = { userIdx: 'user_idx', tokenIds: 'token_ids', tokenWeights: 'token_weights', k: 'k' } as const;
+export const ONNX_OUTPUTS = { scores: 'top_scores', indices: 'top_indices' } as const;
+export const OPSET = 13;
+
+function floatTensor(name: string, dims: number[], data: Float32Array) {
+  return onnx.TensorProto.create({
+    name,
+    dims,
+    dataType: DT.FLOAT,
+    rawData: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
+  });
+}
+
+function int64Tensor(name: string, values: number[]) {
+  const data = new BigInt64Array(values.map((v) => BigInt(v)));
+  return onnx.TensorProto.create({ name, dims: [values.length], dataType: DT.INT64, rawData: new Uint8Array(data.buffer) });
+}
+
+function valueInfo(name: string, elemType: number, dims: Array<number | string>) {
+  return onnx.ValueInfoProto.create({
+    name,
+    type: {
+      tensorType: {
+        elemType,
+        shape: { dim: dims.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) },
+      },
+    },
+  });
+}
+
+function node(opType: string, inputs: string[], outputs: string[], attrs: Array<{ name: string; i: number }> = []) {
+  return onnx.NodeProto.create({
+    opType,
+    input: inputs,
+    output: outputs,
+    name: `${opType}_${outputs[0]}`,
+    attribute: attrs.map((a) => onnx.AttributeProto.create({ name: a.name, type: AT.INT, i: a.i })),
+  });
+}
+
+export function exportOnnx(w: TwoTowerWeights, meta: Record<string, string> = {}): Uint8Array {
+  const { dim: D, hashBuckets: H, maxTokens: T, items: I, userRows: U } = w.shape;
+  // Item embeddings transposed to [D, I] so scoring is one MatMul.
+  const itemT = new Float32Array(D * I);
+  for (let i = 0; i < I; i++) for (let d = 0; d < D; d++) itemT[d * I + i] = w.itemEmb[i * D + d];
+
+  const graph = onnx.GraphProto.create({
+    name: 'two_tower_recommender',
+    initializer: [
+      floatTensor('user_emb', [U, D], w.userEmb),
+      floatTensor('token_emb', [H, D], w.tokenEmb),
+      floatTensor('item_emb_t', [D, I], itemT),
+      floatTensor('item_bias', [I], w.itemBias),
+      int64Tensor('axes_2', [2]),
+      int64Tensor('axes_1', [1]),
+    ],
+    input: [
+      valueInfo(ONNX_INPUTS.userIdx, DT.INT64, ['N']),
+      valueInfo(ONNX_INPUTS.tokenIds, DT.INT64, ['N', T]),
+      valueInfo(ONNX_INPUTS.tokenWeights, DT.FLOAT, ['N', T]),
+      valueInfo(ONNX_INPUTS.k, DT.INT64, [1]),
+    ],
+    output: [valueInfo(ONNX_OUTPUTS.scores, DT.FLOAT, ['N', 'K']), valueInfo(ONNX_OUTPUTS.indices, DT.INT64, ['N', 'K'])],
+    node: [
+      node('Gather', ['user_emb', ONNX_INPUTS.userIdx], ['user_vec'], [{ name: 'axis', i: 0 }]),
+      node('Gather', ['token_emb', ONNX_INPUTS.tokenIds], ['tok'], [{ name: 'axis', i: 0 }]),
+      node('Unsqueeze', [ONNX_INPUTS.tokenWeights, 'axes_2'], ['tok_w']),
+      node('Mul', ['tok', 'tok_w'], ['tok_weighted']),
+      node('ReduceSum', ['tok_weighted', 'axes_1'], ['query_vec'], [{ name: 'keepdims', i: 0 }]),
+      node('Add', ['user_vec', 'query_vec'], ['q']),
+      node('MatMul', ['q', 'item_emb_t'], ['raw_scores']),
+      node('Add', ['raw_scores', 'item_bias'], ['scores']),
+      node('TopK', ['scores', ONNX_INPUTS.k], [ONNX_OUTPUTS.scores, ONNX_OUTPUTS.indices], [
+        { name: 'axis', i: -1 },
+        { name: 'largest', i: 1 },
+        { name: 'sorted', i: 1 },
+      ]),
+    ],
+  });
+  const model = onnx.ModelProto.create({
+    irVersion: 7,
+    producerName: 'drillbook',
+    producerVersion: '0.1.0',
+    opsetImport: [{ domain: '', version: OPSET }],
+    graph,
+    metadataProps: Object.entries(meta).map(([key, value]) => ({ key, value })),
+  });
+  return onnx.ModelProto.encode(model).finish();
+}

@@ -1,0 +1,243 @@
+/**
+ * The serving path of `POST /v1/recommend`: user features (with a deadline) -> micro-batched
+ * ONNX scoring (with a deadline) -> ranked items. When the model is unavailable, erroring or over
+ * its deadline it answers from the popularity fallback marked `degraded`; when the feature store
+ * fails it serves the anonymous-user model, also marked `degraded`. Every degraded answer is counted.
+ */
+import { context, trace, SpanStatusCode, type Span } from '@opentelemetry/api';
+import type { FallbackReason, RecommendResponse } from '@drillbook/contracts';
+import { BadRequest } from '../errors.js';
+import { parseId, itemId } from '../world/generator.js';
+import { CATEGORIES, queryCategory } from '../world/vocab.js';
+import { MicroBatcher, QueueFull, type BatchTiming } from './batcher.js';
+import type { FeatureStore } from './featureStore.js';
+import type { ModelHost, ServingModel } from './modelHost.js';
+import type { ScoreResult } from './session.js';
+import type { ReplicaMetrics } from '../telemetry/metrics.js';
+import type { BusyMeter } from '../telemetry/busy.js';
+import { DriftWindow } from '../telemetry/drift.js';
+import { SPAN, tracer } from '../telemetry/tracing.js';
+import type { ServingFeatures } from '../registry/registry.js';
+
+export interface RecommendInput {
+  userId: string;
+  query?: string;
+  k: number;
+}
+
+export interface ServingOptions {
+  maxBatch: number;
+  maxDelayMs: number;
+  maxQueue: number;
+  maxConcurrentBatches: number;
+  /** Inference deadline from request arrival; past it the fallback answers. */
+  deadlineMs: number;
+  featureTimeoutMs: number;
+  /** Mutation switch for drills: without fallback, failures are 503s. */
+  fallback: boolean;
+  drift: { enabled: boolean; window: number };
+}
+
+export class Overloaded extends Error {}
+export class NoFallback extends Error {
+  constructor(readonly reason: FallbackReason) {
+    super(`model path failed (${reason}) and the fallback is disabled`);
+  }
+}
+
+interface Job {
+  row: number;
+  query?: string;
+  k: number;
+  model: ServingModel;
+}
+
+const timeout = (ms: number) => new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), ms).unref());
+const perfNow = () => performance.timeOrigin + performance.now();
+
+export class Recommender {
+  readonly batcher: MicroBatcher<Job, ScoreResult>;
+  private driftCategory: DriftWindow | null = null;
+  private driftSegment: DriftWindow | null = null;
+
+  constructor(
+    private readonly opts: ServingOptions,
+    private readonly host: ModelHost,
+    private readonly features: FeatureStore,
+    private readonly metrics: ReplicaMetrics,
+    private readonly busy: BusyMeter,
+    readonly replica: string,
+  ) {
+    this.batcher = new MicroBatcher<Job, ScoreResult>({
+      maxBatch: opts.maxBatch,
+      maxDelayMs: opts.maxDelayMs,
+      maxQueue: opts.maxQueue,
+      maxConcurrent: opts.maxConcurrentBatches,
+      run: (jobs, t) => this.runBatch(jobs, t),
+    });
+  }
+
+  /** Called when the serving model changes: features and the drift reference follow it. */
+  onModel(features: ServingFeatures | null): void {
+    if (!features) return;
+    this.features.setFeatures(features);
+    if (this.opts.drift.enabled) {
+      this.driftCategory = new DriftWindow(features.trainingDistribution.queryCategory, this.opts.drift.window);
+      this.driftSegment = new DriftWindow(features.trainingDistribution.userSegment, this.opts.drift.window);
+    }
+  }
+
+  driftReadings() {
+    return {
+      samples: this.driftCategory?.samples ?? 0,
+      query_category: this.driftCategory?.reading() ?? null,
+      user_segment: this.driftSegment?.reading() ?? null,
+    };
+  }
+
+  private async runBatch(jobs: Job[], t: { runStart: () => void }): Promise<ScoreResult[]> {
+    // Jobs in one batch may straddle a model swap: group by model.
+    const model = jobs[0].model;
+    if (jobs.some((j) => j.model !== model)) {
+      const out: ScoreResult[] = new Array(jobs.length);
+      for (const m of new Set(jobs.map((j) => j.model))) {
+        const idx = jobs.map((j, i) => (j.model === m ? i : -1)).filter((i) => i >= 0);
+        const res = await this.scoreWith(m, idx.map((i) => jobs[i]), t);
+        idx.forEach((i, n) => (out[i] = res[n]));
+      }
+      return out;
+    }
+    return this.scoreWith(model, jobs, t);
+  }
+
+  private async scoreWith(model: ServingModel, jobs: Job[], t: { runStart: () => void }): Promise<ScoreResult[]> {
+    const k = Math.max(...jobs.map((j) => j.k));
+    const labels = { model: this.host.name, version: model.version };
+    this.metrics.batchSize.observe(labels, jobs.length);
+    t.runStart();
+    this.busy.begin();
+    const start = performance.now();
+    try {
+      const res = await model.scorer.score(jobs.map((j) => ({ userRow: j.row, query: j.query })), k);
+      return res.map((r, i) => (jobs[i].k === k ? r : { indices: r.indices.slice(0, jobs[i].k), scores: r.scores.slice(0, jobs[i].k) }));
+    } finally {
+      this.busy.end();
+      this.metrics.inferenceDuration.observe(labels, (performance.now() - start) / 1000);
+    }
+  }
+
+  /** Validate the user against the loaded features; throws BadRequest naming `userId`. */
+  private userNumber(userId: string): number {
+    const users = this.features.users ?? this.host.lastFeatures?.userSegment.length ?? Number.MAX_SAFE_INTEGER;
+    const n = parseId(userId, 'u', users);
+    if (n === null) {
+      if (/^u-(0|[1-9][0-9]{0,8})$/.test(userId)) throw new BadRequest(`unknown user ${userId}`, 'userId', 404);
+      throw new BadRequest('userId must look like "u-<number>"', 'userId', 400);
+    }
+    return n;
+  }
+
+  async recommend(input: RecommendInput, requestSpan?: Span): Promise<RecommendResponse> {
+    const arrival = perfNow();
+    const user = this.userNumber(input.userId);
+    const model = this.host.model;
+    const version = model?.version ?? this.host.history[this.host.history.length - 1] ?? null;
+    if (!model) {
+      this.metrics.inferenceRequests.inc({ model: this.host.name, version: version ?? 'none', result: 'failure', reason: 'model_unavailable' });
+      return this.fallback(input, 'model_unavailable', version);
+    }
+
+    // Drift: what the live inputs look like, whatever happens next.
+    const cat = queryCategory(input.query ?? '');
+    this.driftCategory?.observe(cat < 0 ? CATEGORIES.length : cat);
+
+    let row = user + 1;
+    let degradedReason: FallbackReason | undefined;
+    try {
+      const f = await Promise.race([this.features.lookup(user), timeout(this.opts.featureTimeoutMs)]);
+      if (f === 'timeout') throw new Error('feature lookup timed out');
+      this.driftSegment?.observe(f.segment);
+    } catch {
+      row = 0;
+      degradedReason = 'dependency';
+    }
+
+    const remaining = this.opts.deadlineMs - (perfNow() - arrival);
+    const labels = { model: this.host.name, version: model.version };
+    this.metrics.pending.set(labels, this.batcher.pending + 1);
+    let outcome: { result: ScoreResult; timing: BatchTiming } | 'timeout';
+    try {
+      outcome = await Promise.race([this.batcher.submit({ row, query: input.query, k: input.k, model }), timeout(Math.max(1, remaining))]);
+    } catch (e) {
+      if (e instanceof QueueFull) {
+        this.metrics.shed.inc({ reason: 'queue_full' });
+        throw new Overloaded(e.message);
+      }
+      this.metrics.inferenceRequests.inc({ ...labels, result: 'failure', reason: 'model_error' });
+      return this.fallback(input, 'model_error', model.version);
+    } finally {
+      this.metrics.pending.set(labels, this.batcher.pending);
+    }
+    if (outcome === 'timeout') {
+      this.metrics.inferenceRequests.inc({ ...labels, result: 'failure', reason: 'deadline' });
+      return this.fallback(input, 'deadline', model.version);
+    }
+    const { result, timing } = outcome;
+    this.metrics.queueDuration.observe(labels, (timing.batchStart - timing.enqueuedAt) / 1000);
+    if (requestSpan) recordBatchSpans(requestSpan, timing, model.version);
+    if (degradedReason) {
+      this.metrics.inferenceRequests.inc({ ...labels, result: 'failure', reason: degradedReason });
+      this.metrics.fallback.inc({ model: this.host.name, reason: degradedReason });
+      if (!this.opts.fallback) throw new NoFallback(degradedReason);
+    } else {
+      this.metrics.inferenceRequests.inc({ ...labels, result: 'success', reason: 'none' });
+    }
+    return {
+      items: result.indices.map((i, n) => ({ itemId: itemId(i), score: result.scores[n] })),
+      model: this.host.name,
+      modelVersion: model.version,
+      degraded: degradedReason !== undefined,
+      ...(degradedReason ? { reason: degradedReason } : {}),
+      replica: this.replica,
+    };
+  }
+
+  /** Popularity fallback: served, marked degraded, counted. Without it, the failure surfaces. */
+  fallback(input: Pick<RecommendInput, 'k'>, reason: FallbackReason, version: string | null): RecommendResponse {
+    const features = this.host.model?.features ?? this.host.lastFeatures;
+    if (!this.opts.fallback || !features) throw new NoFallback(reason);
+    this.metrics.fallback.inc({ model: this.host.name, reason });
+    const list = features.popular;
+    return {
+      items: list.slice(0, input.k).map((i, r) => ({ itemId: itemId(i), score: 1 - r / list.length })),
+      model: this.host.name,
+      modelVersion: version,
+      degraded: true,
+      reason,
+      replica: this.replica,
+    };
+  }
+
+  popular(): { model: string; items: Array<{ itemId: string; score: number }> } | null {
+    const features = this.host.model?.features ?? this.host.lastFeatures;
+    if (!features) return null;
+    const list = features.popular;
+    return { model: this.host.name, items: list.map((i, r) => ({ itemId: itemId(i), score: 1 - r / list.length })) };
+  }
+}
+
+/** Per-request child spans of a shared batch, with the batch's real timings. */
+function recordBatchSpans(parent: Span, t: BatchTiming, version: string): void {
+  const ctx = trace.setSpan(context.active(), parent);
+  const tr = tracer();
+  tr.startSpan(SPAN.queue, { startTime: t.enqueuedAt, attributes: { 'inference.batch.id': t.batchId } }, ctx).end(t.batchStart);
+  const batch = tr.startSpan(
+    SPAN.batch,
+    { startTime: t.batchStart, attributes: { 'inference.batch.id': t.batchId, 'inference.batch.size': t.batchSize, 'model.version': version } },
+    ctx,
+  );
+  const onnx = tr.startSpan(SPAN.onnx, { startTime: t.runStart, attributes: { 'inference.batch.size': t.batchSize } }, trace.setSpan(ctx, batch));
+  onnx.setStatus({ code: SpanStatusCode.OK });
+  onnx.end(t.runEnd);
+  batch.end(t.runEnd);
+}
