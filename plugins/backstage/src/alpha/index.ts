@@ -1,0 +1,3 @@
+export * from './apis';
+export * from './entityCards';
+export * from './pages';

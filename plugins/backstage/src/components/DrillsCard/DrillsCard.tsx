@@ -1,0 +1,123 @@
+import React, { useCallback, useState } from 'react';
+import Box from '@material-ui/core/Box';
+import Button from '@material-ui/core/Button';
+import Typography from '@material-ui/core/Typography';
+import { InfoCard, MissingAnnotationEmptyState, Progress, WarningPanel } from '@backstage/core-components';
+import { useApi } from '@backstage/core-plugin-api';
+import type { DrillSummary, EmergencyStopState, RunbookSummary, ServiceSummary, WhoAmI } from '@drillbook/contracts';
+import { drillbookApiRef } from '../../api/DrillbookApi';
+import { DRILLBOOK_SERVICE_ID_ANNOTATION } from '../../constants';
+import { useDrillbookSettings } from '../../hooks/useDrillbookSettings';
+import { usePolled } from '../../hooks/usePolled';
+import { DrillbookErrorPanel } from '../common/DrillbookErrorPanel';
+import { formatTimestamp } from '../common/format';
+import { useEntityServiceId } from '../common/useEntityServiceId';
+import { DrillHistoryTable } from './DrillHistoryTable';
+import { LaunchDrillDialog } from './LaunchDrillDialog';
+import { LiveDrillPanel } from './LiveDrillPanel';
+import { ScoreTrend } from './ScoreTrend';
+
+/** How many past drills the card lists. */
+export const DRILL_HISTORY_LIMIT = 20;
+
+interface DrillsData {
+  service: ServiceSummary;
+  drills: DrillSummary[];
+  runbooks: RunbookSummary[];
+  me?: WhoAmI;
+  emergencyStop?: EmergencyStopState;
+}
+
+function launchRefusal(data: DrillsData): string | undefined {
+  const { service, me, emergencyStop, runbooks } = data;
+  if (!service.permissions.launch) {
+    const who = me ? ` (${me.subject}, role ${me.role})` : '';
+    return `Your Drillbook token${who} may not launch drills on ${service.id}.`;
+  }
+  if (emergencyStop?.active) {
+    return `Emergency stop is active${emergencyStop.by ? ` (set by ${emergencyStop.by}` : ' ('}${emergencyStop.since ? ` at ${formatTimestamp(emergencyStop.since)}` : ''})${emergencyStop.reason ? `: ${emergencyStop.reason}` : ''}. No drill can start until an admin releases it.`;
+  }
+  if (runbooks.length === 0) return `No runbook targets ${service.id}.`;
+  return undefined;
+}
+
+function DrillsView({ serviceId }: { serviceId: string }) {
+  const api = useApi(drillbookApiRef);
+  const { refreshIntervalMs } = useDrillbookSettings();
+  const { value, error, loading, refresh } = usePolled<DrillsData>(
+    async () => {
+      const [service, drills, runbooks, me, emergencyStop] = await Promise.all([
+        api.getService(serviceId),
+        api.listDrills({ service: serviceId, limit: DRILL_HISTORY_LIMIT }),
+        api.listRunbooks(),
+        api.getMe().catch(() => undefined),
+        api.getEmergencyStop().catch(() => undefined),
+      ]);
+      return { service, drills, runbooks: runbooks.filter(r => r.service === serviceId), me, emergencyStop };
+    },
+    [api, serviceId],
+    refreshIntervalMs,
+  );
+  const [dialogOpen, setDialogOpen] = useState(false);
+  const [launched, setLaunched] = useState<DrillSummary>();
+  const onFinished = useCallback(() => refresh(), [refresh]);
+
+  if (loading) return <Progress />;
+  if (!value) return <DrillbookErrorPanel error={error} prefix={`Drills of "${serviceId}"`} />;
+
+  const refusal = launchRefusal(value);
+  const running = value.drills.find(d => (d.state === 'running' || d.state === 'queued') && !d.dryRun);
+  const active = launched ?? running;
+
+  return (
+    <>
+      {error && <DrillbookErrorPanel error={error} prefix="Showing the last figures read; refresh failed" />}
+      {value.emergencyStop?.active && <WarningPanel severity="warning" title="Emergency stop is active" message={value.emergencyStop.reason ?? undefined} />}
+      <Box display="flex" justifyContent="space-between" alignItems="flex-start" flexWrap="wrap" mb={2} style={{ gap: 8 }}>
+        <ScoreTrend points={value.service.scoreTrend} />
+        <Box textAlign="right" maxWidth={360}>
+          <Button variant="contained" color="primary" disabled={refusal !== undefined || running !== undefined} onClick={() => setDialogOpen(true)}>
+            Launch drill
+          </Button>
+          {refusal && (
+            <Typography variant="body2" color="textSecondary" data-testid="launch-refusal" style={{ marginTop: 4 }}>
+              {refusal}
+            </Typography>
+          )}
+          {!refusal && running && (
+            <Typography variant="body2" color="textSecondary" style={{ marginTop: 4 }}>
+              A drill is already running on this service.
+            </Typography>
+          )}
+        </Box>
+      </Box>
+      {active && (
+        <LiveDrillPanel key={active.id} drillId={active.id} runbook={active.runbook} canAbort={value.service.permissions.abort} onFinished={onFinished} />
+      )}
+      <DrillHistoryTable drills={value.drills} />
+      {refusal === undefined && (
+        <LaunchDrillDialog
+          open={dialogOpen}
+          serviceId={serviceId}
+          runbooks={value.runbooks}
+          canLaunch={value.service.permissions.launch}
+          onClose={() => setDialogOpen(false)}
+          onLaunched={drill => {
+            setLaunched(drill);
+            refresh();
+          }}
+        />
+      )}
+    </>
+  );
+}
+
+/** Entity card (or tab content): drill history with score trend, launch flow and live progress. */
+export function DrillsCard() {
+  const serviceId = useEntityServiceId();
+  return (
+    <InfoCard title="Game-day drills" subheader="Drillbook">
+      {serviceId ? <DrillsView serviceId={serviceId} /> : <MissingAnnotationEmptyState annotation={DRILLBOOK_SERVICE_ID_ANNOTATION} />}
+    </InfoCard>
+  );
+}
