@@ -1,0 +1,139 @@
+import React from 'react';
+import { render, screen, within } from '@testing-library/react';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import type { DataFrame } from '@grafana/data';
+import { fixtures } from '../../__fixtures__/fixtures';
+import { panelDataErrorViewCalls as errorView } from '../../__fixtures__/panelDataErrorView';
+import { panelProps } from '../../__fixtures__/panelProps';
+import { promSeries } from '../../__fixtures__/prometheusFrames';
+import { TEST_IDS } from '../../constants';
+import { scorecardToFrames, SCORECARD_FRAME } from '../../frames/scorecardToFrames';
+import { ScorecardPanel } from './ScorecardPanel';
+import { defaultScorecardOptions, type ScorecardOptions } from './types';
+
+vi.mock('@grafana/runtime', async (orig) => ({
+  ...(await orig<typeof import('@grafana/runtime')>()),
+  PanelDataErrorView: (await import('../../__fixtures__/panelDataErrorView')).RecordingPanelDataErrorView,
+}));
+
+beforeEach(() => errorView.mockClear());
+
+const renderPanel = (series: DataFrame[], options: Partial<ScorecardOptions> = {}, vars: Record<string, string> = {}) =>
+  render(
+    <ScorecardPanel
+      {...panelProps(series, { ...defaultScorecardOptions, ...options }, {
+        replaceVariables: (s: string) => s.replace(/\$(\w+)/g, (_, v) => vars[v] ?? `$${v}`),
+      })}
+    />
+  );
+
+const withoutField = (frames: DataFrame[], frameName: string, field: string): DataFrame[] =>
+  frames.map((f) => (f.name === frameName ? { ...f, fields: f.fields.filter((x) => x.name !== field) } : f));
+
+const objectiveRows = () => screen.getAllByTestId(TEST_IDS.scorecard.objective);
+
+describe('ScorecardPanel with scorecard frames', () => {
+  it('shows the score, status, timings, budget, quality and every objective of a passed drill', () => {
+    renderPanel(scorecardToFrames(fixtures.scorecardPassed()));
+    expect(screen.getByTestId(TEST_IDS.scorecard.score)).toHaveTextContent('95');
+    expect(screen.getByTestId(TEST_IDS.scorecard.status)).toHaveTextContent('passed');
+    expect(screen.getByText('Kill one replica under load')).toBeInTheDocument();
+    expect(screen.getByLabelText('Time to detect')).toHaveTextContent('42.0 s');
+    expect(screen.getByLabelText('Time to recover')).toHaveTextContent('18.4 s');
+    expect(screen.getByLabelText('Error budget burned')).toHaveTextContent('0.012%');
+    expect(screen.getByLabelText('Ranking quality')).toHaveTextContent('86.0%');
+    expect(objectiveRows()).toHaveLength(4);
+    const ranking = objectiveRows().find((r) => r.textContent?.includes('ranking-quality-kept'))!;
+    expect(ranking).toHaveAttribute('data-verdict', 'missed');
+    expect(within(ranking).getByText('7.5 / 12.5')).toBeInTheDocument();
+    const availability = objectiveRows().find((r) => r.textContent?.includes('availability-under-fault'))!;
+    expect(within(availability).getByText('>= 99.50%')).toBeInTheDocument();
+    expect(within(availability).getByText('99.91%')).toBeInTheDocument();
+    expect(errorView).not.toHaveBeenCalled();
+  });
+
+  it('puts missed objectives first by default and keeps the runbook order when asked', () => {
+    const { unmount } = renderPanel(scorecardToFrames(fixtures.scorecardPassed()));
+    expect(objectiveRows()[0]).toHaveTextContent('ranking-quality-kept');
+    unmount();
+    renderPanel(scorecardToFrames(fixtures.scorecardPassed()), { objectiveOrder: 'defined' });
+    expect(objectiveRows()[0]).toHaveTextContent('availability-under-fault');
+  });
+
+  it('shows a failed drill as failed, with the reason, the guardrail abort and the missed objectives', () => {
+    renderPanel(scorecardToFrames(fixtures.scorecardFailed()));
+    expect(screen.getByTestId(TEST_IDS.scorecard.status)).toHaveTextContent('failed');
+    expect(screen.getByTestId(TEST_IDS.scorecard.score)).toHaveTextContent('12.5');
+    expect(screen.getByText(/guardrail "error-rate-above-5pct" aborted the fault phase/)).toBeInTheDocument();
+    expect(screen.getByText(/aborted by guardrail: error-rate-above-5pct held for 10s/)).toBeInTheDocument();
+    expect(objectiveRows().map((r) => r.getAttribute('data-verdict'))).toEqual(['missed', 'missed', 'no-data', 'met']);
+    expect(screen.getByLabelText('Time to recover')).toHaveTextContent('—');
+  });
+
+  it("hands empty data to Grafana's PanelDataErrorView", () => {
+    renderPanel([]);
+    expect(screen.getByTestId('panel-data-error')).toHaveTextContent('No data');
+    expect(errorView).toHaveBeenCalledWith(expect.objectContaining({ panelId: 1, needsNumberField: true }));
+    expect(screen.queryByTestId(TEST_IDS.scorecard.root)).not.toBeInTheDocument();
+  });
+
+  it('treats frames without rows as empty data', () => {
+    const empty = scorecardToFrames(fixtures.scorecardPassed()).map((f) => ({ ...f, length: 0, fields: f.fields.map((x) => ({ ...x, values: [] })) }));
+    renderPanel(empty);
+    expect(screen.getByTestId('panel-data-error')).toHaveTextContent('No data');
+  });
+
+  it('names the missing field when the scorecard frame has no score', () => {
+    renderPanel(withoutField(scorecardToFrames(fixtures.scorecardPassed()), SCORECARD_FRAME, 'score'));
+    expect(screen.getByTestId('panel-data-error')).toHaveTextContent('Frame "drillbook-scorecard" has no field "score"');
+  });
+
+  it('shows an absent optional field as "—" and lists it, instead of inventing a value', () => {
+    renderPanel(withoutField(scorecardToFrames(fixtures.scorecardPassed()), SCORECARD_FRAME, 'timeToRecoverS'));
+    expect(screen.getByLabelText('Time to recover')).toHaveTextContent('—');
+    expect(screen.getByLabelText('Time to recover')).toHaveTextContent('not in the data');
+    expect(screen.getByTestId(TEST_IDS.scorecard.missing)).toHaveTextContent('timeToRecoverS');
+    expect(screen.getByTestId(TEST_IDS.scorecard.score)).toHaveTextContent('95');
+  });
+});
+
+describe('ScorecardPanel with Prometheus drill metrics', () => {
+  const drill = (service: string, runbook: string, score: number, status: string) => {
+    const l = { service, runbook, job: 'drillbook' };
+    return [
+      promSeries('drillbook_drill_score', l, [score]),
+      promSeries('drillbook_drill_status', { ...l, status: 'passed' }, [status === 'passed' ? 1 : 0]),
+      promSeries('drillbook_drill_status', { ...l, status: 'failed' }, [status === 'failed' ? 1 : 0]),
+      promSeries('drillbook_time_to_recover_seconds', l, [21.5]),
+      promSeries('drillbook_time_to_detect_seconds', l, [40]),
+      promSeries('drillbook_error_budget_consumed_ratio', l, [0.0004]),
+    ];
+  };
+
+  it('reads score, status, timings and budget from the series and says objectives need the controller', () => {
+    renderPanel(drill('recsys-reference', 'replica-crash', 88, 'passed'));
+    expect(screen.getByTestId(TEST_IDS.scorecard.score)).toHaveTextContent('88');
+    expect(screen.getByTestId(TEST_IDS.scorecard.status)).toHaveTextContent('passed');
+    expect(screen.getByLabelText('Time to recover')).toHaveTextContent('21.5 s');
+    expect(screen.getByLabelText('Error budget burned')).toHaveTextContent('0.040%');
+    expect(screen.getByText(/Objectives are not in Prometheus/)).toBeInTheDocument();
+  });
+
+  it('shows the drill picked by the panel options, resolving dashboard variables', () => {
+    renderPanel([...drill('recsys-reference', 'replica-crash', 88, 'passed'), ...drill('recsys-canary', 'zone-outage', 31, 'failed')], { service: '$service' }, { service: 'recsys-canary' });
+    expect(screen.getByTestId(TEST_IDS.scorecard.score)).toHaveTextContent('31');
+    expect(screen.getByTestId(TEST_IDS.scorecard.status)).toHaveTextContent('failed');
+    expect(screen.getByText('zone-outage')).toBeInTheDocument();
+  });
+
+  it('names drillbook_drill_score when the series lack it', () => {
+    const l = { service: 'recsys-reference', runbook: 'replica-crash' };
+    renderPanel([promSeries('drillbook_time_to_recover_seconds', l, [12])]);
+    expect(screen.getByTestId('panel-data-error')).toHaveTextContent('The data has no drillbook_drill_score series for this drill');
+  });
+
+  it('says what it expected when the data is neither scorecard frames nor drill metrics', () => {
+    renderPanel([promSeries('up', { job: 'x' }, [1])]);
+    expect(screen.getByTestId('panel-data-error')).toHaveTextContent('no drillbook_drill_score series in the data');
+  });
+});
