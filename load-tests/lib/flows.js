@@ -1,0 +1,81 @@
+// The recommend flow: one POST /v1/recommend per iteration, drawn from the held-out sessions of
+// the synthetic world (the phase's mix), with its ground truth so served quality is scored.
+import http from 'k6/http';
+import exec from 'k6/execution';
+import { check } from 'k6';
+import { SharedArray } from 'k6/data';
+import { Rate, Trend } from 'k6/metrics';
+import { GROUND_TRUTH_HEADER, LOAD_METRIC, REQUEST_ID_METADATA, SYNTHETIC_HEADER } from './constants.js';
+import { ndcgAtK } from './ndcg.js';
+import { BASE_URL, K, TIMEOUT } from './target.js';
+
+/**
+ * @typedef {{ userId: string, query: string, groundTruth: string[], category: string, segment: string }} RequestTemplate
+ */
+
+const SESSIONS_FILE = __ENV.SESSIONS_FILE;
+if (!SESSIONS_FILE) throw new Error('SESSIONS_FILE is not set: pass -e SESSIONS_FILE=<path of the load sessions JSON written by model:build>');
+
+/**
+ * @param {'training' | 'drifted'} mix
+ * @returns {RequestTemplate[]}
+ */
+function loadMix(mix) {
+  const data = JSON.parse(open(/** @type {string} */ (SESSIONS_FILE)));
+  const list = data[mix];
+  if (!Array.isArray(list)) throw new Error(`${SESSIONS_FILE}: ${mix}: expected an array of request templates`);
+  return list;
+}
+
+const pools = {
+  training: new SharedArray('sessions:training', () => loadMix('training')),
+  drifted: new SharedArray('sessions:drifted', () => loadMix('drifted')),
+};
+
+/** 2xx is success; anything else (and timeouts, connection errors) counts in http_req_failed. */
+http.setResponseCallback(http.expectedStatuses({ min: 200, max: 299 }));
+
+const degraded = new Rate(LOAD_METRIC.degraded);
+const ndcg = new Trend(LOAD_METRIC.ndcg);
+
+/** @param {string | null} body */
+function parseRecommendation(body) {
+  try {
+    const r = JSON.parse(body || '');
+    if (r && Array.isArray(r.items)) return r;
+  } catch (_) {
+    // not JSON: not scored
+  }
+  return null;
+}
+
+/** One request of the phase's mix (the phase's scenario sets MIX). */
+export function recommend() {
+  const pool = __ENV.MIX === 'drifted' ? pools.drifted : pools.training;
+  const n = exec.scenario.iterationInTest;
+  const t = /** @type {RequestTemplate} */ (pool[n % pool.length]);
+  // Joins this request's samples in the --out json points (metadata, not a tag: no new series).
+  exec.vu.metrics.metadata[REQUEST_ID_METADATA] = `${exec.scenario.name}:${n}`;
+  const res = http.post(`${BASE_URL}/v1/recommend`, JSON.stringify({ userId: t.userId, query: t.query, k: K }), {
+    headers: {
+      'content-type': 'application/json',
+      [SYNTHETIC_HEADER]: 'true',
+      [GROUND_TRUTH_HEADER]: t.groundTruth.join(','),
+    },
+    tags: { name: 'recommend' },
+    timeout: TIMEOUT,
+  });
+  const ok = res.status >= 200 && res.status < 300;
+  const body = ok ? parseRecommendation(/** @type {string | null} */ (res.body)) : null;
+  check(res, { 'status is 2xx': () => ok, 'body is a recommendation': () => body !== null });
+  if (body) {
+    degraded.add(body.degraded === true);
+    const score = ndcgAtK(
+      body.items.map((/** @type {{ itemId: string }} */ i) => i.itemId),
+      t.groundTruth,
+      10,
+    );
+    if (score !== null) ndcg.add(score);
+  }
+  delete exec.vu.metrics.metadata[REQUEST_ID_METADATA];
+}
