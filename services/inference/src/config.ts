@@ -20,8 +20,10 @@ export interface ReplicaConfig {
     /** Shared publish location the replica pulls versions from when they are not local. */
     source?: string;
     publicKeyFile: string;
-    /** Version to serve at start; default the newest available. */
+    /** Version to serve at start; default the one recorded in `stateFile`, else the newest available. */
     version?: string;
+    /** Where the replica records the version it serves, so a restart serves it again (outside the registry, so it survives a lost registry). */
+    stateFile?: string;
   };
   serving: ServingOptions;
   ortThreads: number;
@@ -77,6 +79,7 @@ export function loadConfig(env: Env = process.env): ReplicaConfig {
       source: env.MODEL_SOURCE || undefined,
       publicKeyFile: env.MODEL_PUBLIC_KEY_FILE ?? join(env.MODEL_SOURCE ?? root, '.keys', 'signing.pub.pem'),
       version: env.MODEL_VERSION || undefined,
+      stateFile: env.STATE_FILE || undefined,
     },
     serving: {
       maxBatch: int(env, 'BATCH_MAX', 32, 1, 1024),

@@ -20,6 +20,8 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+  // Started by the topology runner over an IPC channel: if the runner dies, so do we (no orphans).
+  if (process.send) process.on('disconnect', () => stop('parent exited'));
 }
 
 main().catch((e) => {

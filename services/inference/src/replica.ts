@@ -4,7 +4,8 @@
  * tests (in-process, port 0).
  */
 import { createServer, type Server } from 'node:http';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { FALLBACK_REASONS, type ActiveFault } from '@drillbook/contracts';
 import type { ReplicaConfig } from './config.js';
@@ -122,6 +123,7 @@ export async function startReplica(config: ReplicaConfig, deps: ReplicaDeps = {}
     replica: config.id,
     ortThreads: config.ortThreads,
     onSwap: (m) => {
+      if (m && config.registry.stateFile) writeState(config.registry.stateFile, { version: m.version, sha256: m.sha256 });
       metrics.modelInfo.reset();
       metrics.modelReady.set(m ? 1 : 0);
       if (m) {
@@ -206,6 +208,8 @@ export async function startReplica(config: ReplicaConfig, deps: ReplicaDeps = {}
 async function initialLoad(config: ReplicaConfig, registry: ModelRegistry, host: ModelHost, logger: Logger): Promise<void> {
   const pick = () => {
     if (config.registry.version) return config.registry.version;
+    const recorded = readState(config.registry.stateFile);
+    if (recorded) return recorded;
     const candidates = [...registry.list(), ...(config.registry.source ? registry.list(config.registry.source) : []), ...(config.registry.backup ? registry.list(config.registry.backup) : [])];
     return candidates[candidates.length - 1];
   };
@@ -221,5 +225,20 @@ async function initialLoad(config: ReplicaConfig, registry: ModelRegistry, host:
     await host.deploy(version, 'startup');
   } catch (e) {
     logger.error({ err: (e as Error).message, version }, 'startup model load failed: not ready, serving the fallback where features are known');
+  }
+}
+
+function writeState(file: string, state: { version: string; sha256: string }): void {
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(`${file}.tmp`, JSON.stringify(state));
+  renameSync(`${file}.tmp`, file);
+}
+
+function readState(file: string | undefined): string | undefined {
+  if (!file || !existsSync(file)) return undefined;
+  try {
+    return (JSON.parse(readFileSync(file, 'utf8')) as { version?: string }).version;
+  } catch {
+    return undefined;
   }
 }
