@@ -1,11 +1,17 @@
 /** Timestamps as k6 writes them in `--out json` (RFC 3339 with sub-millisecond digits). */
 
 /** Epoch milliseconds (with a fraction) -> `2026-01-02T03:04:05.123456Z`. */
+let cachedMs = Number.NaN;
+let cachedPrefix = '';
+
 export function isoMicros(epochMs: number): string {
   const whole = Math.floor(epochMs);
+  if (whole !== cachedMs) {
+    cachedMs = whole;
+    cachedPrefix = new Date(whole).toISOString().slice(0, -1); // ...05.123
+  }
   const micros = Math.floor((epochMs - whole) * 1000);
-  const iso = new Date(whole).toISOString(); // ...05.123Z
-  return `${iso.slice(0, -1)}${micros.toString().padStart(3, '0')}Z`;
+  return `${cachedPrefix}${micros < 10 ? '00' : micros < 100 ? '0' : ''}${micros}Z`;
 }
 
 const RFC3339 = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(\.\d+)?(Z|[+-]\d\d:\d\d)$/;
