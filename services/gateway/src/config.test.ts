@@ -87,3 +87,13 @@ describe('parseConfig', () => {
     expect(() => parseConfig({ ...minimal, healthCheck: { timeoutMs: 'fast' } })).toThrow('config key "healthCheck.timeoutMs": expected an integer >= 1, got "fast"');
   });
 });
+
+describe('gateway.example.json', () => {
+  it('is a valid config, so the README example runs as shown', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const raw = JSON.parse(await readFile(new URL('../gateway.example.json', import.meta.url), 'utf8')) as unknown;
+    const config = parseConfig(raw);
+    expect(config.upstreams.map((u) => u.zone)).toEqual(['zone-a', 'zone-b', 'zone-a']);
+    expect(config.readToken).toBe('change-me-read');
+  });
+});

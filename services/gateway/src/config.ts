@@ -92,7 +92,9 @@ export interface GatewayConfig {
 export const DEFAULT_HEALTH_CHECK: HealthCheckConfig = {
   path: '/readyz',
   intervalMs: 200,
-  timeoutMs: 200,
+  // Generous on purpose: a refused connection fails the check at once, and a stalled replica is
+  // ejected sooner by the request timeouts; a tight timeout only marks busy replicas down.
+  timeoutMs: 1_000,
   unhealthyThreshold: 2,
   healthyThreshold: 2,
 };

@@ -28,6 +28,9 @@ async function startStack(gatewayOverrides: Record<string, unknown> = {}) {
   const gateway = await spawnGateway({
     adminToken: ADMIN_TOKEN,
     logLevel: 'warn',
+    // Deadlines with room for a CPU-starved shared machine: these tests are about failures, not speed.
+    requestTimeoutMs: 4000,
+    tryTimeoutMs: 1500,
     upstreams: replicas.map((r, i) => ({ id: `r${i + 1}`, url: r.url, zone: ZONES[i] })),
     ...gatewayOverrides,
   });
@@ -91,7 +94,7 @@ describe('failover through the gateway (real processes)', () => {
   });
 
   it('keeps answering while a replica is frozen with SIGSTOP, and takes it back after SIGCONT', async () => {
-    const { replicas, gateway } = await startStack({ tryTimeoutMs: 250 });
+    const { replicas, gateway } = await startStack();
     const load = startLoad({ url: gateway.url, rps: 100 });
     await sleep(1000);
     const frozen = replicas[0];

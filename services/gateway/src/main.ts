@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { parseConfig } from './config.js';
 import { ConfigError } from './errors.js';
 import { Gateway } from './Gateway.js';
-import { createLogger } from './logger.js';
+import { createLogger, type Logger } from './logger.js';
 
 function loadRawConfig(argv: string[], env: NodeJS.ProcessEnv): { raw: unknown; source: string } {
   const fromArg = argv[2];
@@ -40,7 +40,7 @@ function loadRawConfig(argv: string[], env: NodeJS.ProcessEnv): { raw: unknown; 
 async function main(): Promise<void> {
   let source = '';
   let gateway: Gateway;
-  let logger;
+  let logger: Logger;
   try {
     const loaded = loadRawConfig(process.argv, process.env);
     source = loaded.source;

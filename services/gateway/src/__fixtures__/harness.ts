@@ -18,13 +18,18 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-/** Fast health checks so tests do not wait long; every value can be overridden. */
+/**
+ * Fast health checks so tests do not wait long, and deadlines long enough that a machine starved
+ * of CPU by other work does not turn into timeouts; tests about timeouts set their own.
+ */
 export const FAST_CONFIG = {
   adminToken: ADMIN_TOKEN,
   readToken: READ_TOKEN,
   upstreamAdminToken: REPLICA_TOKEN,
   logLevel: 'silent',
-  healthCheck: { intervalMs: 50, timeoutMs: 200, unhealthyThreshold: 2, healthyThreshold: 2 },
+  requestTimeoutMs: 10_000,
+  tryTimeoutMs: 5_000,
+  healthCheck: { intervalMs: 50, timeoutMs: 2_000, unhealthyThreshold: 2, healthyThreshold: 2 },
 };
 
 export async function startHarness(standIns: StandInOptions[], overrides: Record<string, unknown> = {}): Promise<Harness> {

@@ -10,7 +10,9 @@ afterEach(async () => {
   h = null;
 });
 
-const FAST_CANARY = { canary: { analysisIntervalMs: 50, minSamples: 60, minGroundTruthSamples: 40 } };
+// The latency criterion is covered by analysis.test.ts; here a wide noise floor keeps a CPU-starved
+// shared machine from turning scheduling jitter into a latency verdict.
+const FAST_CANARY = { canary: { analysisIntervalMs: 50, minSamples: 60, minGroundTruthSamples: 40, minLatencyDeltaMs: 5000 } };
 
 function replicas(v2: VersionProfile): StandInOptions[] {
   const versions = { v1: { quality: 'good' } as VersionProfile, v2 };
@@ -76,7 +78,7 @@ describe('canary release', () => {
     expect(h.standIns.map((s) => s.serving())).toEqual(['v1', 'v2', 'v2']);
     const decision = await untilDecided(h.url);
     expect(decision.decision).toBe('rollback');
-    expect(decision.reasons[0]).toMatch(/^FAILED served NDCG@10 0\.000 vs baseline 1\.000/);
+    expect(decision.reasons).toContainEqual(expect.stringMatching(/^FAILED served NDCG@10 0\.000 vs baseline 1\.000/));
     expect(decision.figures.candidate.errorRate).toBe(0);
     expect(h.standIns.map((s) => s.serving())).toEqual(['v1', 'v1', 'v1']);
     expect(decision.actions.map((a) => `${a.replica}->${a.version}`)).toEqual(['r2->v1', 'r3->v1']);
@@ -91,7 +93,7 @@ describe('canary release', () => {
     const outcomes = await load.done;
     const decision = h.gateway.canary.view().decisions[0];
     expect(decision.decision).toBe('rollback');
-    expect(decision.reasons[0]).toMatch(/^FAILED error rate/);
+    expect(decision.reasons).toContainEqual(expect.stringMatching(/^FAILED error rate/));
     expect(outcomes.filter((o) => o.status !== 200)).toEqual([]);
     expect(h.standIns[2].serving()).toBe('v1');
   });

@@ -52,10 +52,10 @@ describe('gateway proxy', () => {
   });
 
   it('gives up on a slow attempt at the try timeout and answers from another replica within the deadline', async () => {
-    h = await startHarness([{ id: 'slow', behaviour: { latencyMs: 2000 } }, { id: 'fast' }], {
+    h = await startHarness([{ id: 'slow', behaviour: { latencyMs: 20_000 } }, { id: 'fast' }], {
       ejection: false,
-      requestTimeoutMs: 1000,
-      tryTimeoutMs: 150,
+      requestTimeoutMs: 8000,
+      tryTimeoutMs: 1000,
       balancer: 'least-outstanding',
     });
     const results = await Promise.all(Array.from({ length: 6 }, () => recommendOnce(h!.url)));
