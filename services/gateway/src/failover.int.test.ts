@@ -126,4 +126,16 @@ describe('failover through the gateway (real processes)', () => {
     gateway.process.kill('SIGTERM');
     expect(await exited).toBe(0);
   });
+
+  it('exits on its own when the supervisor that started it goes away', async () => {
+    const gateway = await spawnGateway({ adminToken: ADMIN_TOKEN, logLevel: 'warn', upstreams: [] }, { ipc: true });
+    children.push(gateway);
+    const exited = new Promise<number | null>((resolve) => gateway.process.once('exit', (code) => resolve(code)));
+    gateway.process.disconnect();
+    expect(await exited).toBe(0);
+  });
+
+  it('refuses to start on a bad config and names the key', async () => {
+    await expect(spawnGateway({ adminToken: ADMIN_TOKEN, healthCheck: { intervalMs: -1 } })).rejects.toThrow(/config key "healthCheck.intervalMs"/);
+  });
 });

@@ -2,7 +2,8 @@
  * Process entry: `tsx src/main.ts [config.json]`. The config is a JSON file given as the first
  * argument, or in `GATEWAY_CONFIG` (a file path, or the JSON itself when it starts with "{").
  * Prints `gateway listening on http://127.0.0.1:<port>` on stdout once it serves; logs go to
- * stderr. SIGTERM / SIGINT stop it cleanly (in-flight requests get a short grace period).
+ * stderr. SIGTERM / SIGINT stop it cleanly (in-flight requests get a short grace period), and so
+ * does the loss of the IPC channel when a supervisor started it with one.
  */
 import { readFileSync } from 'node:fs';
 import { parseConfig } from './config.js';
@@ -73,6 +74,8 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
+  // Started by a supervisor over an IPC channel (the topology runner): if it dies, so do we (no orphans).
+  if (process.send) process.on('disconnect', () => shutdown('parent exited'));
 }
 
 main().catch((err: Error) => {

@@ -20,10 +20,10 @@ export interface Child {
   kill(signal?: NodeJS.Signals): Promise<void>;
 }
 
-function startChild(script: string, env: Record<string, string>, pattern: RegExp, label: string): Promise<Child> {
+function startChild(script: string, env: Record<string, string>, pattern: RegExp, label: string, ipc = false): Promise<Child> {
   const child = spawn(process.execPath, ['--import', 'tsx', script], {
     env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ipc ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -65,6 +65,7 @@ export function spawnStandIn(options: StandInOptions): Promise<Child> {
   return startChild(STAND_IN_MAIN, { STAND_IN_OPTIONS: JSON.stringify(options) }, /stand-in listening on (http:\/\/127\.0\.0\.1:\d+)/, `stand-in ${options.id}`);
 }
 
-export function spawnGateway(config: Record<string, unknown>): Promise<Child> {
-  return startChild(GATEWAY_MAIN, { GATEWAY_CONFIG: JSON.stringify(config) }, /gateway listening on (http:\/\/127\.0\.0\.1:\d+)/, 'gateway');
+/** With `ipc`, the gateway is started the way a supervisor starts it: over an IPC channel it watches. */
+export function spawnGateway(config: Record<string, unknown>, options: { ipc?: boolean } = {}): Promise<Child> {
+  return startChild(GATEWAY_MAIN, { GATEWAY_CONFIG: JSON.stringify(config) }, /gateway listening on (http:\/\/127\.0\.0\.1:\d+)/, 'gateway', options.ipc);
 }
