@@ -1,0 +1,25 @@
+/**
+ * @drillbook/alerts: SLO specs (OpenSLO v1) -> Sloth-compatible recording rules, multiwindow
+ * multi-burn-rate alerts, platform alerts and the promtool tests that prove them; plus a real
+ * Prometheus for tests (start, query, stop).
+ */
+export { ALERTS, ALERT_DRILLS, DRILLS, TIME_TO_DETECT_ALERT } from './alertNames.js';
+export type { AlertKey, AlertName, DrillName } from './alertNames.js';
+export { RECOMMEND_ROUTE, RECSYS_REFERENCE, SCRAPE_JOBS, SERVICE_ALERT_CONFIGS } from './config.js';
+export type { ServiceAlertConfig } from './config.js';
+export { AlertsError, GenerationError, InvalidSloSpec, PrometheusError, PrometheusQueryError, formatProblem } from './errors.js';
+export type { SpecLocation, SpecProblem } from './errors.js';
+export { generate, sloRuleGroups, sloRulesFile, platformRulesFile, DRILLBOOK_RULES, GENERATOR_VERSION } from './generate.js';
+export type { GenerateOptions } from './generate.js';
+export type { GeneratedFile } from './output/writeFiles.js';
+export { loadSloSpecs, parseSloSpecs } from './spec/loadSpecs.js';
+export type { SpecFile } from './spec/loadSpecs.js';
+export { SLO_ANNOTATION } from './spec/annotations.js';
+export type { SloModel } from './spec/model.js';
+export { HISTOGRAM_BUCKETS, lintBucketSelector } from './spec/buckets.js';
+export { alertName, windowPairs } from './rules/burnRateAlerts.js';
+export { sliEventsRate } from './rules/sliRecordings.js';
+export { SLO_INFO, SLO_TIME_PERIOD_DAYS } from './rules/metaRecordings.js';
+export { ABORTED_STATUS, gpuBusyExpr, withHostLabel } from './rules/platform/index.js';
+export { ON_CALL_DOC, runbookUrl, headingSlug } from './rules/runbook.js';
+export type { AlertingRule, RecordingRule, Rule, RuleFile, RuleGroup, Severity } from './rules/types.js';

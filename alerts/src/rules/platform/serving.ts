@@ -1,0 +1,105 @@
+/** Serving alerts: too many fallback (degraded) responses, and replicas without a loaded model. */
+import { METRIC } from '@drillbook/contracts';
+import { ALERTS } from '../../alertNames.js';
+import type { ServiceAlertConfig } from '../../config.js';
+import { formatNumber } from '../../spec/model.js';
+import { runbookUrl } from '../runbook.js';
+import type { PlatformAlert } from './types.js';
+
+export function fallbackRateHigh(cfg: ServiceAlertConfig, runbookBase: string): PlatformAlert {
+  const { threshold, minRequestsPerSecond } = cfg.fallbackRate;
+  const jobs = `${cfg.jobs.gateway}|${cfg.jobs.replica}`;
+  const requests = `${METRIC.httpServerDuration}_count{job="${cfg.jobs.gateway}",http_route="${cfg.route}"}`;
+  const fallback = `${METRIC.fallback}{job=~"${jobs}"}`;
+  return {
+    rule: {
+      alert: ALERTS.fallbackRateHigh,
+      expr:
+        `(\n  sum by (reason) (rate(${fallback}[5m]))\n  / on() group_left()\n` +
+        `  (sum(rate(${requests}[5m])) >= ${formatNumber(minRequestsPerSecond)})\n) > ${formatNumber(threshold)}\n`,
+      for: cfg.fallbackRate.for,
+      labels: { severity: 'ticket', service: cfg.service },
+      annotations: {
+        summary: `{{ $value | humanizePercentage }} of ${cfg.service} recommendations are served by the popularity fallback ({{ $labels.reason }}).`,
+        description:
+          `Over the last 5 minutes {{ $value | humanizePercentage }} of ${cfg.route} responses fell back to the popularity ranking ` +
+          `because of "{{ $labels.reason }}" (threshold ${formatNumber(threshold * 100)}%). Degraded responses are served, not failed: ` +
+          `users see generic items. The degraded-serving SLO pages if this keeps burning its budget.`,
+        runbook_url: runbookUrl(ALERTS.fallbackRateHigh, runbookBase),
+      },
+    },
+    cases: [
+      {
+        name: 'a fallback share above the threshold fires once it has lasted, labelled with its reason',
+        series: [
+          { series: `${METRIC.httpServerDuration}_count{job="${cfg.jobs.gateway}",http_route="${cfg.route}",http_response_status_code="200",synthetic="false"}`, values: '0+600x30' },
+          { series: `${METRIC.fallback}{job="${cfg.jobs.replica}",instance="r1",model="two-tower",reason="dependency"}`, values: '0+60x30' },
+          { series: `${METRIC.fallback}{job="${cfg.jobs.replica}",instance="r1",model="two-tower",reason="deadline"}`, values: '0+6x30' },
+        ],
+        checks: [
+          { at: '2m', firing: [] },
+          { at: '15m', firing: [{ labels: { reason: 'dependency' }, value: 0.1 }] },
+        ],
+      },
+      {
+        name: 'a fallback share just under the threshold does not fire',
+        series: [
+          { series: `${METRIC.httpServerDuration}_count{job="${cfg.jobs.gateway}",http_route="${cfg.route}",http_response_status_code="200",synthetic="false"}`, values: '0+600x30' },
+          { series: `${METRIC.fallback}{job="${cfg.jobs.replica}",instance="r1",model="two-tower",reason="dependency"}`, values: `0+${formatNumber(600 * threshold * 0.9)}x30` },
+        ],
+        checks: [{ at: '15m', firing: [] }],
+      },
+      {
+        name: 'fallbacks under the minimum traffic do not fire',
+        series: [
+          { series: `${METRIC.httpServerDuration}_count{job="${cfg.jobs.gateway}",http_route="${cfg.route}",http_response_status_code="200",synthetic="false"}`, values: `0+${formatNumber(minRequestsPerSecond * 60 * 0.5)}x30` },
+          { series: `${METRIC.fallback}{job="${cfg.jobs.replica}",instance="r1",model="two-tower",reason="model_unavailable"}`, values: `0+${formatNumber(minRequestsPerSecond * 60 * 0.5)}x30` },
+        ],
+        checks: [{ at: '15m', firing: [] }],
+      },
+    ],
+  };
+}
+
+export function modelNotLoaded(cfg: ServiceAlertConfig, runbookBase: string): PlatformAlert {
+  const replica = cfg.jobs.replica;
+  return {
+    rule: {
+      alert: ALERTS.modelNotLoaded,
+      expr: `(up{job="${replica}"} == 1)\nunless on(job, instance)\n(${METRIC.modelInfo}{job="${replica}"} == 1)\n`,
+      for: cfg.modelNotLoaded.for,
+      labels: { severity: 'ticket', service: cfg.service },
+      annotations: {
+        summary: `Replica {{ $labels.instance }} of ${cfg.service} is up but has no model loaded.`,
+        description:
+          `{{ $labels.instance }} (replica {{ $labels.replica }}, zone {{ $labels.zone }}) answers scrapes but exports no ${METRIC.modelInfo}: ` +
+          `its model failed to load or was refused. It should be failing /readyz and be out of the gateway's rotation; ` +
+          `requests it still gets are served by the popularity fallback.`,
+        runbook_url: runbookUrl(ALERTS.modelNotLoaded, runbookBase),
+      },
+    },
+    cases: [
+      {
+        name: 'a replica that is up without a loaded model fires, while replicas with a model or that are down do not',
+        series: [
+          { series: `up{job="${replica}",instance="127.0.0.1:9001",replica="r1",zone="zone-a"}`, values: '1x20' },
+          { series: `up{job="${replica}",instance="127.0.0.1:9002",replica="r2",zone="zone-a"}`, values: '1x20' },
+          { series: `up{job="${replica}",instance="127.0.0.1:9003",replica="r3",zone="zone-b"}`, values: '0x20' },
+          { series: `${METRIC.modelInfo}{job="${replica}",instance="127.0.0.1:9002",replica="r2",zone="zone-a",model="two-tower",version="v1",sha256="ab12"}`, values: '1x20' },
+        ],
+        checks: [
+          { at: '1m', firing: [] },
+          { at: '5m', firing: [{ labels: { job: replica, instance: '127.0.0.1:9001', replica: 'r1', zone: 'zone-a' }, value: 1 }] },
+        ],
+      },
+      {
+        name: 'a replica whose model loads within the hold time does not fire',
+        series: [
+          { series: `up{job="${replica}",instance="127.0.0.1:9001",replica="r1",zone="zone-a"}`, values: '1x20' },
+          { series: `${METRIC.modelInfo}{job="${replica}",instance="127.0.0.1:9001",replica="r1",zone="zone-a",model="two-tower",version="v1",sha256="ab12"}`, values: '_ 1x19' },
+        ],
+        checks: [{ at: '5m', firing: [] }],
+      },
+    ],
+  };
+}

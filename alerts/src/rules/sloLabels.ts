@@ -1,0 +1,31 @@
+/** Sloth's identifying labels and the PromQL filter that selects one SLO's series. */
+import type { SloModel } from '../spec/model.js';
+
+export const SLOTH_LABEL = {
+  id: 'sloth_id',
+  service: 'sloth_service',
+  slo: 'sloth_slo',
+  window: 'sloth_window',
+  severity: 'sloth_severity',
+} as const;
+
+export function idLabels(slo: SloModel): Record<string, string> {
+  return { [SLOTH_LABEL.id]: slo.id, [SLOTH_LABEL.service]: slo.service, [SLOTH_LABEL.slo]: slo.name };
+}
+
+/** Identifying labels plus the spec's own labels, as every rule of the SLO carries them. */
+export function ruleLabels(slo: SloModel, extra: Record<string, string> = {}): Record<string, string> {
+  return { ...slo.labels, ...idLabels(slo), ...extra };
+}
+
+/** `{sloth_id="…", sloth_service="…", sloth_slo="…"}` */
+export function sloFilter(slo: SloModel): string {
+  return `{${Object.entries(idLabels(slo))
+    .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+    .join(', ')}}`;
+}
+
+/** The labels an alert keeps when it aggregates windows away. */
+export function groupingLabels(slo: SloModel): string[] {
+  return [...Object.keys(slo.labels).sort(), SLOTH_LABEL.id, SLOTH_LABEL.service, SLOTH_LABEL.slo];
+}
