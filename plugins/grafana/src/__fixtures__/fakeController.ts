@@ -23,6 +23,8 @@ export interface FakeControllerOptions {
   eventDelayMs?: number;
   /** Stop streaming after this many events (no `end`), to exercise reconnection. */
   dropStreamAfter?: number;
+  /** Start with the live drill `drl_live_0002` already running (as if launched before the page opened). */
+  liveDrill?: boolean;
   /** Simulate an unreachable controller (Grafana's proxy answers 502). */
   unreachable?: boolean;
 }
@@ -46,7 +48,7 @@ export function createFakeController(options: FakeControllerOptions = {}) {
     busy: new Set(options.busyServices ?? []),
     drills: fixtures.drills(),
     aborted: new Set<string>(),
-    started: false,
+    started: options.liveDrill ?? false,
     finished: false,
   };
 
@@ -92,38 +94,58 @@ export function createFakeController(options: FakeControllerOptions = {}) {
     };
   }
 
+  function abortEvents(drillId: string, lastSeq: number): DrillEvent[] {
+    const at = '2025-11-23T10:00:40.000Z';
+    return [
+      { seq: lastSeq + 1, drillId, at, type: 'state', message: 'drill aborted: load stopped, faults cleared, rollback ran', data: { status: 'aborted' } },
+      { seq: lastSeq + 2, drillId, at, type: 'end', message: 'stream ends' },
+    ];
+  }
+
+  /**
+   * Streams the recorded events after `afterSeq`. An abort (API call) cuts the recording short with
+   * the aborted state and `end`, as the controller does; `dropStreamAfter` closes the connection early.
+   */
   function eventStream(drillId: string, afterSeq: number): Response {
-    let events: DrillEvent[] = fixtures.eventsPassed().map((e) => ({ ...e, drillId }));
-    if (state.aborted.has(drillId)) {
-      const cut = events.findIndex((e) => e.type === 'fault');
-      const base = events.slice(0, Math.max(cut, 1));
-      const at = '2025-11-23T10:00:40.000Z';
-      let seq = base[base.length - 1].seq;
-      base.push({ seq: ++seq, drillId, at, type: 'state', message: 'drill aborted: load stopped, faults cleared', data: { status: 'aborted' } });
-      base.push({ seq: ++seq, drillId, at, type: 'end', message: 'stream ends' });
-      events = base;
-    }
-    let pending = events.filter((e) => e.seq > afterSeq);
-    if (options.dropStreamAfter !== undefined) {
-      pending = pending.slice(0, options.dropStreamAfter);
-    }
+    const recorded: DrillEvent[] = fixtures.eventsPassed().map((e) => ({ ...e, drillId }));
+    let abortBase: number | null = null;
+    let lastSeq = afterSeq;
+    let sent = 0;
+    let closed = false;
     const encoder = new TextEncoder();
     const delay = options.eventDelayMs ?? 0;
+    const nextEvent = (): DrillEvent | null => {
+      if (state.aborted.has(drillId)) {
+        abortBase ??= lastSeq;
+        const tail = abortEvents(drillId, abortBase);
+        return tail.find((e) => e.seq > lastSeq) ?? null;
+      }
+      return recorded.find((e) => e.seq > lastSeq) ?? null;
+    };
     const body = new ReadableStream<Uint8Array>({
       async pull(controller) {
-        const next = pending.shift();
-        if (!next) {
-          controller.close();
+        if (closed) {
           return;
         }
         if (delay > 0) {
           await new Promise((r) => setTimeout(r, delay));
         }
+        const next = options.dropStreamAfter !== undefined && sent >= options.dropStreamAfter ? null : nextEvent();
+        if (!next) {
+          closed = true;
+          controller.close();
+          return;
+        }
+        lastSeq = next.seq;
+        sent++;
         if (next.type === 'end' && !state.aborted.has(drillId)) {
           state.finished = true;
           state.busy.delete(liveSummary().service);
         }
         controller.enqueue(encoder.encode(`id: ${next.seq}\nevent: ${next.type}\ndata: ${JSON.stringify(next)}\n\n`));
+      },
+      cancel() {
+        closed = true;
       },
     });
     return new Response(body, { status: 200, headers: { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache' } });
@@ -187,7 +209,7 @@ export function createFakeController(options: FakeControllerOptions = {}) {
       if (method === 'GET' && seg[2] === 'scorecard') {
         if (id === LIVE_ID) {
           const sc = fixtures.scorecardPassed();
-          return json(200, { drill: { ...sc.drill, id }, scorecard: { ...sc.scorecard, drillId: id } });
+          return state.finished ? json(200, { drill: liveSummary(), scorecard: { ...sc.scorecard, drillId: id } }) : apiError(404, `drill ${id} has no scorecard yet`);
         }
         const sc = [fixtures.scorecardPassed(), fixtures.scorecardFailed()].find((s) => s.drill.id === id);
         return sc ? json(200, sc) : apiError(404, `drill ${id} has no scorecard`);

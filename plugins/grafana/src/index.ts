@@ -1,0 +1,13 @@
+// Public surface of the Grafana app plugin package (what other code and the harness may import).
+export { scorecardToFrames, SCORECARD_FRAME, OBJECTIVES_FRAME, PHASES_FRAME } from './frames/scorecardToFrames';
+export { readScorecardFrames } from './frames/readScorecardFrames';
+export { readDrillMetrics, DRILL_METRICS } from './frames/drillMetrics';
+export { readSloBudget, sloBudgetQuery, type SloBudgetRow, type BurnWindowReading } from './frames/sloBudget';
+export { readSamples, type Sample } from './frames/promSamples';
+export type { ScorecardModel, ObjectiveRow, ReadResult } from './frames/model';
+export { DrillbookClient, type DrillbookClientOptions } from './api/DrillbookClient';
+export { DrillbookApiContext, useDrillbookApi, type DrillbookApi, type DrillQuery, type FollowOptions } from './api/DrillbookApi';
+export { DrillbookApiError, describeError, type ApiErrorKind } from './api/errors';
+export { SseParser, readEventStream } from './api/sse';
+export { PLUGIN_ID, PLUGIN_BASE_URL, PROXY_BASE, ROUTES, TEST_IDS, prefixRoute } from './constants';
+export { AppRoutes } from './pages/App';
