@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { LoadOutputError } from '../errors.js';
+import { startLoad } from '../startLoad.js';
+import { startTarget } from '../__fixtures__/targetServer.js';
 import { readLoadResult, readSummary } from './readLoadResult.js';
 
 const FIXTURES = fileURLToPath(new URL('../__fixtures__/k6/', import.meta.url));
@@ -143,5 +145,75 @@ describe('readLoadResult on bad input', () => {
     const points = join(dir, 'points.ndjson');
     writeFileSync(points, `{"type":"Metric","data":{"name":"http_reqs"},"metric":"http_reqs"}\n{"metric":"http_req_duration","type":"Point","data":{"time":\n`);
     await expect(readLoadResult(fixture('passed').summary, points)).rejects.toThrow(/points\.ndjson:2: not a k6 --out json line/);
+  });
+});
+
+describe('both engines through the same reader', () => {
+  it('reads a built-in run of the fixture drill into the same shape and the same picture as the real k6 run', async () => {
+    // The fixture's target, replayed against the built-in engine: healthy, then +40 ms and every
+    // third request 503 during the fault phase, then healthy again. Same thresholds as its drill.js.
+    let faultFrom = Infinity;
+    let faultTo = Infinity;
+    const target = await startTarget((_, n) => {
+      const now = Date.now();
+      if (now < faultFrom || now >= faultTo) return { status: 200 };
+      return n % 3 === 0 ? { status: 503, delayMs: 40 } : { status: 200, delayMs: 40 };
+    });
+    try {
+      const run = startLoad(
+        {
+          baseUrl: target.url,
+          phases: [
+            { phase: 'baseline', durationS: 1, rate: 50, mix: 'training' },
+            { phase: 'fault', durationS: 1.2, rate: 50, mix: 'training' },
+            { phase: 'recovery', durationS: 1, rate: 50, mix: 'training' },
+          ],
+          k: 10,
+          timeoutMs: 1000,
+          sessions: fileURLToPath(new URL('../__fixtures__/sessions.json', import.meta.url)),
+          outDir: mkdtempSync(join(tmpdir(), 'same-reader-')),
+          thresholds: {
+            http_req_failed: ['rate<0.05'],
+            http_req_duration: ['p(99)<250'],
+            'http_req_duration{scenario:baseline}': ['max>=0'],
+            'http_req_duration{scenario:fault}': ['max>=0'],
+            'http_req_duration{scenario:recovery}': ['max>=0'],
+            'http_req_failed{scenario:baseline}': ['rate>=0'],
+            'http_req_failed{scenario:fault}': ['rate>=0'],
+            'http_req_failed{scenario:recovery}': ['rate>=0'],
+            checks: ['rate>0.9'],
+          },
+        },
+        { engine: 'builtin' },
+      );
+      run.onPhase((phase, at) => {
+        if (phase === 'fault') faultFrom = Date.parse(at);
+        if (phase === 'recovery') faultTo = Date.parse(at);
+      });
+      const outcome = await run.done;
+      expect(outcome.exitCode).toBe(99);
+      const builtin = await readLoadResult(outcome.summaryFile, outcome.pointsFile);
+      const k6 = await readLoadResult(fixture('threshold-failed').summary, fixture('threshold-failed').points);
+
+      // Same shape, key for key.
+      expect(Object.keys(builtin).sort()).toEqual(Object.keys(k6).sort());
+      expect(Object.keys(builtin.phases[1]).sort()).toEqual(Object.keys(k6.phases[1]).sort());
+      expect(Object.keys(builtin.samples[0]).sort()).toEqual(Object.keys(k6.samples[0]).sort());
+      expect(builtin.phases.map((p) => p.phase)).toEqual(k6.phases.map((p) => p.phase));
+
+      // Same picture: the crossed threshold, errors and latency only in the fault phase.
+      for (const r of [builtin, k6]) {
+        expect(r.thresholds.filter((t) => !t.ok).map((t) => `${t.metric} ${t.expr}`)).toEqual(['http_req_failed rate<0.05']);
+        const [baseline, fault, recovery] = r.phases;
+        expect(baseline.errors + recovery.errors).toBe(0);
+        expect(fault.errorRate!).toBeGreaterThan(0.1);
+        expect(fault.latencyMs.p50!).toBeGreaterThan(35);
+        expect(baseline.latencyMs.p50!).toBeLessThan(35);
+      }
+      // k6 checks are a k6-script feature; the built-in engine emits no checks, so that threshold is not run.
+      expect(builtin.thresholds.some((t) => t.metric === 'checks')).toBe(false);
+    } finally {
+      await target.close();
+    }
   });
 });
