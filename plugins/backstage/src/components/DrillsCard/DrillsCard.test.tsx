@@ -1,0 +1,188 @@
+import React from 'react';
+import { describe, expect, it, vi } from 'vitest';
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import type { DrillbookApi } from '../../api/DrillbookApi';
+import { ControllerUnreachableError } from '../../api/errors';
+import { DrillsCard } from './DrillsCard';
+import { makeEntity } from '../../__fixtures__/entities';
+import { makeFakeDrillbookApi, pending } from '../../__fixtures__/fakeApi';
+import { makeDrill, makeEvent, makePlan, makeRunbook, makeService, makeWhoAmI } from '../../__fixtures__/controller';
+import { renderEntityCard } from '../../testing/render';
+
+const entity = makeEntity({ serviceId: 'recsys-reference' });
+const runbooks = [
+  makeRunbook(),
+  makeRunbook({ name: 'gpu-saturation', title: 'Accelerator saturation', hypothesis: 'Saturating the accelerator degrades gracefully', faults: ['accelerator-saturation'] }),
+  makeRunbook({ name: 'other-service-drill', service: 'another-service' }),
+];
+
+/** A followDrill that emits `events` and then stays connected until the view stops following. */
+function streaming(events: ReturnType<typeof makeEvent>[]): DrillbookApi['followDrill'] {
+  return async (_id, { onEvent, signal }) => {
+    for (const e of events) onEvent(e);
+    await new Promise(resolve => signal?.addEventListener('abort', resolve));
+    return 'cancelled';
+  };
+}
+
+describe('DrillsCard', () => {
+  it('shows a progress bar while loading', async () => {
+    await renderEntityCard(<DrillsCard />, { entity, api: makeFakeDrillbookApi({ listDrills: () => pending() }) });
+    expect(screen.getByTestId('progress')).toBeInTheDocument();
+  });
+
+  it('explains that the annotation is missing', async () => {
+    await renderEntityCard(<DrillsCard />, { entity: makeEntity({}), api: makeFakeDrillbookApi() });
+    expect(screen.getByText(/Missing Annotation/i)).toBeInTheDocument();
+  });
+
+  it('shows a readable message when the controller is down', async () => {
+    const down = async () => {
+      throw new ControllerUnreachableError('http://localhost:7007/api/proxy/drillbook/api/v1/drills?service=recsys-reference', new TypeError('Failed to fetch'));
+    };
+    await renderEntityCard(<DrillsCard />, { entity, api: makeFakeDrillbookApi({ listDrills: down, getService: down }) });
+    expect(await screen.findByText(/Drillbook controller unreachable/)).toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: 'Launch drill' })).not.toBeInTheDocument();
+  });
+
+  it('lists the drill history with status, score, recovery time, budget burned, quality impact and the report', async () => {
+    const user = userEvent.setup();
+    const drills = [
+      makeDrill({ id: 'drl_02', state: 'failed', score: 48, timeToRecoverS: 95, errorBudgetConsumed: 0.081, ndcgRatio: 0.88, statusReason: 'availability 99.1% < 99.9%', reportUrl: '/api/v1/drills/drl_02/report' }),
+      makeDrill(),
+      makeDrill({ id: 'drl_00', state: 'aborted', score: null, timeToRecoverS: null, errorBudgetConsumed: null, ndcgRatio: null, reportUrl: null }),
+    ];
+    const getReportHtml = vi.fn(async () => '<html><body><h1>Scorecard drl_02</h1></body></html>');
+    const listDrills = vi.fn(async () => drills);
+    await renderEntityCard(<DrillsCard />, { entity, api: makeFakeDrillbookApi({ listDrills, getReportHtml }) });
+
+    const table = within(await screen.findByRole('table', { name: 'drill history' }));
+    const rows = table.getAllByRole('row').slice(1);
+    expect(rows).toHaveLength(3);
+    const failed = within(rows[0]);
+    expect(failed.getByText('failed')).toBeInTheDocument();
+    expect(failed.getByText('availability 99.1% < 99.9%')).toBeInTheDocument();
+    expect(failed.getByText('48')).toBeInTheDocument();
+    expect(failed.getByText('1m 35s')).toBeInTheDocument();
+    expect(failed.getByText('8.1%')).toBeInTheDocument();
+    expect(failed.getByText('-12.0% NDCG@10')).toBeInTheDocument();
+    expect(within(rows[1]).getByText('14.5s')).toBeInTheDocument();
+    expect(within(rows[2]).queryByRole('button', { name: /open report/ })).not.toBeInTheDocument();
+    expect(listDrills).toHaveBeenCalledWith({ service: 'recsys-reference', limit: 20 });
+
+    expect(screen.getByLabelText('latest drill score 92')).toBeInTheDocument();
+    expect(screen.getByText(/\(\+21 vs previous\)/)).toBeInTheDocument();
+    expect(screen.getByRole('img', { name: 'drill score trend over 2 drills' })).toHaveAttribute('data-points', '2');
+
+    await user.click(failed.getByRole('button', { name: 'open report of drill drl_02' }));
+    const frame = await screen.findByTitle('drill report drl_02');
+    expect(frame).toHaveAttribute('srcdoc', '<html><body><h1>Scorecard drl_02</h1></body></html>');
+    expect(getReportHtml).toHaveBeenCalledWith(expect.objectContaining({ id: 'drl_02', reportUrl: '/api/v1/drills/drl_02/report' }));
+  });
+
+  it('refuses to launch when the token may not launch on this service, and says why', async () => {
+    const startDrill = vi.fn();
+    const api = makeFakeDrillbookApi({
+      getService: async id => makeService({ id, permissions: { launch: false, abort: false } }),
+      getMe: async () => makeWhoAmI({ subject: 'backstage-viewer', role: 'viewer', services: [] }),
+      listRunbooks: async () => runbooks,
+      startDrill,
+    });
+    await renderEntityCard(<DrillsCard />, { entity, api });
+    expect(await screen.findByRole('button', { name: 'Launch drill' })).toBeDisabled();
+    expect(screen.getByTestId('launch-refusal')).toHaveTextContent('Your Drillbook token (backstage-viewer, role viewer) may not launch drills on recsys-reference.');
+    expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
+    expect(startDrill).not.toHaveBeenCalled();
+  });
+
+  it('refuses to launch while the emergency stop is active', async () => {
+    const api = makeFakeDrillbookApi({
+      listRunbooks: async () => runbooks,
+      getEmergencyStop: async () => ({ active: true, reason: 'checkout incident', since: '2025-11-20T09:00:00Z', by: 'oncall' }),
+    });
+    await renderEntityCard(<DrillsCard />, { entity, api });
+    expect(await screen.findByRole('button', { name: 'Launch drill' })).toBeDisabled();
+    expect(screen.getByTestId('launch-refusal')).toHaveTextContent('Emergency stop is active (set by oncall at 2025-11-20 09:00:00Z): checkout incident.');
+  });
+
+  it('shows the dry-run plan before anything starts, then launches on confirm and follows the drill live with an abort button', async () => {
+    const user = userEvent.setup();
+    const plan = makePlan({ runbook: 'gpu-saturation', title: 'Accelerator saturation', hypothesis: 'Saturating the accelerator degrades gracefully' });
+    const startDrill = vi.fn<DrillbookApi['startDrill']>(async request =>
+      request.dryRun
+        ? { drill: makeDrill({ id: 'dry_1', dryRun: true, state: 'passed' }), plan }
+        : { drill: makeDrill({ id: 'drl_live', runbook: 'gpu-saturation', state: 'queued', score: null }), plan },
+    );
+    const abortDrill = vi.fn(async (id: string) => makeDrill({ id, state: 'aborted' }));
+    const followDrill = vi.fn(
+      streaming([
+        makeEvent(1, { drillId: 'drl_live', type: 'state', message: 'drill running', data: { status: 'running' } }),
+        makeEvent(2, { drillId: 'drl_live', type: 'phase', phase: 'method', message: 'method under load' }),
+        makeEvent(3, { drillId: 'drl_live', type: 'progress', phase: 'method', message: 'load', data: { elapsedS: 30, remainingS: 90, loadPhase: 'fault', rps: 19.5, errors: 2, p99Ms: 180 } }),
+      ]),
+    );
+    const api = makeFakeDrillbookApi({ listRunbooks: async () => runbooks, startDrill, abortDrill, followDrill });
+    await renderEntityCard(<DrillsCard />, { entity, api });
+
+    await user.click(await screen.findByRole('button', { name: 'Launch drill' }));
+    const dialog = within(await screen.findByRole('dialog'));
+    const select = dialog.getByLabelText('Runbook');
+    expect(within(select).getAllByRole('option').map(o => o.getAttribute('value'))).toEqual(['replica-crash', 'gpu-saturation']);
+    await user.selectOptions(select, 'gpu-saturation');
+    expect(dialog.queryByRole('button', { name: 'Confirm and launch' })).not.toBeInTheDocument();
+
+    await user.click(dialog.getByRole('button', { name: 'Plan (dry run)' }));
+    expect(await dialog.findByTestId('drill-plan')).toBeInTheDocument();
+    expect(startDrill).toHaveBeenCalledTimes(1);
+    expect(startDrill).toHaveBeenLastCalledWith({ runbook: 'gpu-saturation', service: 'recsys-reference', dryRun: true, quick: false });
+    expect(dialog.getByText('Dry-run plan: nothing has been touched yet')).toBeInTheDocument();
+    expect(dialog.getByText(/Saturating the accelerator degrades gracefully/)).toBeInTheDocument();
+    expect(within(dialog.getByRole('table', { name: 'planned actions' })).getByText('crash replica')).toBeInTheDocument();
+    expect(within(dialog.getByRole('table', { name: 'planned rollback' })).getByText('clear faults')).toBeInTheDocument();
+    expect(dialog.getByText('abort when availability < 0.95 for 30s')).toBeInTheDocument();
+
+    await user.click(dialog.getByRole('button', { name: 'Confirm and launch' }));
+    await waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
+    expect(startDrill).toHaveBeenCalledTimes(2);
+    expect(startDrill).toHaveBeenLastCalledWith({ runbook: 'gpu-saturation', service: 'recsys-reference', quick: false });
+
+    const live = within(await screen.findByLabelText('live drill drl_live'));
+    expect(await live.findByText(/\[progress\] load/)).toBeInTheDocument();
+    expect(live.getByTestId('live-figures')).toHaveTextContent('elapsed 30s · remaining 1m 30s · load phase fault · 19.5 req/s · 2 errors · p99 180 ms');
+    expect(live.getByText('running')).toBeInTheDocument();
+    expect(followDrill).toHaveBeenCalledWith('drl_live', expect.objectContaining({ signal: expect.any(AbortSignal) }));
+
+    await user.click(live.getByRole('button', { name: 'Abort drill' }));
+    expect(abortDrill).toHaveBeenCalledWith('drl_live', 'aborted from Backstage');
+    expect(await live.findByRole('button', { name: 'Abort requested' })).toBeDisabled();
+  });
+
+  it('shows the controller refusal of a dry run and offers no confirm button', async () => {
+    const user = userEvent.setup();
+    const api = makeFakeDrillbookApi({
+      listRunbooks: async () => runbooks,
+      startDrill: async () => {
+        throw new Error('runbook "replica-crash" is invalid: steps[2].fault.type unknown');
+      },
+    });
+    await renderEntityCard(<DrillsCard />, { entity, api });
+    await user.click(await screen.findByRole('button', { name: 'Launch drill' }));
+    const dialog = within(await screen.findByRole('dialog'));
+    await user.click(dialog.getByRole('button', { name: 'Plan (dry run)' }));
+    expect(await dialog.findByText(/steps\[2\]\.fault\.type unknown/)).toBeInTheDocument();
+    expect(dialog.queryByTestId('drill-plan')).not.toBeInTheDocument();
+    expect(dialog.queryByRole('button', { name: 'Confirm and launch' })).not.toBeInTheDocument();
+  });
+
+  it('follows a drill that is already running when the page opens', async () => {
+    const api = makeFakeDrillbookApi({
+      listDrills: async () => [makeDrill({ id: 'drl_run', state: 'running', score: null, endedAt: null })],
+      followDrill: streaming([makeEvent(7, { drillId: 'drl_run', type: 'phase', phase: 'steady-state-after', message: 'checking recovery' })]),
+    });
+    await renderEntityCard(<DrillsCard />, { entity, api });
+    const live = within(await screen.findByLabelText('live drill drl_run'));
+    expect(await live.findByText(/checking recovery/)).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Launch drill' })).toBeDisabled();
+  });
+});
