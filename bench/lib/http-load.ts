@@ -93,8 +93,15 @@ export async function closedLoop(baseUrl: string, next: () => RequestSpec, concu
   return stats(lat, errors, degraded, (performance.now() - started) / 1000);
 }
 
-/** Constant arrival rate; latency from the scheduled send time. */
-export async function openLoop(baseUrl: string, next: () => RequestSpec, rate: number, durationS: number): Promise<LoadStats> {
+export interface Sample {
+  /** Scheduled send time, ms since the loop started. */
+  t: number;
+  ms: number;
+  ok: boolean;
+}
+
+/** Constant arrival rate; latency from the scheduled send time. `onSample` sees every request. */
+export async function openLoop(baseUrl: string, next: () => RequestSpec, rate: number, durationS: number, onSample?: (s: Sample) => void): Promise<LoadStats> {
   const base = new URL(baseUrl);
   const agent = new http.Agent({ keepAlive: true, maxSockets: 512 });
   const lat: number[] = [];
@@ -110,9 +117,11 @@ export async function openLoop(baseUrl: string, next: () => RequestSpec, rate: n
     if (wait > 1) await new Promise((r) => setTimeout(r, wait));
     inflight.push(
       send(agent, base, next(), 5000).then((r) => {
-        if (r.ok) lat.push(performance.now() - scheduled);
+        const ms = performance.now() - scheduled;
+        if (r.ok) lat.push(ms);
         else errors++;
         if (r.degraded) degraded++;
+        onSample?.({ t: scheduled - start, ms, ok: r.ok });
       }),
     );
     if (inflight.length > 4096) await Promise.all(inflight.splice(0, 2048));

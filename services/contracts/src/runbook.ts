@@ -184,11 +184,10 @@ export interface ProcessStep extends StepBase {
   kind: 'process.kill' | 'process.pause' | 'process.resume' | 'process.restart';
   target: TargetSelector;
 }
+/** Delete a replica's local model registry and restart it, so it must restore from the backup location. */
 export interface RegistryWipeStep extends StepBase {
   kind: 'registry.wipe';
   target: TargetSelector;
-  /** Restart the replica afterwards so it must restore from the backup location. Default true. */
-  restart?: boolean;
 }
 export interface HumanAckStep extends StepBase {
   kind: 'human.ack';

@@ -102,7 +102,7 @@ const stepSchemas = [
     mutation: { enum: ['none', 'shuffle-item-embeddings', 'zero-user-tower'] },
   }),
   ...processKinds.map((k) => step(k, ['target'], { target })),
-  step('registry.wipe', ['target'], { target, restart: { type: 'boolean' } }),
+  step('registry.wipe', ['target'], { target }),
   step('human.ack', ['prompt'], { prompt: { type: 'string', minLength: 1 }, timeout: duration, onTimeout: { enum: ['continue', 'abort'] } }),
 ];
 
@@ -208,6 +208,10 @@ export const runbookSchema = {
     detection: {
       type: 'array',
       items: {
+        type: 'object',
+        required: ['kind'],
+        properties: { kind: { enum: ['alert', 'metric'] } },
+        discriminator: { propertyName: 'kind' },
         oneOf: [
           {
             type: 'object',

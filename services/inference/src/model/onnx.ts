@@ -103,3 +103,45 @@ export function exportOnnx(w: TwoTowerWeights, meta: Record<string, string> = {}
   });
   return onnx.ModelProto.encode(model).finish();
 }
+
+/**
+ * Damage an exported model the way a bad training run or a botched export would, keeping it a
+ * valid ONNX graph (it loads, hashes and signs fine): `shuffle-item-embeddings` permutes the item
+ * tower's columns and biases, `zero-user-tower` zeroes every user embedding.
+ */
+export function mutateOnnx(bytes: Uint8Array, mutation: 'none' | 'shuffle-item-embeddings' | 'zero-user-tower', seed = 99): Uint8Array {
+  if (mutation === 'none') return bytes;
+  const model = onnx.ModelProto.decode(bytes);
+  const init = (name: string) => {
+    const t = model.graph?.initializer?.find((x) => x.name === name);
+    if (!t?.rawData) throw new Error(`model has no initializer ${name}`);
+    const raw = t.rawData;
+    const copy = new Float32Array(raw.byteLength / 4);
+    new Uint8Array(copy.buffer).set(raw);
+    return { t, data: copy, dims: (t.dims ?? []).map(Number) };
+  };
+  if (mutation === 'zero-user-tower') {
+    const u = init('user_emb');
+    u.t.rawData = new Uint8Array(new Float32Array(u.data.length).buffer);
+  } else {
+    const e = init('item_emb_t');
+    const b = init('item_bias');
+    const [D, I] = e.dims;
+    let s = seed >>> 0;
+    const rand = () => ((s = (Math.imul(s ^ (s >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0) / 4294967296);
+    const perm = Array.from({ length: I }, (_, i) => i);
+    for (let i = I - 1; i > 0; i--) {
+      const j = Math.floor(rand() * (i + 1));
+      [perm[i], perm[j]] = [perm[j], perm[i]];
+    }
+    const emb = new Float32Array(e.data.length);
+    const bias = new Float32Array(b.data.length);
+    for (let i = 0; i < I; i++) {
+      for (let d = 0; d < D; d++) emb[d * I + i] = e.data[d * I + perm[i]];
+      bias[i] = b.data[perm[i]];
+    }
+    e.t.rawData = new Uint8Array(emb.buffer);
+    b.t.rawData = new Uint8Array(bias.buffer);
+  }
+  return onnx.ModelProto.encode(model).finish();
+}

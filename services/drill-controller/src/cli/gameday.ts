@@ -1,0 +1,106 @@
+/**
+ * `drillbook gameday`: run every runbook of the suite, one after the other, each against a fresh
+ * embedded stack, and write a suite report (one row per drill: status, score, time to recover,
+ * error budget burned, quality impact). Exits 0 only if every drill passed.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { Scorecard } from '@drillbook/contracts';
+import { formatProblem, InvalidRunbook } from '../errors.js';
+import { loadRunbook, runbookFiles } from '../runbook/validate.js';
+import { Drill } from '../engine/executor.js';
+import { progressObserver } from './progress.js';
+import { renderSuite, type Suite, type SuiteEntry } from '../report/suite.js';
+
+export async function gameday(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      quick: { type: 'boolean', default: false },
+      out: { type: 'string' },
+      runbooks: { type: 'string', default: 'runbooks' },
+      load: { type: 'string', default: 'auto' },
+      only: { type: 'string' },
+    },
+  });
+  const dir = positionals[0] ?? values.runbooks!;
+  const outDir = resolve(values.out ?? join('.drillbook', 'gameday', new Date().toISOString().replace(/[-:]/g, '').slice(0, 15)));
+  const files = runbookFiles([dir]).filter((f) => !values.only || values.only.split(',').some((n) => f.includes(n)));
+  if (!files.length) {
+    process.stderr.write(`drillbook gameday: no runbooks in ${dir}\n`);
+    return 2;
+  }
+  // Validate the whole suite before running anything.
+  const loaded = [];
+  const problems = [];
+  for (const f of files) {
+    try {
+      loaded.push(loadRunbook(f));
+    } catch (e) {
+      if (e instanceof InvalidRunbook) problems.push(...e.problems);
+      else throw e;
+    }
+  }
+  if (problems.length) {
+    for (const p of problems) process.stderr.write(`${formatProblem(p)}\n`);
+    return 2;
+  }
+  mkdirSync(outDir, { recursive: true });
+  process.stdout.write(`game day: ${loaded.length} drills${values.quick ? ' (quick profile)' : ''} -> ${outDir}\n`);
+  const entries: SuiteEntry[] = [];
+  const started = Date.now();
+  let aborted = false;
+  let current: Drill | null = null;
+  const onSignal = () => {
+    aborted = true;
+    current?.abort('signal', 'game day interrupted (SIGINT)');
+  };
+  process.on('SIGINT', onSignal);
+  for (const [i, l] of loaded.entries()) {
+    if (aborted) break;
+    const name = l.runbook.metadata.name;
+    process.stdout.write(`\n[${i + 1}/${loaded.length}] ${name}: ${l.runbook.metadata.title}\n`);
+    const drill = new Drill(l, {
+      outDir: join(outDir, name),
+      quick: values.quick,
+      loadEngine: values.load as 'auto',
+      autoAck: true,
+      observers: [progressObserver(process.stdout, { plainEveryS: 10 })],
+    });
+    current = drill;
+    const t0 = Date.now();
+    const r = await drill.run();
+    const sc: Scorecard = r.scorecard;
+    entries.push({
+      runbook: name,
+      title: l.runbook.metadata.title,
+      status: sc.status,
+      score: sc.score,
+      time_to_recover_s: sc.timeToRecoverS,
+      time_to_detect_s: sc.timeToDetectS,
+      error_budget_consumed: sc.errorBudget.consumed,
+      ndcg_ratio: sc.quality.ndcgRatio,
+      status_reason: sc.statusReason,
+      duration_s: Math.round((Date.now() - t0) / 100) / 10,
+      report: join(name, 'report.html'),
+      scorecard: join(name, 'scorecard.json'),
+    });
+    process.stdout.write(`    ${sc.status.toUpperCase()} score ${sc.score} — ${sc.statusReason}\n`);
+  }
+  process.off('SIGINT', onSignal);
+  const suite: Suite = {
+    schemaVersion: 1,
+    startedAt: new Date(started).toISOString(),
+    durationS: Math.round((Date.now() - started) / 100) / 10,
+    quick: values.quick,
+    passed: entries.filter((e) => e.status === 'passed').length,
+    total: loaded.length,
+    drills: entries,
+  };
+  writeFileSync(join(outDir, 'suite.json'), JSON.stringify(suite, null, 2) + '\n');
+  writeFileSync(join(outDir, 'suite.html'), renderSuite(suite));
+  process.stdout.write(`\ngame day: ${suite.passed}/${suite.total} drills passed in ${suite.durationS}s\n  suite  ${join(outDir, 'suite.json')}\n  report ${join(outDir, 'suite.html')}\n`);
+  return suite.passed === suite.total && entries.length === loaded.length ? 0 : 1;
+}

@@ -1,0 +1,176 @@
+/**
+ * drillbook — game-day drills for ML recommender services.
+ *
+ *   drillbook validate <files or dirs>
+ *   drillbook run <runbook> [--quick] [--out DIR] [--dry-run] [--load builtin|k6|auto] [--yes]
+ *                 [--target URL --admin-token T [--control URL] [--sessions FILE]] [--prometheus URL]
+ *   drillbook gameday [--quick] [--out DIR] [runbooks dir]
+ *   drillbook serve [--config FILE] [--port N]
+ */
+import { parseArgs } from 'node:util';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline/promises';
+import { formatProblem, InvalidRunbook } from '../errors.js';
+import { loadRunbook, validateFiles } from '../runbook/validate.js';
+import { buildPlan, formatPlan } from '../runbook/plan.js';
+import { chooseEngine } from '../load/index.js';
+import { Drill } from '../engine/executor.js';
+import { connectTarget, type DrillTarget } from '../engine/target.js';
+import { terminalSummary } from '../report/outputs.js';
+import { progressObserver } from './progress.js';
+
+const out = process.stdout;
+const err = process.stderr;
+const USAGE = `usage:
+  drillbook validate <files or dirs>
+  drillbook run <runbook.yaml> [--quick] [--out DIR] [--dry-run] [--load builtin|k6|auto] [--yes]
+                [--target URL --admin-token TOKEN [--control URL] [--sessions FILE]] [--prometheus URL]
+  drillbook gameday [--quick] [--out DIR] [--runbooks DIR]
+  drillbook serve [--config FILE] [--port N]
+exit codes (run): 0 passed, 1 failed, 2 aborted / invalid / interrupted / usage error`;
+
+async function validate(args: string[]): Promise<number> {
+  if (!args.length) {
+    err.write(`drillbook validate: name at least one runbook file or directory\n${USAGE}\n`);
+    return 2;
+  }
+  const { files, problems } = validateFiles(args);
+  if (!files.length) {
+    err.write(`drillbook validate: no *.yaml runbooks found in ${args.join(', ')}\n`);
+    return 1;
+  }
+  for (const p of problems) err.write(`${formatProblem(p)}\n`);
+  const bad = new Set(problems.map((p) => p.file)).size;
+  out.write(`${files.length - bad} of ${files.length} runbook(s) valid${bad ? `, ${bad} with ${problems.length} problem(s)` : ''}\n`);
+  return problems.length ? 1 : 0;
+}
+
+async function run(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      quick: { type: 'boolean', default: false },
+      out: { type: 'string' },
+      'dry-run': { type: 'boolean', default: false },
+      load: { type: 'string', default: 'auto' },
+      yes: { type: 'boolean', short: 'y', default: false },
+      target: { type: 'string' },
+      'admin-token': { type: 'string' },
+      control: { type: 'string' },
+      sessions: { type: 'string' },
+      prometheus: { type: 'string' },
+      'keep-stack': { type: 'boolean', default: false },
+    },
+  });
+  if (positionals.length !== 1) {
+    err.write(`drillbook run: name exactly one runbook\n${USAGE}\n`);
+    return 2;
+  }
+  if (!['builtin', 'k6', 'auto'].includes(values.load!)) {
+    err.write(`drillbook run: --load must be builtin, k6 or auto, got "${values.load}"\n`);
+    return 2;
+  }
+  const loaded = loadRunbook(positionals[0]);
+  const rb = loaded.runbook;
+  const engine = chooseEngine(values.load as 'auto', rb.load.scenario);
+  if (values['dry-run'] || rb.guardrails.dryRun) {
+    out.write(formatPlan(buildPlan(rb, { quick: values.quick!, engine: engine.engine })) + '\n');
+    out.write(`load engine: ${engine.engine} (${engine.reason})\n`);
+    return 0;
+  }
+  let target: DrillTarget | undefined;
+  if (values.target) {
+    const token = values['admin-token'] ?? process.env.DRILLBOOK_ADMIN_TOKEN;
+    if (!token) {
+      err.write('drillbook run: --target needs --admin-token (or DRILLBOOK_ADMIN_TOKEN)\n');
+      return 2;
+    }
+    target = await connectTarget({ service: rb.target.service, gatewayUrl: values.target, adminToken: token, controlUrl: values.control, sessionsFile: values.sessions, prometheusUrl: values.prometheus });
+  }
+  const outDir = resolve(values.out ?? join('.drillbook', 'drills', `${new Date().toISOString().replace(/[-:]/g, '').slice(0, 15)}-${rb.metadata.name}`));
+  out.write(`drill ${rb.metadata.name}: ${rb.metadata.title}\n  target ${target ? target.gatewayUrl : 'embedded reference stack (started for this drill)'} · load engine ${engine.engine} (${engine.reason})${values.quick ? ' · quick profile' : ''}\n  output ${outDir}\n`);
+  const interactive = !!process.stdin.isTTY && !values.yes;
+  const drill = new Drill(loaded, {
+    outDir,
+    quick: values.quick,
+    loadEngine: values.load as 'auto',
+    autoAck: values.yes,
+    ack: interactive
+      ? async (prompt, timeoutMs) => {
+          const rl = createInterface({ input: process.stdin, output: process.stdout });
+          const timer = timeoutMs ? setTimeout(() => rl.close(), timeoutMs) : null;
+          try {
+            const a = await rl.question(`\n?? ${prompt} [y/N] `);
+            return /^y(es)?$/i.test(a.trim());
+          } catch {
+            return false;
+          } finally {
+            if (timer) clearTimeout(timer);
+            rl.close();
+          }
+        }
+      : undefined,
+    target,
+    keepTarget: values['keep-stack'],
+    prometheusUrl: values.prometheus,
+    observers: [progressObserver(out)],
+    log: (l) => (process.env.DRILLBOOK_DEBUG ? err.write(`[drill] ${l}\n`) : undefined),
+  });
+  let signals = 0;
+  const onSignal = (sig: string) => {
+    signals++;
+    if (signals > 1) {
+      err.write(`\n${sig} again: exiting now; injected faults expire on their own (TTL)\n`);
+      process.exit(2);
+    }
+    err.write(`\n${sig}: aborting the drill — stopping load and clearing faults (Ctrl-C again to exit at once)\n`);
+    drill.abort('signal', `${sig} received`);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const result = await drill.run();
+  process.off('SIGINT', onSignal);
+  process.off('SIGTERM', onSignal);
+  out.write(terminalSummary(result.scorecard, result.files, !!out.isTTY));
+  return result.exitCode;
+}
+
+async function main(): Promise<number> {
+  const [cmd, ...rest] = process.argv.slice(2);
+  try {
+    switch (cmd) {
+      case 'validate':
+        return await validate(rest);
+      case 'run':
+        return await run(rest);
+      case 'gameday': {
+        const { gameday } = await import('./gameday.js');
+        return await gameday(rest);
+      }
+      case undefined:
+      case '-h':
+      case '--help':
+      case 'help':
+        out.write(`${USAGE}\n`);
+        return cmd ? 0 : 2;
+      default:
+        err.write(`drillbook: unknown command "${cmd}"\n${USAGE}\n`);
+        return 2;
+    }
+  } catch (e) {
+    if (e instanceof InvalidRunbook) {
+      for (const p of e.problems) err.write(`${formatProblem(p)}\n`);
+      return 2;
+    }
+    if ((e as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' || (e as { code?: string }).code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+      err.write(`drillbook: ${(e as Error).message}\n${USAGE}\n`);
+      return 2;
+    }
+    err.write(`drillbook: ${(e as Error).message}\n`);
+    if (process.env.DRILLBOOK_DEBUG) err.write(`${(e as Error).stack}\n`);
+    return 2;
+  }
+}
+
+process.exitCode = await main();

@@ -1,0 +1,444 @@
+/**
+ * The drill executor. A drill is a sequence of named phases:
+ *
+ *   load -> validate -> preflight -> steady state before -> method under load -> steady state after
+ *   -> rollback (always) -> journal -> scorecard
+ *
+ * Every step goes through one wrapper (`activity`) that records status, output, start, end and error
+ * in the versioned journal, persisted as it happens; observers plug in through the event registry.
+ * There is one abort path: a tripped guardrail, Ctrl-C, the API, an emergency stop or the maximum
+ * duration all call `abort()`, which stops the load and cancels waiting steps; the rollback phase
+ * then clears every fault the drill injected, and the journal says why.
+ */
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import type { DrillJournal, DrillPhase, LoadPhaseName, Step } from '@drillbook/contracts';
+import { durationMs } from '../runbook/duration.js';
+import { buildPlan, loadPhases } from '../runbook/plan.js';
+import type { LoadedRunbook } from '../runbook/validate.js';
+import { readLoadResult, startLoad, chooseEngine, type LoadOutcome, type LoadResult, type LoadRun } from '../load/index.js';
+import { computeScorecard, type SloReference } from '../scorecard/compute.js';
+import { writeOutputs, type OutputFiles } from '../report/outputs.js';
+import { activity, sleep, type DrillContext } from './context.js';
+import { startDetection } from './detection.js';
+import { EventBus, type DrillObserver } from './events.js';
+import { GuardrailMonitor } from './guardrails.js';
+import { JournalWriter } from './journal.js';
+import { executeStep } from './steps.js';
+import { scrape, sumMetric } from './promText.js';
+import { startEmbeddedTarget, type DrillTarget } from './target.js';
+import type { Scorecard } from '@drillbook/contracts';
+
+export type AbortSource = 'guardrail' | 'human' | 'api' | 'signal' | 'emergency-stop' | 'max-duration' | 'preflight';
+
+export interface DrillOptions {
+  drillId?: string;
+  /** Directory for journal, scorecard, report, JUnit and load outputs. */
+  outDir: string;
+  quick?: boolean;
+  loadEngine?: 'builtin' | 'k6' | 'auto';
+  /** Answer every human acknowledgement with "continue" (non-interactive runs). */
+  autoAck?: boolean;
+  /** Interactive acknowledgement (a TTY prompt, or the controller). */
+  ack?: (prompt: string, timeoutMs: number | null) => Promise<boolean>;
+  /** An already running target; otherwise the drill starts (and stops) the embedded stack. */
+  target?: DrillTarget;
+  /** Keep the embedded stack's files here (default: a temporary directory). */
+  stackDir?: string;
+  modelCache?: string;
+  observers?: DrillObserver[];
+  prometheusUrl?: string;
+  slo?: SloReference;
+  /** Receives the journal on every change (the controller's database). */
+  persist?: (j: DrillJournal) => void;
+  log?: (line: string) => void;
+  /** Gives the caller the running target (controller: catalogue of the embedded stack). */
+  onTarget?: (t: DrillTarget) => void;
+  /** Keep the embedded stack running after the drill (the caller closes it). */
+  keepTarget?: boolean;
+}
+
+export interface DrillResult {
+  drillId: string;
+  journal: DrillJournal;
+  scorecard: Scorecard;
+  files: OutputFiles;
+  exitCode: 0 | 1 | 2;
+}
+
+export const DEFAULT_SLO: SloReference = { name: 'recommend-availability', objective: 0.999, periodDays: 30 };
+
+export class Drill {
+  readonly id: string;
+  readonly events: EventBus;
+  private readonly controller = new AbortController();
+  private loadRun: LoadRun | null = null;
+  private journalWriter!: JournalWriter;
+  private target: DrillTarget | null = null;
+
+  constructor(
+    private readonly loaded: LoadedRunbook,
+    private readonly opts: DrillOptions,
+  ) {
+    this.id = opts.drillId ?? `${new Date().toISOString().replace(/[-:]/g, '').slice(0, 15)}-${loaded.runbook.metadata.name}-${randomUUID().slice(0, 6)}`;
+    this.events = new EventBus(this.id, (e) => opts.log?.(`observer failed (ignored): ${(e as Error).message}`));
+    for (const o of opts.observers ?? []) this.events.on(o);
+  }
+
+  get aborted(): boolean {
+    return this.controller.signal.aborted;
+  }
+
+  /** The one abort path. Idempotent: the first reason wins. */
+  abort(source: AbortSource, reason: string): void {
+    if (this.controller.signal.aborted) return;
+    const at = new Date().toISOString();
+    this.journalWriter?.update((j) => (j.abort = { source: source === 'preflight' ? 'guardrail' : source, reason, at }));
+    this.events.emit(source === 'guardrail' ? 'guardrail' : 'state', `aborting (${source}): ${reason}`, { data: { status: 'aborting', source } });
+    this.opts.log?.(`ABORT (${source}): ${reason}`);
+    this.controller.abort(reason);
+    void this.loadRun?.stop(`aborted (${source}): ${reason}`);
+  }
+
+  private async phase(name: DrillPhase, fn: () => Promise<void>): Promise<void> {
+    this.journalWriter.update(() => {});
+    this.events.emit('phase', `phase ${name}`, { phase: name });
+    this.opts.log?.(`phase ${name}`);
+    await fn();
+  }
+
+  async run(): Promise<DrillResult> {
+    const rb = this.loaded.runbook;
+    const o = this.opts;
+    const quick = !!o.quick;
+    const startedAt = new Date().toISOString();
+    this.journalWriter = new JournalWriter(
+      {
+        schemaVersion: 1,
+        drillId: this.id,
+        runbook: { name: rb.metadata.name, title: rb.metadata.title, file: this.loaded.file, sha256: this.loaded.sha256 },
+        service: rb.target.service,
+        target: { url: '', embedded: !o.target, replicas: [] },
+        status: 'running',
+        dryRun: false,
+        startedAt,
+        modelVersion: null,
+        activities: [],
+        faults: [],
+        faultEvidence: [],
+        slo: { ...(o.slo ?? DEFAULT_SLO), budgetRemainingAtStart: null },
+      },
+      join(o.outDir, 'journal.json'),
+      o.persist,
+    );
+    const journal = this.journalWriter;
+    this.events.emit('state', `drill ${this.id} started: ${rb.metadata.title}`, { data: { status: 'running' } });
+    let currentLoadPhase: LoadPhaseName | null = null;
+    const ctx: DrillContext = {
+      drillId: this.id,
+      runbook: rb,
+      target: null as unknown as DrillTarget,
+      journal,
+      events: this.events,
+      signal: this.controller.signal,
+      loadPhase: () => currentLoadPhase,
+      baselines: new Map(),
+      ack: o.ack ?? (async () => !!o.autoAck),
+      prometheusUrl: o.prometheusUrl,
+      log: o.log ?? (() => {}),
+      abort: (source, reason) => this.abort(source, reason),
+    };
+    const act = <T>(id: string, name: string, kind: Parameters<typeof activity>[1]['kind'], phase: DrillPhase, fn: () => Promise<T>) => activity(ctx, { id, name, kind, phase }, fn);
+    let outcome: LoadOutcome | null = null;
+    let fatal: string | null = null;
+
+    try {
+      await this.phase('load', async () => {
+        await act('load', 'load runbook', 'phase', 'load', async () => ({ file: this.loaded.file, sha256: this.loaded.sha256, name: rb.metadata.name }));
+      });
+      await this.phase('validate', async () => {
+        const r = await act('validate', 'validate runbook and blast radius', 'phase', 'validate', async () => {
+          const plan = buildPlan(rb, { quick, engine: chooseEngine(o.loadEngine ?? 'auto', rb.load.scenario).engine, seed: this.id });
+          return { actions: plan.actions.length, loadRequests: plan.load.totalRequests };
+        });
+        if (r.status !== 'succeeded') this.abort('preflight', `validation failed: ${r.error}`);
+      });
+      if (!this.aborted) await this.phase('preflight', () => this.preflight(ctx, act));
+      if (!this.aborted) {
+        await this.phase('steady-state-before', async () => {
+          for (const [i, s] of (rb.steadyState?.before ?? []).entries()) {
+            const r = await act(`steady-before.${i}`, s.name, s.kind, 'steady-state-before', () => executeStep(s, ctx));
+            if (r.status === 'failed') {
+              this.abort('preflight', `steady state before the method not met: ${s.name}: ${r.error}`);
+              break;
+            }
+          }
+        });
+      }
+      if (!this.aborted) {
+        await this.phase('method', async () => {
+          outcome = await this.method(ctx, act, (p) => (currentLoadPhase = p));
+        });
+      }
+      if (!this.aborted) {
+        await this.phase('steady-state-after', async () => {
+          for (const [i, s] of (rb.steadyState?.after ?? []).entries()) await act(`steady-after.${i}`, s.name, s.kind, 'steady-state-after', () => executeStep(s, ctx));
+        });
+      }
+    } catch (e) {
+      fatal = (e as Error).message;
+      o.log?.(`drill error: ${fatal}`);
+      this.abort('guardrail', `drill engine error: ${fatal}`);
+    } finally {
+      currentLoadPhase = null;
+      if (this.target) await this.phase('rollback', () => this.rollback(ctx, act));
+    }
+
+    let result: LoadResult | null = null;
+    await this.phase('journal', async () => {
+      const lr = await act('journal', 'read load output and close the journal', 'phase', 'journal', async () => {
+        if (outcome) result = await readLoadResult(outcome.summaryFile, outcome.pointsFile);
+        return { loadEngine: outcome?.engine ?? null, requests: result ? (result as LoadResult).totals.requests : 0 };
+      });
+      journal.update((j) => {
+        j.status = this.aborted ? 'aborted' : 'completed';
+        j.endedAt = new Date().toISOString();
+        if (j.load && outcome) {
+          j.load.exitCode = outcome.exitCode;
+          j.load.windows = outcome.windows;
+        }
+      });
+      if (lr.status === 'failed') o.log?.(`could not read the load output: ${lr.error}`);
+    });
+    let scorecard!: Scorecard;
+    let files!: OutputFiles;
+    await this.phase('scorecard', async () => {
+      scorecard = computeScorecard({ journal: journal.journal, load: result, runbook: rb, outcome, slo: o.slo ?? DEFAULT_SLO, quick });
+      files = writeOutputs(o.outDir, scorecard, journal.journal, rb);
+    });
+    this.events.emit('end', `drill ${scorecard.status}: score ${scorecard.score} — ${scorecard.statusReason}`, {
+      data: { status: scorecard.status, score: scorecard.score, report: files.report },
+    });
+    if (this.target && this.target.embedded && !o.keepTarget && !o.target) await this.target.close();
+    return { drillId: this.id, journal: journal.journal, scorecard, files, exitCode: scorecard.status === 'passed' ? 0 : scorecard.status === 'failed' ? 1 : 2 };
+  }
+
+  private async preflight(ctx: DrillContext, act: <T>(id: string, name: string, kind: 'phase', phase: DrillPhase, fn: () => Promise<T>) => ReturnType<typeof activity<T>>): Promise<void> {
+    const o = this.opts;
+    const rb = this.loaded.runbook;
+    if (o.target) this.target = o.target;
+    else {
+      const r = await act('preflight.stack', 'start the embedded reference stack', 'phase', 'preflight', async () => {
+        const t = await startEmbeddedTarget({ service: rb.target.service, spec: rb.stack, dir: o.stackDir, onLog: o.log, modelCache: o.modelCache, prometheusUrl: o.prometheusUrl });
+        this.target = t;
+        return { gateway: t.gatewayUrl, replicas: t.replicas() };
+      });
+      if (r.status !== 'succeeded') return this.abort('preflight', `embedded stack did not start: ${r.error}`);
+    }
+    const target = this.target!;
+    ctx.target = target;
+    o.onTarget?.(target);
+    this.journalWriter.update((j) => (j.target = { url: target.gatewayUrl, embedded: target.embedded, replicas: target.replicas() }));
+    const health = await act('preflight.health', 'target healthy', 'phase', 'preflight', async () => {
+      const gw = await fetch(`${target.gatewayUrl}/readyz`, { signal: AbortSignal.timeout(3000) });
+      if (gw.status !== 200) throw new Error(`gateway ${target.gatewayUrl}/readyz answered ${gw.status}`);
+      const replicas = [];
+      for (const r of target.replicas()) {
+        const res = await fetch(`${r.url}/readyz`, { signal: AbortSignal.timeout(3000) }).catch((e: Error) => e);
+        if (res instanceof Error || res.status !== 200) throw new Error(`replica ${r.id} is not ready (${res instanceof Error ? res.message : `HTTP ${res.status}`})`);
+        const body = (await res.json()) as { model?: { version: string } };
+        replicas.push({ id: r.id, zone: r.zone, version: body.model?.version ?? null });
+      }
+      const version = replicas[0]?.version ?? null;
+      this.journalWriter.update((j) => (j.modelVersion = version));
+      return { gateway: 'ready', replicas };
+    });
+    if (health.status !== 'succeeded') return this.abort('preflight', `target not healthy: ${health.error}`);
+    const min = rb.guardrails.minErrorBudget;
+    const budget = await act('preflight.budget', 'error budget left', 'phase', 'preflight', async () => {
+      const slo = o.slo ?? DEFAULT_SLO;
+      if (!o.prometheusUrl) return { checked: false, note: `no Prometheus configured: budget of ${slo.name} not checked` };
+      const { promQuery } = await import('./steps.js');
+      const remaining = await promQuery(o.prometheusUrl, `slo:period_error_budget_remaining:ratio{sloth_service="${rb.target.service}",sloth_slo="${slo.name}"}`).catch(() => null);
+      this.journalWriter.update((j) => j.slo && (j.slo.budgetRemainingAtStart = remaining));
+      if (min !== undefined && remaining !== null && remaining < min) throw new Error(`only ${(remaining * 100).toFixed(1)}% of the error budget left, the runbook needs ${min * 100}%`);
+      return { checked: remaining !== null, remaining };
+    });
+    if (budget.status !== 'succeeded') this.abort('preflight', budget.error);
+  }
+
+  private async method(ctx: DrillContext, act: <T>(id: string, name: string, kind: 'load' | 'phase', phase: DrillPhase, fn: () => Promise<T>) => ReturnType<typeof activity<T>>, setPhase: (p: LoadPhaseName | null) => void): Promise<LoadOutcome | null> {
+    const o = this.opts;
+    const rb = this.loaded.runbook;
+    const target = this.target!;
+    const phases = loadPhases(rb, !!o.quick);
+    // Baselines for `mode: increase` probes and detection.
+    for (const url of [target.gatewayUrl, ...target.replicas().map((r) => r.url)]) {
+      try {
+        ctx.baselines.set(url, await scrape(url));
+      } catch {
+        /* a replica without metrics has no baseline; increases are then absolute */
+      }
+    }
+    const maxMs = durationMs(rb.guardrails.maxDuration);
+    const maxTimer = setTimeout(() => this.abort('max-duration', `drill exceeded guardrails.maxDuration ${rb.guardrails.maxDuration}`), maxMs);
+    maxTimer.unref();
+    const guard = new GuardrailMonitor(rb.guardrails.abortWhen ?? []);
+    const liveWindowS = Math.max(1, ...(rb.guardrails.abortWhen ?? []).map((c) => (c.window ? durationMs(c.window) / 1000 : 5)));
+    let run: LoadRun;
+    try {
+      run = startLoad(
+        {
+          baseUrl: target.gatewayUrl,
+          phases,
+          k: rb.load.k ?? 10,
+          timeoutMs: rb.load.timeout ? durationMs(rb.load.timeout) : 2000,
+          sessions: target.sessionsFile,
+          outDir: join(o.outDir, 'load'),
+          scenario: rb.load.scenario,
+          liveWindowS,
+        },
+        { engine: o.loadEngine ?? 'auto' },
+      );
+    } catch (e) {
+      clearTimeout(maxTimer);
+      this.abort('preflight', `load could not start: ${(e as Error).message}`);
+      return null;
+    }
+    this.loadRun = run;
+    this.journalWriter.update((j) => {
+      j.load = {
+        engine: run.engine,
+        summaryFile: 'load/summary.json',
+        pointsFile: 'load/points.ndjson',
+        plannedRate: Object.fromEntries(phases.map((p) => [p.phase, p.rate])) as Record<LoadPhaseName, number>,
+        windows: [],
+      };
+    });
+    run.onTick((t) => {
+      this.events.emit('progress', `${t.phase ?? 'load'} ${t.elapsedS.toFixed(0)}s`, {
+        phase: 'method',
+        data: { loadPhase: t.phase ?? undefined, elapsedS: t.elapsedS, remainingS: t.remainingS, rps: t.window.rps, requests: t.completed, errors: t.errors, p99Ms: t.window.p99Ms, degraded: t.degraded, plannedRps: t.plannedRps },
+      });
+      const trip = guard.observe(t);
+      if (trip) this.abort('guardrail', trip.reason);
+    });
+    let detection: { stop(): void } | null = null;
+    let faultSteps: Promise<void> = Promise.resolve();
+    let recoverySteps: Promise<void> = Promise.resolve();
+    const runSteps = async (steps: Step[], lp: LoadPhaseName) => {
+      for (const s of steps) {
+        if (this.aborted) return;
+        const i = rb.steps.indexOf(s);
+        const r = await activity(ctx, { id: `method.${i}`, name: s.name, kind: s.kind, phase: 'method' }, () => executeStep(s, ctx));
+        if (r.status === 'failed' && !s.continueOnFailure) {
+          ctx.log(`step "${s.name}" failed: ${r.error}; the remaining ${lp} steps are skipped`);
+          return;
+        }
+      }
+    };
+    run.onPhase((p) => {
+      setPhase(p);
+      this.events.emit('phase', `load phase ${p}`, { phase: 'method', data: { loadPhase: p } });
+      if (p === 'fault') {
+        detection = startDetection(ctx, rb.detection ?? []);
+        if (phases.find((x) => x.phase === 'fault')?.mix === 'drifted') {
+          this.journalWriter.update((j) => j.faults.push({ id: 'load.drift', step: 'load mix', replica: 'all', type: 'load.drift', injectedAt: new Date().toISOString(), ttlMs: null }));
+        }
+        faultSteps = runSteps(rb.steps.filter((s) => (s.phase ?? 'fault') === 'fault'), 'fault');
+      }
+      if (p === 'recovery') {
+        recoverySteps = faultSteps.then(async () => {
+          await this.driftEvidence(ctx);
+          await runSteps(rb.steps.filter((s) => s.phase === 'recovery'), 'recovery');
+        });
+      }
+    });
+    const loadAct = await act('method.load', `load: ${run.engine} engine, ${phases.map((p) => `${p.phase} ${p.durationS}s@${p.rate}/s`).join(', ')}`, 'load', 'method', async () => {
+      const out = await run.done;
+      if (out.status === 'failed' || out.status === 'setup-failed') throw new Error(out.error ?? out.status);
+      return { status: out.status, exitCode: out.exitCode, windows: out.windows };
+    });
+    const outcome = await run.done;
+    await faultSteps.catch(() => {});
+    await recoverySteps.catch(() => {});
+    (detection as { stop(): void } | null)?.stop();
+    clearTimeout(maxTimer);
+    setPhase(null);
+    if (loadAct.status === 'failed' && !this.aborted) this.abort('guardrail', `load engine failed: ${loadAct.error}`);
+    return outcome;
+  }
+
+  /** A drifted load mix is a fault whose signature must be seen at the target: the drift gauges. */
+  private async driftEvidence(ctx: DrillContext): Promise<void> {
+    if (!ctx.journal.journal.faults.some((f) => f.type === 'load.drift')) return;
+    for (const r of ctx.target.replicas()) {
+      try {
+        const samples = await scrape(r.url);
+        const psi = sumMetric(samples, 'recsys_input_drift_psi', { dimension: 'query_category' });
+        const kl = sumMetric(samples, 'recsys_input_drift_kl_divergence', { dimension: 'query_category' });
+        if (psi !== null && psi > 0.1) ctx.journal.update((j) => j.faultEvidence.push({ at: new Date().toISOString(), signal: 'fault:load mix', detail: `${r.id} drift gauges: PSI ${psi.toFixed(3)}, KL ${kl?.toFixed(3)} (query category)` }));
+      } catch {
+        /* unreachable replica: no evidence from it */
+      }
+    }
+  }
+
+  private async rollback(ctx: DrillContext, act: <T>(id: string, name: string, kind: 'phase', phase: DrillPhase, fn: () => Promise<T>) => ReturnType<typeof activity<T>>): Promise<void> {
+    const rb = this.loaded.runbook;
+    // Rollback steps run even after an abort: give them a signal of their own.
+    const rctx: DrillContext = { ...ctx, signal: new AbortController().signal };
+    for (const [i, s] of rb.rollback.entries()) await activity(rctx, { id: `rollback.${i}`, name: s.name, kind: s.kind, phase: 'rollback' }, () => executeStep(s, rctx));
+    await activity(rctx, { id: 'rollback.auto', name: 'undo what the drill did', kind: 'phase', phase: 'rollback' }, async () => {
+      const target = this.target!;
+      const by = this.aborted ? 'abort' : 'rollback';
+      const cleared: string[] = [];
+      const byId = new Map(target.replicas().map((r) => [r.id, r]));
+      for (const f of ctx.journal.journal.faults) {
+        if (f.clearedAt) continue;
+        const r = byId.get(f.replica);
+        if (f.ttlMs !== null && r) {
+          const expired = Date.parse(f.injectedAt) + f.ttlMs <= Date.now();
+          try {
+            const res = await fetch(`${r.url}/admin/faults/${f.id}`, { method: 'DELETE', headers: { authorization: `Bearer ${target.adminToken}` }, signal: AbortSignal.timeout(2000) });
+            const body = (await res.json()) as { cleared?: string[] };
+            const was = body.cleared?.includes(f.id);
+            ctx.journal.update(() => Object.assign(f, { clearedAt: new Date().toISOString(), clearedBy: was ? by : expired ? 'ttl' : by }));
+            if (was) cleared.push(`${f.type}@${f.replica}`);
+          } catch {
+            // Replica unreachable (killed, restarted): its faults die with the process or expire by TTL.
+            ctx.journal.update(() => Object.assign(f, { clearedAt: new Date().toISOString(), clearedBy: expired ? 'ttl' : 'restart' }));
+          }
+        } else if (f.type === 'process.pause' && target.process) {
+          await target.process.act(f.replica, 'resume').catch(() => {});
+          ctx.journal.update(() => Object.assign(f, { clearedAt: new Date().toISOString(), clearedBy: by }));
+          cleared.push(`pause@${f.replica}`);
+        } else if (f.type === 'process.kill' || f.type === 'registry.wipe') {
+          ctx.journal.update(() => Object.assign(f, { clearedAt: new Date().toISOString(), clearedBy: 'restart' }));
+        } else {
+          ctx.journal.update(() => Object.assign(f, { clearedAt: new Date().toISOString(), clearedBy: by }));
+        }
+      }
+      // Replicas a drill left down are started again.
+      const restarted: string[] = [];
+      if (target.process) {
+        for (const r of target.replicas()) {
+          if (target.process.phase(r.id) === 'stopped') {
+            await target.process.act(r.id, 'restart').catch(() => {});
+            restarted.push(r.id);
+          }
+        }
+      }
+      // A canary this drill started and that is still undecided is cancelled.
+      try {
+        const v = (await (await fetch(`${target.gatewayUrl}/admin/canary`, { headers: { authorization: `Bearer ${target.adminToken}` } })).json()) as { active: unknown };
+        if (v.active) await fetch(`${target.gatewayUrl}/admin/canary`, { method: 'DELETE', headers: { authorization: `Bearer ${target.adminToken}` } });
+      } catch {
+        /* gateway without canary support */
+      }
+      await sleep(0);
+      return { cleared, restarted };
+    });
+    void act;
+  }
+}

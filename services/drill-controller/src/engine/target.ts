@@ -1,0 +1,131 @@
+/**
+ * What a drill acts on: the service's gateway, its replicas (with their admin API), process-level
+ * control (the topology runner) and the model registry drills publish into. The embedded target
+ * starts the reference stack itself; an external target points at a running one.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import type { EmbeddedStackSpec } from '@drillbook/contracts';
+import type { ModelManifest } from '@drillbook/inference/registry/registry';
+import { Stack, runAction, type StackAction, type StackOptions } from '@drillbook/stack';
+import { TargetError } from '../errors.js';
+import { publishDerivedModel } from './publish.js';
+
+export interface ReplicaRef {
+  id: string;
+  zone: string;
+  url: string;
+}
+
+export interface DrillTarget {
+  service: string;
+  gatewayUrl: string;
+  embedded: boolean;
+  /** Bearer token of the replicas' and gateway's admin APIs. */
+  adminToken: string;
+  sessionsFile: string;
+  prometheusUrl?: string;
+  replicas(): ReplicaRef[];
+  /** Process-level faults; absent when the target offers no runner control. */
+  process?: {
+    act(replica: string, action: StackAction): Promise<void>;
+    pid(replica: string): number | null;
+    phase(replica: string): string;
+  };
+  /** Publish a version derived from an existing one (signed) so replicas can deploy it. */
+  publish?(input: { from: string; version: string; mutation: 'none' | 'shuffle-item-embeddings' | 'zero-user-tower' }): Promise<ModelManifest>;
+  close(): Promise<void>;
+}
+
+/** Start the embedded reference stack for a drill. */
+export async function startEmbeddedTarget(opts: {
+  service: string;
+  spec?: EmbeddedStackSpec;
+  dir?: string;
+  onLog?: (line: string) => void;
+  modelCache?: string;
+  prometheusUrl?: string;
+}): Promise<DrillTarget> {
+  const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'drillbook-stack-'));
+  const stackOpts: StackOptions = { dir, ...opts.spec, onLog: opts.onLog, modelCache: opts.modelCache, logLevel: 'warn' };
+  const stack = await Stack.start(stackOpts);
+  return {
+    service: opts.service,
+    gatewayUrl: stack.info.gatewayUrl,
+    embedded: true,
+    adminToken: stack.info.adminToken,
+    sessionsFile: stack.info.sessionsFile,
+    prometheusUrl: opts.prometheusUrl,
+    replicas: () => stack.info.replicas.map((r) => ({ id: r.id, zone: r.zone, url: r.url })),
+    process: {
+      act: (replica, action) => runAction(stack, replica, action),
+      pid: (replica) => stack.replica(replica).pid,
+      phase: (replica) => stack.replica(replica).phase,
+    },
+    publish: (input) => publishDerivedModel({ registryRoot: stack.info.registryRoot, backupRoot: stack.info.backupRoot, ...input }),
+    close: async () => {
+      await stack.stop();
+      if (!opts.dir) rmSync(dir, { recursive: true, force: true });
+    },
+    // exposed for tests and the controller
+    ...({ stack } as object),
+  };
+}
+
+/**
+ * An already running stack: gateway URL, admin token and (optionally) the runner's control API
+ * (`npm run stack` prints both).
+ */
+export async function connectTarget(opts: {
+  service: string;
+  gatewayUrl: string;
+  adminToken: string;
+  controlUrl?: string;
+  sessionsFile?: string;
+  prometheusUrl?: string;
+}): Promise<DrillTarget> {
+  const auth = { authorization: `Bearer ${opts.adminToken}` };
+  let replicas: ReplicaRef[] = [];
+  let sessionsFile = opts.sessionsFile;
+  const refresh = async () => {
+    if (opts.controlUrl) {
+      const r = await fetch(`${opts.controlUrl}/topology`, { headers: auth });
+      if (!r.ok) throw new TargetError(`stack control ${opts.controlUrl}: ${r.status} ${await r.text()}`);
+      const t = (await r.json()) as { replicas: Array<ReplicaRef & { phase: string; pid: number | null }>; sessionsFile: string };
+      replicas = t.replicas.map((x) => ({ id: x.id, zone: x.zone, url: x.url }));
+      sessionsFile ??= t.sessionsFile;
+      return t;
+    }
+    const r = await fetch(`${opts.gatewayUrl}/admin/upstreams`, { headers: auth });
+    if (!r.ok) throw new TargetError(`gateway ${opts.gatewayUrl}/admin/upstreams answered ${r.status}: is the admin token right?`);
+    const body = (await r.json()) as { upstreams: Array<{ id: string; zone: string; url: string }> };
+    replicas = body.upstreams.map((u) => ({ id: u.id, zone: u.zone, url: u.url }));
+    return null;
+  };
+  let topo = await refresh();
+  if (!sessionsFile || !existsSync(sessionsFile)) throw new TargetError('no load sessions file: pass --sessions FILE (written by npm run model:build)');
+  JSON.parse(readFileSync(sessionsFile, 'utf8'));
+  return {
+    service: opts.service,
+    gatewayUrl: opts.gatewayUrl,
+    embedded: false,
+    adminToken: opts.adminToken,
+    sessionsFile,
+    prometheusUrl: opts.prometheusUrl,
+    replicas: () => replicas,
+    process: opts.controlUrl
+      ? {
+          act: async (replica, action) => {
+            const r = await fetch(`${opts.controlUrl}/topology/replicas/${replica}/${action}`, { method: 'POST', headers: auth });
+            if (!r.ok) throw new TargetError(`stack control: ${action} ${replica} answered ${r.status} ${await r.text()}`);
+            topo = await refresh();
+          },
+          pid: (replica) => topo?.replicas.find((x) => x.id === replica)?.pid ?? null,
+          phase: (replica) => topo?.replicas.find((x) => x.id === replica)?.phase ?? 'unknown',
+        }
+      : undefined,
+    close: async () => {},
+  };
+}

@@ -1,0 +1,163 @@
+/**
+ * The drill plan: what would be injected where, when and for how long, the load, guardrails and
+ * objectives. `--dry-run` prints it and touches nothing; the controller returns it before a launch.
+ */
+import type { DrillPlan, LoadPhaseName, PlannedAction, Runbook, Step } from '@drillbook/contracts';
+import { LOAD_PHASES } from '@drillbook/contracts';
+import { durationMs, formatDuration } from './duration.js';
+import { checkBlastRadius, resolveSelector } from '../engine/selectors.js';
+import type { ReplicaRef } from '../engine/target.js';
+import type { LoadPhasePlan } from '../load/index.js';
+
+/** Replicas of the embedded stack a runbook would start (ids and zones are deterministic). */
+export function predictedReplicas(rb: Runbook): ReplicaRef[] {
+  const n = rb.stack?.replicas ?? 3;
+  const zones = rb.stack?.zones ?? ['zone-a', 'zone-b'];
+  return Array.from({ length: n }, (_, i) => ({ id: `r${i}`, zone: zones[i % zones.length], url: '' }));
+}
+
+export function loadPhases(rb: Runbook, quick: boolean): LoadPhasePlan[] {
+  return LOAD_PHASES.map((phase) => {
+    const d = (quick && rb.load.quick?.phases?.[phase]) || rb.load.phases[phase];
+    // Per-phase rates keep their proportion to the base rate under --quick.
+    const factor = quick && rb.load.quick?.rate ? rb.load.quick.rate / rb.load.rate : 1;
+    const rate = (rb.load.phaseRates?.[phase] ?? rb.load.rate) * factor;
+    return { phase, durationS: durationMs(d) / 1000, rate, mix: rb.load.mix?.[phase] ?? 'training' };
+  });
+}
+
+function describeStep(s: Step): string {
+  switch (s.kind) {
+    case 'fault.inject': {
+      const f = s.fault;
+      const detail =
+        f.type === 'latency' || f.type === 'dependency-latency'
+          ? `+${f.latencyMs}ms${f.jitterMs ? ` (±${f.jitterMs}ms ${f.distribution ?? 'uniform'})` : ''}`
+          : f.type === 'error'
+            ? `HTTP ${f.status ?? 503}`
+            : f.type === 'accelerator-saturation'
+              ? `${f.threads ?? 1} busy thread(s)`
+              : '';
+      return `inject ${f.type}${detail ? ` ${detail}` : ''}${f.rate !== undefined && f.rate < 1 ? ` on ${f.rate * 100}% of requests` : ''}, expires by itself after ${s.ttl}`;
+    }
+    case 'fault.clear':
+      return `clear ${s.type ?? 'every'} fault this drill injected`;
+    case 'wait':
+      return `wait ${s.duration}`;
+    case 'probe.http':
+      return `expect HTTP ${s.expectStatus ?? 200} from ${s.url ?? s.path}${s.within ? ` within ${s.within}` : ''}`;
+    case 'probe.promql':
+      return `expect ${s.query} ${s.expect.op} ${s.expect.value}${s.within ? ` within ${s.within}` : ''}`;
+    case 'probe.metrics':
+      return `expect ${s.mode === 'increase' ? 'increase of ' : ''}${s.metric} ${s.expect.op} ${s.expect.value}${s.within ? ` within ${s.within}` : ''}`;
+    case 'model.deploy':
+      return s.canaryWeight ? `deploy ${s.version} as a canary taking ${s.canaryWeight * 100}% of traffic` : `deploy ${s.version}`;
+    case 'model.rollback':
+      return 'roll back to the previous model version';
+    case 'model.publish':
+      return `publish ${s.version}${s.from ? ` from ${s.from}` : ''} (${s.mutation === 'none' ? 'unchanged' : `damaged: ${s.mutation}`}, signed)`;
+    case 'process.kill':
+      return 'SIGKILL the process (the supervisor restarts it)';
+    case 'process.pause':
+      return 'SIGSTOP the process';
+    case 'process.resume':
+      return 'SIGCONT the process';
+    case 'process.restart':
+      return 'restart the process';
+    case 'registry.wipe':
+      return 'delete the local model registry and restart the replica (must restore from backup)';
+    case 'human.ack':
+      return `ask a human: "${s.prompt}"`;
+  }
+}
+
+function targetsOf(s: Step, replicas: ReplicaRef[], seed: string, rb: Runbook): string[] {
+  const sel = 'target' in s && typeof s.target === 'string' ? s.target : null;
+  if (!sel) return [];
+  const r = resolveSelector(sel, replicas, `${seed}/${s.name}`);
+  checkBlastRadius(r, rb.guardrails);
+  return r.kind === 'gateway' ? ['gateway'] : r.replicas.map((x) => x.id);
+}
+
+export function buildPlan(rb: Runbook, opts: { quick: boolean; engine: 'builtin' | 'k6'; replicas?: ReplicaRef[]; seed?: string }): DrillPlan {
+  const phases = loadPhases(rb, opts.quick);
+  const replicas = opts.replicas ?? predictedReplicas(rb);
+  const seed = opts.seed ?? 'plan';
+  const startOf = (p: LoadPhaseName) => phases.slice(0, phases.findIndex((x) => x.phase === p)).reduce((a, x) => a + x.durationS, 0);
+  const actions: PlannedAction[] = [];
+  const add = (steps: Step[], phase: PlannedAction['phase'], at: (s: Step) => number) =>
+    steps.forEach((s) => {
+      actions.push({
+        atS: at(s),
+        phase,
+        loadPhase: phase === 'method' ? (s.phase ?? 'fault') : undefined,
+        kind: s.kind,
+        name: s.name,
+        description: describeStep(s),
+        targets: targetsOf(s, replicas, seed, rb),
+        ...(s.kind === 'fault.inject' ? { ttlS: durationMs(s.ttl) / 1000 } : {}),
+      });
+    });
+  add(rb.steadyState?.before ?? [], 'steady-state-before', () => 0);
+  for (const lp of ['fault', 'recovery'] as const) {
+    let t = startOf(lp);
+    add(
+      rb.steps.filter((s) => (s.phase ?? 'fault') === lp),
+      'method',
+      (s) => {
+        const at = t;
+        if (s.kind === 'wait') t += durationMs(s.duration) / 1000;
+        return at;
+      },
+    );
+  }
+  const total = phases.reduce((a, p) => a + p.durationS, 0);
+  add(rb.steadyState?.after ?? [], 'steady-state-after', () => total);
+  const rollback: PlannedAction[] = [];
+  rb.rollback.forEach((s) =>
+    rollback.push({ atS: total, phase: 'rollback', kind: s.kind, name: s.name, description: describeStep(s), targets: targetsOf(s, replicas, seed, rb) }),
+  );
+  rollback.push({ atS: total, phase: 'rollback', kind: 'auto', name: 'undo what the drill did', description: 'clear every fault this drill injected that has not expired, resume paused replicas, restart replicas still down', targets: [] });
+  const g = rb.guardrails;
+  return {
+    runbook: rb.metadata.name,
+    title: rb.metadata.title,
+    service: rb.target.service,
+    hypothesis: rb.hypothesis,
+    load: {
+      engine: opts.engine,
+      profile: rb.load.profile,
+      phases: phases.map((p) => ({ phase: p.phase, durationS: p.durationS, rate: p.rate })),
+      totalRequests: Math.round(phases.reduce((a, p) => a + p.durationS * p.rate, 0)),
+    },
+    actions,
+    rollback,
+    guardrails: [
+      `max duration ${g.maxDuration}`,
+      `blast radius: at most ${g.blastRadius.maxReplicas} replica(s), ${g.blastRadius.maxZones ?? 1} zone(s) per step`,
+      ...(g.abortWhen ?? []).map((c) => `abort when ${c.sli} ${c.op} ${c.threshold} for ${c.for} (${c.name})`),
+      ...(g.minErrorBudget !== undefined ? [`refuse to start with less than ${g.minErrorBudget * 100}% error budget left`] : []),
+    ],
+    objectives: rb.objectives.map((o) => ({ name: o.name, sli: o.sli, op: o.op, target: o.target, weight: o.weight ?? 1 })),
+    maxDurationS: durationMs(g.maxDuration) / 1000,
+  };
+}
+
+export function formatPlan(p: DrillPlan): string {
+  const lines = [
+    `DRY RUN — nothing will be touched`,
+    `drill     ${p.runbook}: ${p.title}`,
+    `service   ${p.service}`,
+    `hypothesis ${p.hypothesis}`,
+    `load      ${p.load.engine} engine, ${p.load.profile} profile: ${p.load.phases.map((x) => `${x.phase} ${formatDuration(x.durationS * 1000)} @ ${x.rate}/s`).join(', ')} (${p.load.totalRequests} requests)`,
+    `actions`,
+    ...p.actions.map((a) => `  t+${String(a.atS).padStart(4)}s  ${a.phase.padEnd(19)} ${a.name}: ${a.description}${a.targets.length ? ` -> ${a.targets.join(', ')}` : ''}`),
+    `rollback (always runs)`,
+    ...p.rollback.map((a) => `  ${a.name}: ${a.description}${a.targets.length ? ` -> ${a.targets.join(', ')}` : ''}`),
+    `guardrails`,
+    ...p.guardrails.map((g) => `  ${g}`),
+    `objectives`,
+    ...p.objectives.map((o) => `  ${o.name}: ${o.sli} ${o.op} ${o.target} (weight ${o.weight})`),
+  ];
+  return lines.join('\n');
+}

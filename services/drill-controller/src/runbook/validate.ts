@@ -1,0 +1,263 @@
+/**
+ * Runbook loading and validation. YAML is parsed with positions kept, checked against the runbook
+ * JSON Schema (contracts) and then against rules a schema cannot express. Every problem names the
+ * file, line, column and field path, and says what was expected — never a stack trace.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { extname, join, relative } from 'node:path';
+import { Ajv, type ErrorObject } from 'ajv';
+import { LineCounter, parseDocument, isMap, isPair, isScalar, type Document, type Node } from 'yaml';
+import { runbookSchema, type Runbook, type Step } from '@drillbook/contracts';
+import { InvalidRunbook, type RunbookProblem } from '../errors.js';
+import { durationMs } from './duration.js';
+
+const ajv = new Ajv({ allErrors: true, discriminator: true, strict: false, verbose: true });
+const validateSchema = ajv.compile<Runbook>(runbookSchema);
+
+export interface LoadedRunbook {
+  runbook: Runbook;
+  file: string;
+  sha256: string;
+  source: string;
+}
+
+type PathPart = string | number;
+
+function locate(doc: Document, lc: LineCounter, path: PathPart[], key?: string): { line: number; column: number } {
+  let node: unknown = path.length ? doc.getIn(path, true) : doc.contents;
+  // Walk up to the nearest existing node.
+  let p = path.slice();
+  while (node === undefined && p.length) {
+    p = p.slice(0, -1);
+    node = p.length ? doc.getIn(p, true) : doc.contents;
+  }
+  let offset = (node as Node | undefined)?.range?.[0] ?? 0;
+  if (key && isMap(node)) {
+    const pair = node.items.find((it) => isPair(it) && isScalar(it.key) && it.key.value === key);
+    const k = pair && isScalar(pair.key) ? pair.key : undefined;
+    if (k?.range) offset = k.range[0];
+  }
+  const pos = lc.linePos(offset);
+  return { line: pos.line, column: pos.col };
+}
+
+export function formatPath(path: PathPart[]): string {
+  return path.reduce<string>((acc, p) => (typeof p === 'number' ? `${acc}[${p}]` : acc ? `${acc}.${p}` : String(p)), '');
+}
+
+function pathOf(instancePath: string): PathPart[] {
+  if (!instancePath) return [];
+  return instancePath
+    .slice(1)
+    .split('/')
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((s) => (/^[0-9]+$/.test(s) ? Number(s) : s));
+}
+
+function valueAt(data: unknown, path: PathPart[]): unknown {
+  let v: unknown = data;
+  for (const p of path) v = v && typeof v === 'object' ? (v as Record<string | number, unknown>)[p] : undefined;
+  return v;
+}
+
+const describe = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'a list' : typeof v === 'object' ? 'a mapping' : `${typeof v} ${JSON.stringify(v)}`);
+
+function message(e: ErrorObject, data: unknown): { message: string; key?: string } | null {
+  const value = valueAt(data, pathOf(e.instancePath));
+  const schema = e.parentSchema as { description?: string } | undefined;
+  switch (e.keyword) {
+    case 'required':
+      return { message: `missing required field "${(e.params as { missingProperty: string }).missingProperty}"` };
+    case 'additionalProperties': {
+      const k = (e.params as { additionalProperty: string }).additionalProperty;
+      const allowed = Object.keys((e.parentSchema as { properties?: object })?.properties ?? {});
+      return { message: `unknown field "${k}"${allowed.length ? ` (expected one of: ${allowed.join(', ')})` : ''}`, key: k };
+    }
+    case 'type':
+      return { message: `expected ${(e.params as { type: string }).type}, got ${describe(value)}` };
+    case 'enum':
+      return { message: `expected one of ${(e.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}, got ${describe(value)}` };
+    case 'const':
+      return { message: `expected ${JSON.stringify((e.params as { allowedValue: unknown }).allowedValue)}, got ${describe(value)}` };
+    case 'pattern':
+      return { message: `expected ${schema?.description ?? `a value matching ${(e.params as { pattern: string }).pattern}`}, got ${describe(value)}` };
+    case 'minimum':
+    case 'maximum':
+    case 'exclusiveMinimum':
+    case 'exclusiveMaximum': {
+      const p = e.params as { comparison: string; limit: number };
+      return { message: `must be ${p.comparison} ${p.limit}, got ${describe(value)}` };
+    }
+    case 'minLength':
+      return { message: `must not be shorter than ${(e.params as { limit: number }).limit} characters` };
+    case 'maxLength':
+      return { message: `must not be longer than ${(e.params as { limit: number }).limit} characters` };
+    case 'minItems':
+      return { message: `needs at least ${(e.params as { limit: number }).limit} item(s)` };
+    case 'discriminator': {
+      const p = e.params as { error: string; tag: string; tagValue: unknown };
+      if (p.error === 'mapping') {
+        return { message: `unknown ${p.tag} ${describe(p.tagValue)}` };
+      }
+      return { message: `missing "${p.tag}"` };
+    }
+    case 'if':
+    case 'oneOf':
+      return null; // the specific error of the chosen branch is reported instead
+    default:
+      return { message: e.message ?? e.keyword };
+  }
+}
+
+/** Expected values for a step/detection `kind` (for the unknown-kind message). */
+function kindsFor(path: PathPart[]): string[] {
+  let schema: Record<string, unknown> = runbookSchema as unknown as Record<string, unknown>;
+  for (const p of path) {
+    if (typeof p === 'number') schema = (schema.items as Record<string, unknown>) ?? schema;
+    else schema = ((schema.properties as Record<string, Record<string, unknown>>) ?? {})[p] ?? schema;
+  }
+  const kind = (schema.properties as Record<string, { enum?: string[] }> | undefined)?.kind;
+  return kind?.enum ?? [];
+}
+
+/** Parse + validate runbook text. Returns the runbook or throws InvalidRunbook with every problem found. */
+export function parseRunbook(text: string, file: string): Runbook {
+  const lc = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lc, uniqueKeys: true, prettyErrors: true });
+  const problems: RunbookProblem[] = [];
+  for (const err of doc.errors) {
+    const pos = err.linePos?.[0] ?? { line: 1, col: 1 };
+    const first = err.message.split('\n')[0].replace(/ at line [0-9]+, column [0-9]+:?$/, '');
+    problems.push({ file, line: pos.line, column: pos.col, path: '', message: `YAML syntax error: ${first}` });
+  }
+  if (problems.length) throw new InvalidRunbook(problems);
+  const data = doc.toJS({ maxAliasCount: 100 }) as unknown;
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+    throw new InvalidRunbook([{ file, line: 1, column: 1, path: '', message: `expected a mapping (apiVersion, kind, metadata, ...), got ${describe(data)}` }]);
+  }
+  if (!validateSchema(data)) {
+    const seen = new Set<string>();
+    const errors = validateSchema.errors ?? [];
+    // An unknown step kind is reported once, by the discriminator, not again by the kind enum.
+    const unknownKind = new Set(errors.filter((e) => e.keyword === 'discriminator').map((e) => `${e.instancePath}/kind`));
+    for (const e of errors) {
+      if (e.keyword === 'enum' && unknownKind.has(e.instancePath)) continue;
+      const m = message(e, data);
+      if (!m) continue;
+      const path = pathOf(e.instancePath);
+      let text = m.message;
+      if (e.keyword === 'discriminator') {
+        const kinds = kindsFor(path);
+        if (kinds.length) text += ` (expected one of: ${kinds.join(', ')})`;
+        path.push('kind');
+      }
+      const fullPath = m.key ? [...path, m.key] : path;
+      const pos = locate(doc, lc, m.key ? path : fullPath, m.key);
+      const entry = { file, line: pos.line, column: pos.column, path: formatPath(fullPath), message: text };
+      const id = `${entry.path}|${entry.message}`;
+      if (!seen.has(id)) {
+        seen.add(id);
+        problems.push(entry);
+      }
+    }
+    problems.sort((a, b) => a.line - b.line || a.column - b.column);
+    throw new InvalidRunbook(problems);
+  }
+  const rb = data as Runbook;
+  const semantic = semanticProblems(rb).map(({ path, message: msg }) => {
+    const pos = locate(doc, lc, path);
+    return { file, line: pos.line, column: pos.column, path: formatPath(path), message: msg };
+  });
+  if (semantic.length) throw new InvalidRunbook(semantic);
+  return rb;
+}
+
+/** Rules beyond the schema: references, uniqueness, durations against the guardrails. */
+function semanticProblems(rb: Runbook): Array<{ path: PathPart[]; message: string }> {
+  const out: Array<{ path: PathPart[]; message: string }> = [];
+  const names = new Map<string, string>();
+  const sections: Array<[string, Step[] | undefined]> = [
+    ['steps', rb.steps],
+    ['rollback', rb.rollback],
+  ];
+  const steady = rb.steadyState ?? {};
+  const allSteps: Array<{ step: Step; path: PathPart[] }> = [];
+  for (const [section, steps] of sections) (steps ?? []).forEach((s, i) => allSteps.push({ step: s, path: [section, i] }));
+  (steady.before ?? []).forEach((s, i) => allSteps.push({ step: s, path: ['steadyState', 'before', i] }));
+  (steady.after ?? []).forEach((s, i) => allSteps.push({ step: s, path: ['steadyState', 'after', i] }));
+  for (const { step, path } of allSteps) {
+    const prev = names.get(step.name);
+    if (prev) out.push({ path: [...path, 'name'], message: `step name "${step.name}" is already used at ${prev}; names must be unique` });
+    else names.set(step.name, formatPath(path));
+    if (step.kind === 'probe.http' && !step.url && !step.target) out.push({ path, message: 'a probe.http step needs "url", or "target" and "path"' });
+    if (step.kind === 'probe.http' && step.target && !step.path && !step.url) out.push({ path: [...path, 'path'], message: 'missing "path" for the target probe' });
+  }
+  rb.objectives.forEach((o, i) => {
+    if (o.sli === 'probe') {
+      const s = allSteps.find((x) => x.step.name === o.probe);
+      if (!s) out.push({ path: ['objectives', i, 'probe'], message: `no step named "${o.probe}"` });
+      else if (!s.step.kind.startsWith('probe.')) out.push({ path: ['objectives', i, 'probe'], message: `step "${o.probe}" is a ${s.step.kind}, not a probe` });
+    }
+    if (o.sli !== 'probe' && o.probe) out.push({ path: ['objectives', i, 'probe'], message: 'only objectives with sli "probe" name a probe step' });
+    if (['availability', 'degraded_share', 'error_rate', 'recovery_rate', 'ndcg_ratio', 'throughput_ratio'].includes(o.sli) && (o.target < 0 || o.target > (o.sli === 'ndcg_ratio' || o.sli === 'throughput_ratio' ? 10 : 1))) {
+      out.push({ path: ['objectives', i, 'target'], message: `a ${o.sli} target is a ratio (0..1), got ${o.target}` });
+    }
+  });
+  const total = ['baseline', 'fault', 'recovery'].reduce((a, p) => a + durationMs(rb.load.phases[p as 'fault']), 0);
+  const max = durationMs(rb.guardrails.maxDuration);
+  if (total > max) out.push({ path: ['guardrails', 'maxDuration'], message: `the load phases last ${total / 1000}s, longer than maxDuration ${rb.guardrails.maxDuration}` });
+  rb.steps.forEach((s, i) => {
+    if (s.kind === 'fault.inject') {
+      const m = /^any:([0-9]+)$/.exec(s.target);
+      if (m && Number(m[1]) > rb.guardrails.blastRadius.maxReplicas) {
+        out.push({ path: ['steps', i, 'target'], message: `targets ${m[1]} replicas, more than guardrails.blastRadius.maxReplicas (${rb.guardrails.blastRadius.maxReplicas})` });
+      }
+    }
+  });
+  return out;
+}
+
+export function loadRunbook(file: string): LoadedRunbook {
+  let source: string;
+  try {
+    source = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new InvalidRunbook([{ file, line: 1, column: 1, path: '', message: `cannot read file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` }]);
+  }
+  const runbook = parseRunbook(source, file);
+  return { runbook, file, source, sha256: createHash('sha256').update(source).digest('hex') };
+}
+
+/** Files named by the arguments: YAML files as given, directories searched (not recursively) for *.yaml / *.yml. */
+export function runbookFiles(args: string[]): string[] {
+  const out: string[] = [];
+  for (const a of args) {
+    let st;
+    try {
+      st = statSync(a);
+    } catch {
+      out.push(a); // reported as unreadable by loadRunbook
+      continue;
+    }
+    if (st.isDirectory()) {
+      for (const f of readdirSync(a).sort()) if (['.yaml', '.yml'].includes(extname(f))) out.push(join(a, f));
+    } else out.push(a);
+  }
+  return out;
+}
+
+/** Validate files; every problem of every file, located. */
+export function validateFiles(args: string[]): { files: string[]; problems: RunbookProblem[] } {
+  const files = runbookFiles(args);
+  const problems: RunbookProblem[] = [];
+  for (const f of files) {
+    try {
+      loadRunbook(f);
+    } catch (e) {
+      if (e instanceof InvalidRunbook) problems.push(...e.problems.map((p) => ({ ...p, file: relative(process.cwd(), p.file) || p.file })));
+      else problems.push({ file: f, line: 1, column: 1, path: '', message: `unexpected error: ${(e as Error).message}` });
+    }
+  }
+  return { files, problems };
+}

@@ -1,0 +1,411 @@
+/**
+ * The embedded reference deployment, all on 127.0.0.1 and all separate processes: N inference
+ * replicas labelled across zones, the health-checked gateway in front of them, and low, steady
+ * background shopper traffic (no synthetic header). A supervisor restarts a replica that dies
+ * (like a Kubernetes restart policy), process-level faults (SIGKILL, SIGSTOP/SIGCONT, restart,
+ * local registry loss) are offered here, and stop() leaves no process behind. Children hold an IPC
+ * channel to this process and exit when it disappears, even if it is SIGKILLed.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { cpSync, createWriteStream, existsSync, mkdirSync, readdirSync, rmSync, type WriteStream } from 'node:fs';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import type { EmbeddedStackSpec } from '@drillbook/contracts';
+import { DEFAULT_STACK_MODEL, ensureStackModel, type StackModelSpec } from './model.js';
+
+const REPO = fileURLToPath(new URL('../../../', import.meta.url));
+const INFERENCE_MAIN = join(REPO, 'services/inference/src/main.ts');
+const GATEWAY_MAIN = join(REPO, 'services/gateway/src/main.ts');
+const SHOPPERS_MAIN = join(REPO, 'services/stack/src/shoppers.ts');
+const MODEL_NAME = 'recsys-two-tower';
+
+export interface StackOptions extends EmbeddedStackSpec {
+  /** Working directory of this stack (registries, backup, state, logs). */
+  dir: string;
+  /** Where built models are cached across stacks. Default `<repo>/.drillbook/model-cache`. */
+  modelCache?: string;
+  model?: Partial<StackModelSpec>;
+  /** Background shopper rate (requests/s). */
+  shopperRate?: number;
+  restartPolicy?: 'always' | 'never';
+  restartDelayMs?: number;
+  adminToken?: string;
+  /** Extra environment for every replica (e.g. BATCH_MAX). */
+  replicaEnv?: Record<string, string>;
+  logLevel?: string;
+  onLog?: (line: string) => void;
+}
+
+export type ReplicaPhase = 'starting' | 'running' | 'paused' | 'stopped' | 'restarting';
+
+export interface ReplicaHandle {
+  id: string;
+  zone: string;
+  port: number;
+  url: string;
+  pid: number | null;
+  phase: ReplicaPhase;
+  registryDir: string;
+  stateFile: string;
+  restarts: number;
+}
+
+interface Managed {
+  handle: ReplicaHandle;
+  child: ChildProcess | null;
+  /** Exit was asked for (stop/kill-without-restart); the supervisor leaves it down. */
+  expectedExit: boolean;
+}
+
+export interface StackInfo {
+  gatewayUrl: string;
+  replicas: ReplicaHandle[];
+  zones: string[];
+  dir: string;
+  registryRoot: string;
+  backupRoot: string | null;
+  publicKeyFile: string;
+  sessionsFile: string;
+  modelVersion: string;
+  adminToken: string;
+  shoppers: { enabled: boolean; rate: number };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function spawnTs(entry: string, env: Record<string, string | undefined>, log: WriteStream): ChildProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+    cwd: REPO,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+  });
+  child.stdout!.pipe(log, { end: false });
+  child.stderr!.pipe(log, { end: false });
+  return child;
+}
+
+/** Resolve with the URL a child prints as `... listening on <url>`. */
+function listeningUrl(child: ChildProcess, what: string, timeoutMs = 120_000, pattern = /listening on (http:\/\/[0-9.]+:[0-9]+)/): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let out = '';
+    let err = '';
+    const onOut = (d: Buffer) => {
+      out += d.toString();
+      const m = pattern.exec(out);
+      if (m) {
+        cleanup();
+        resolve(m[1]);
+      }
+    };
+    const onErr = (d: Buffer) => (err = (err + d.toString()).slice(-4000));
+    const onExit = (code: number | null, sig: string | null) => {
+      cleanup();
+      reject(new Error(`${what} exited (${code ?? sig}) before listening: ${err.trim().split('\n').slice(-3).join(' | ')}`));
+    };
+    const timer = setTimeout(() => {
+      cleanup();
+      reject(new Error(`${what} did not start listening within ${timeoutMs / 1000} s`));
+    }, timeoutMs);
+    const cleanup = () => {
+      clearTimeout(timer);
+      child.stdout!.off('data', onOut);
+      child.stderr!.off('data', onErr);
+      child.off('exit', onExit);
+    };
+    child.stdout!.on('data', onOut);
+    child.stderr!.on('data', onErr);
+    child.once('exit', onExit);
+  });
+}
+
+export class Stack {
+  private managed: Managed[] = [];
+  private gateway: ChildProcess | null = null;
+  private shoppers: ChildProcess | null = null;
+  private logs: WriteStream[] = [];
+  private stopping = false;
+  info!: StackInfo;
+
+  private constructor(private readonly opts: StackOptions) {}
+
+  static async start(opts: StackOptions): Promise<Stack> {
+    const s = new Stack(opts);
+    try {
+      await s.boot();
+    } catch (e) {
+      await s.stop();
+      throw e;
+    }
+    return s;
+  }
+
+  private say(line: string): void {
+    this.opts.onLog?.(line);
+  }
+
+  private logStream(name: string): WriteStream {
+    const w = createWriteStream(join(this.opts.dir, 'logs', `${name}.log`), { flags: 'a' });
+    this.logs.push(w);
+    return w;
+  }
+
+  private async boot(): Promise<void> {
+    const o = this.opts;
+    const n = o.replicas ?? 3;
+    const zones = o.zones ?? ['zone-a', 'zone-b'];
+    const adminToken = o.adminToken ?? randomBytes(16).toString('hex');
+    mkdirSync(join(o.dir, 'logs'), { recursive: true });
+    const published = await ensureStackModel(o.modelCache ?? join(REPO, '.drillbook', 'model-cache'), { ...DEFAULT_STACK_MODEL, ...o.model }, (m) => this.say(m));
+
+    // The stack's own registry (drills publish into it) and its backup location.
+    const registryRoot = join(o.dir, 'registry');
+    const backupOn = o.replica?.backup !== false;
+    const backupRoot = backupOn ? join(o.dir, 'backup') : null;
+    if (!existsSync(join(registryRoot, MODEL_NAME, published.version))) {
+      mkdirSync(registryRoot, { recursive: true });
+      cpSync(join(published.root, '.keys'), join(registryRoot, '.keys'), { recursive: true });
+      cpSync(join(published.root, MODEL_NAME, published.version), join(registryRoot, MODEL_NAME, published.version), { recursive: true });
+    }
+    const copyVersions = (to: string) => {
+      for (const v of readdirSync(join(registryRoot, MODEL_NAME))) {
+        if (v.startsWith('.') || existsSync(join(to, MODEL_NAME, v))) continue;
+        cpSync(join(registryRoot, MODEL_NAME, v), join(to, MODEL_NAME, v), { recursive: true });
+      }
+    };
+    if (backupRoot) copyVersions(backupRoot);
+
+    this.info = {
+      gatewayUrl: '',
+      replicas: [],
+      zones,
+      dir: o.dir,
+      registryRoot,
+      backupRoot,
+      publicKeyFile: join(registryRoot, '.keys', 'signing.pub.pem'),
+      sessionsFile: published.sessionsFile,
+      modelVersion: published.version,
+      adminToken,
+      shoppers: { enabled: o.shoppers !== false, rate: o.shopperRate ?? 5 },
+    };
+
+    for (let i = 0; i < n; i++) {
+      const id = `r${i}`;
+      const dir = join(o.dir, 'replicas', id);
+      const registryDir = join(dir, 'models');
+      if (!existsSync(join(registryDir, MODEL_NAME))) {
+        mkdirSync(join(registryDir, MODEL_NAME), { recursive: true });
+        copyVersions(registryDir);
+      }
+      const handle: ReplicaHandle = { id, zone: zones[i % zones.length], port: 0, url: '', pid: null, phase: 'starting', registryDir, stateFile: join(dir, 'state.json'), restarts: 0 };
+      this.managed.push({ handle, child: null, expectedExit: false });
+    }
+    this.info.replicas = this.managed.map((m) => m.handle);
+    await Promise.all(this.managed.map((m) => this.spawnReplica(m)));
+    this.say(`replicas up: ${this.managed.map((m) => `${m.handle.id}@${m.handle.zone} ${m.handle.url}`).join(', ')}`);
+
+    await this.startGateway();
+    await this.waitGatewayReady();
+    if (this.info.shoppers.enabled) await this.startShoppers();
+  }
+
+  private replicaEnv(m: Managed): Record<string, string | undefined> {
+    const o = this.opts;
+    const r = o.replica ?? {};
+    return {
+      REPLICA_ID: m.handle.id,
+      REPLICA_ZONE: m.handle.zone,
+      HOST: '127.0.0.1',
+      PORT: String(m.handle.port),
+      MODEL_REGISTRY: m.handle.registryDir,
+      MODEL_BACKUP: this.info.backupRoot ?? '',
+      MODEL_SOURCE: '',
+      MODEL_PUBLIC_KEY_FILE: this.info.publicKeyFile,
+      MODEL_VERSION: '',
+      STATE_FILE: m.handle.stateFile,
+      ADMIN_TOKEN: this.info.adminToken,
+      LOG_LEVEL: o.logLevel ?? 'info',
+      GPU_POLL_MS: '10000',
+      FALLBACK: r.fallback === false ? 'false' : 'true',
+      DRIFT: r.drift === false ? 'false' : 'true',
+      ...(r.maxQueue ? { MAX_QUEUE: String(r.maxQueue) } : {}),
+      ...(r.deadlineMs ? { DEADLINE_MS: String(r.deadlineMs) } : {}),
+      ORT_THREADS: '1',
+      ...o.replicaEnv,
+    };
+  }
+
+  private async spawnReplica(m: Managed): Promise<void> {
+    m.expectedExit = false;
+    m.handle.phase = 'starting';
+    const child = spawnTs(INFERENCE_MAIN, this.replicaEnv(m), this.logStream(m.handle.id));
+    m.child = child;
+    m.handle.pid = child.pid ?? null;
+    child.once('exit', (code, signal) => this.onReplicaExit(m, child, code, signal));
+    const url = await listeningUrl(child, `replica ${m.handle.id}`);
+    m.handle.url = url;
+    m.handle.port = Number(new URL(url).port);
+    m.handle.phase = 'running';
+  }
+
+  private onReplicaExit(m: Managed, child: ChildProcess, code: number | null, signal: string | null): void {
+    if (m.child !== child) return;
+    m.child = null;
+    m.handle.pid = null;
+    if (this.stopping || m.expectedExit || this.opts.restartPolicy === 'never') {
+      m.handle.phase = 'stopped';
+      return;
+    }
+    m.handle.phase = 'restarting';
+    this.say(`replica ${m.handle.id} exited (${code ?? signal}); restarting in ${this.opts.restartDelayMs ?? 1000} ms`);
+    setTimeout(() => {
+      if (this.stopping || m.child) return;
+      m.handle.restarts++;
+      this.spawnReplica(m).catch((e) => this.say(`replica ${m.handle.id} restart failed: ${(e as Error).message}`));
+    }, this.opts.restartDelayMs ?? 1000).unref();
+  }
+
+  private gatewayConfig() {
+    const g = this.opts.gateway ?? {};
+    return {
+      host: '127.0.0.1',
+      port: 0,
+      adminToken: this.info.adminToken,
+      upstreams: this.managed.map((m) => ({ id: m.handle.id, url: m.handle.url, zone: m.handle.zone })),
+      retries: g.retries !== false,
+      ejection: g.ejection !== false,
+      canaryAnalysis: g.canaryAnalysis !== false,
+      ...(g.maxInFlight ? { maxInFlight: g.maxInFlight } : {}),
+      logLevel: this.opts.logLevel ?? 'info',
+    };
+  }
+
+  private async startGateway(): Promise<void> {
+    const child = spawnTs(GATEWAY_MAIN, { GATEWAY_CONFIG: JSON.stringify(this.gatewayConfig()) }, this.logStream('gateway'));
+    this.gateway = child;
+    this.info.gatewayUrl = await listeningUrl(child, 'gateway');
+    child.once('exit', (code, signal) => {
+      if (!this.stopping) this.say(`gateway exited unexpectedly (${code ?? signal})`);
+    });
+    this.say(`gateway up: ${this.info.gatewayUrl}`);
+  }
+
+  private async waitGatewayReady(timeoutMs = 60_000): Promise<void> {
+    const end = Date.now() + timeoutMs;
+    while (Date.now() < end) {
+      try {
+        if ((await fetch(`${this.info.gatewayUrl}/readyz`)).status === 200) return;
+      } catch {
+        /* not yet */
+      }
+      await sleep(100);
+    }
+    throw new Error(`gateway ${this.info.gatewayUrl} not ready within ${timeoutMs / 1000} s`);
+  }
+
+  private async startShoppers(): Promise<void> {
+    const child = spawnTs(
+      SHOPPERS_MAIN,
+      { GATEWAY_URL: this.info.gatewayUrl, SHOPPER_RATE: String(this.info.shoppers.rate), SESSIONS_FILE: this.info.sessionsFile },
+      this.logStream('shoppers'),
+    );
+    this.shoppers = child;
+    await listeningUrl(child, 'shoppers', 30_000, /shoppers sending to (http:\/\/[0-9.]+:[0-9]+)/);
+    this.say(`background shoppers: ${this.info.shoppers.rate} req/s to ${this.info.gatewayUrl} (not synthetic)`);
+  }
+
+  replica(id: string): ReplicaHandle {
+    const m = this.find(id);
+    return m.handle;
+  }
+
+  private find(id: string): Managed {
+    const m = this.managed.find((x) => x.handle.id === id);
+    if (!m) throw new Error(`no replica ${id} (have ${this.managed.map((x) => x.handle.id).join(', ')})`);
+    return m;
+  }
+
+  /** SIGKILL (or another signal). The supervisor restarts it unless `restart: false`. */
+  kill(id: string, signal: NodeJS.Signals = 'SIGKILL', opts: { restart?: boolean } = {}): void {
+    const m = this.find(id);
+    if (!m.child) throw new Error(`replica ${id} is not running (${m.handle.phase})`);
+    if (opts.restart === false) m.expectedExit = true;
+    m.child.kill(signal);
+  }
+
+  pause(id: string): void {
+    const m = this.find(id);
+    if (!m.child) throw new Error(`replica ${id} is not running`);
+    m.child.kill('SIGSTOP');
+    m.handle.phase = 'paused';
+  }
+
+  resume(id: string): void {
+    const m = this.find(id);
+    if (!m.child) throw new Error(`replica ${id} is not running`);
+    m.child.kill('SIGCONT');
+    m.handle.phase = 'running';
+  }
+
+  /** Stop (SIGTERM, then SIGKILL) and start again on the same port; resolves when it listens. */
+  async restart(id: string): Promise<void> {
+    const m = this.find(id);
+    await this.terminate(m);
+    m.handle.restarts++;
+    await this.spawnReplica(m);
+  }
+
+  /** Model-store loss: delete the replica's local registry, then restart it so it must restore from backup. */
+  async wipeRegistry(id: string, opts: { restart?: boolean } = {}): Promise<void> {
+    const m = this.find(id);
+    rmSync(m.handle.registryDir, { recursive: true, force: true });
+    this.say(`replica ${id}: local registry ${m.handle.registryDir} wiped`);
+    if (opts.restart !== false) await this.restart(id);
+  }
+
+  private async terminate(m: Managed): Promise<void> {
+    const child = m.child;
+    if (!child) return;
+    m.expectedExit = true;
+    if (m.handle.phase === 'paused') child.kill('SIGCONT');
+    await new Promise<void>((resolve) => {
+      const t = setTimeout(() => child.kill('SIGKILL'), 5000);
+      child.once('exit', () => {
+        clearTimeout(t);
+        resolve();
+      });
+      child.kill('SIGTERM');
+    });
+  }
+
+  /** Stop everything: shoppers, gateway, replicas. Resolves when no child is left. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    const children = [this.shoppers, this.gateway, ...this.managed.map((m) => m.child)].filter((c): c is ChildProcess => !!c && c.exitCode === null && c.signalCode === null);
+    await Promise.all(
+      children.map(
+        (c) =>
+          new Promise<void>((resolve) => {
+            const t = setTimeout(() => c.kill('SIGKILL'), 5000);
+            c.once('exit', () => {
+              clearTimeout(t);
+              resolve();
+            });
+            c.kill('SIGCONT');
+            c.kill('SIGTERM');
+          }),
+      ),
+    );
+    for (const m of this.managed) {
+      m.child = null;
+      m.handle.pid = null;
+      m.handle.phase = 'stopped';
+    }
+    await Promise.all(this.logs.map((l) => new Promise<void>((r) => l.end(() => r()))));
+  }
+
+  /** Child PIDs still alive (for tests and shutdown checks). */
+  pids(): number[] {
+    return [this.shoppers, this.gateway, ...this.managed.map((m) => m.child)].filter((c): c is ChildProcess => !!c && c.exitCode === null && c.signalCode === null).map((c) => c.pid!);
+  }
+}

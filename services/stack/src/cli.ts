@@ -1,0 +1,66 @@
+/**
+ * `npm run stack`: start the embedded reference deployment and keep it running until Ctrl-C.
+ *
+ *   npm run stack -- [--replicas 3] [--zones zone-a,zone-b] [--no-shoppers] [--shopper-rate 5]
+ *                    [--items 5000] [--dir .drillbook/stack] [--no-retries] [--no-fallback] [--no-backup]
+ */
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { Stack } from './Stack.js';
+import { startControl } from './control.js';
+
+const { values } = parseArgs({
+  options: {
+    replicas: { type: 'string', default: '3' },
+    zones: { type: 'string', default: 'zone-a,zone-b' },
+    'no-shoppers': { type: 'boolean', default: false },
+    'shopper-rate': { type: 'string', default: '5' },
+    items: { type: 'string', default: '5000' },
+    users: { type: 'string', default: '2000' },
+    dir: { type: 'string', default: join('.drillbook', 'stack') },
+    'no-retries': { type: 'boolean', default: false },
+    'no-fallback': { type: 'boolean', default: false },
+    'no-backup': { type: 'boolean', default: false },
+    'admin-token': { type: 'string' },
+  },
+});
+
+async function main(): Promise<void> {
+  const replicas = Number(values.replicas);
+  if (!Number.isInteger(replicas) || replicas < 1 || replicas > 12) throw new Error(`--replicas must be 1..12, got ${values.replicas}`);
+  const stack = await Stack.start({
+    dir: values.dir!,
+    replicas,
+    zones: values.zones!.split(',').map((z) => z.trim()).filter(Boolean),
+    shoppers: !values['no-shoppers'],
+    shopperRate: Number(values['shopper-rate']),
+    model: { items: Number(values.items), users: Number(values.users) },
+    gateway: { retries: !values['no-retries'] },
+    replica: { fallback: !values['no-fallback'], backup: !values['no-backup'] },
+    adminToken: values['admin-token'] ?? process.env.DRILLBOOK_STACK_TOKEN,
+    onLog: (l) => process.stdout.write(`[stack] ${l}\n`),
+  });
+  const control = await startControl(stack);
+  process.stdout.write(
+    `\nreference stack running\n  gateway   ${stack.info.gatewayUrl}\n` +
+      stack.info.replicas.map((r) => `  replica   ${r.id} (${r.zone}) ${r.url}\n`).join('') +
+      `  control   ${control.url} (bearer: the admin token)\n  admin token ${stack.info.adminToken}\n  logs      ${join(values.dir!, 'logs')}\nCtrl-C stops everything.\n`,
+  );
+  let stopping = false;
+  const stop = async (sig: string) => {
+    if (stopping) return;
+    stopping = true;
+    process.stdout.write(`\n${sig}: stopping the stack...\n`);
+    control.server.close();
+    await stack.stop();
+    process.stdout.write('stopped; no processes left behind.\n');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+main().catch((e) => {
+  process.stderr.write(`stack failed: ${(e as Error).message}\n`);
+  process.exit(1);
+});
