@@ -194,9 +194,12 @@ class BuiltinEngine {
         headers: prepared.headers,
       },
       (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => complete(res.statusCode ?? 0, Buffer.concat(chunks).toString('utf8'), null));
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => {
+          text += c;
+        });
+        res.on('end', () => complete(res.statusCode ?? 0, text, null));
         res.on('error', (e) => complete(0, null, e));
         res.on('aborted', () => complete(0, null, Object.assign(new Error('response aborted'), { code: 'ECONNRESET' })));
       },
