@@ -19,7 +19,7 @@ import type { LoadedRunbook } from '../runbook/validate.js';
 import { readLoadResult, startLoad, chooseEngine, type LoadOutcome, type LoadResult, type LoadRun } from '../load/index.js';
 import { computeScorecard, type SloReference } from '../scorecard/compute.js';
 import { writeOutputs, type OutputFiles } from '../report/outputs.js';
-import { activity, sleep, type DrillContext } from './context.js';
+import { activity, type DrillContext } from './context.js';
 import { startDetection } from './detection.js';
 import { EventBus, type DrillObserver } from './events.js';
 import { GuardrailMonitor } from './guardrails.js';
@@ -27,6 +27,7 @@ import { JournalWriter } from './journal.js';
 import { executeStep } from './steps.js';
 import { scrape, sumMetric } from './promText.js';
 import { startEmbeddedTarget, type DrillTarget } from './target.js';
+import { undoDrill } from './undo.js';
 import type { Scorecard } from '@drillbook/contracts';
 
 export type AbortSource = 'guardrail' | 'human' | 'api' | 'signal' | 'emergency-stop' | 'max-duration' | 'preflight';
@@ -254,6 +255,24 @@ export class Drill {
       return { gateway: 'ready', replicas };
     });
     if (health.status !== 'succeeded') return this.abort('preflight', `target not healthy: ${health.error}`);
+    // Warm the serving path (JIT, connection pools, onnxruntime buffers) so the baseline measures a warm service.
+    await act('preflight.warmup', 'warm up the serving path', 'phase', 'preflight', async () => {
+      const { readFileSync } = await import('node:fs');
+      const templates = (JSON.parse(readFileSync(target.sessionsFile, 'utf8')) as { training: Array<{ userId: string; query: string }> }).training.slice(0, 200);
+      let ok = 0;
+      for (let i = 0; i < templates.length; i += 20) {
+        const batch = templates.slice(i, i + 20).map((t) =>
+          fetch(`${target.gatewayUrl}/v1/recommend`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-synthetic': 'true' }, body: JSON.stringify({ userId: t.userId, query: t.query, k: 10 }), signal: AbortSignal.timeout(5000) })
+            .then(async (r) => {
+              await r.text();
+              if (r.ok) ok++;
+            })
+            .catch(() => {}),
+        );
+        await Promise.all(batch);
+      }
+      return { requests: templates.length, ok };
+    });
     const min = rb.guardrails.minErrorBudget;
     const budget = await act('preflight.budget', 'error budget left', 'phase', 'preflight', async () => {
       const slo = o.slo ?? DEFAULT_SLO;
@@ -391,53 +410,12 @@ export class Drill {
     for (const [i, s] of rb.rollback.entries()) await activity(rctx, { id: `rollback.${i}`, name: s.name, kind: s.kind, phase: 'rollback' }, () => executeStep(s, rctx));
     await activity(rctx, { id: 'rollback.auto', name: 'undo what the drill did', kind: 'phase', phase: 'rollback' }, async () => {
       const target = this.target!;
-      const by = this.aborted ? 'abort' : 'rollback';
-      const cleared: string[] = [];
-      const byId = new Map(target.replicas().map((r) => [r.id, r]));
-      for (const f of ctx.journal.journal.faults) {
-        if (f.clearedAt) continue;
-        const r = byId.get(f.replica);
-        if (f.ttlMs !== null && r) {
-          const expired = Date.parse(f.injectedAt) + f.ttlMs <= Date.now();
-          try {
-            const res = await fetch(`${r.url}/admin/faults/${f.id}`, { method: 'DELETE', headers: { authorization: `Bearer ${target.adminToken}` }, signal: AbortSignal.timeout(2000) });
-            const body = (await res.json()) as { cleared?: string[] };
-            const was = body.cleared?.includes(f.id);
-            ctx.journal.update(() => Object.assign(f, { clearedAt: new Date().toISOString(), clearedBy: was ? by : expired ? 'ttl' : by }));
-            if (was) cleared.push(`${f.type}@${f.replica}`);
-          } catch {
-            // Replica unreachable (killed, restarted): its faults die with the process or expire by TTL.
-            ctx.journal.update(() => Object.assign(f, { clearedAt: new Date().toISOString(), clearedBy: expired ? 'ttl' : 'restart' }));
-          }
-        } else if (f.type === 'process.pause' && target.process) {
-          await target.process.act(f.replica, 'resume').catch(() => {});
-          ctx.journal.update(() => Object.assign(f, { clearedAt: new Date().toISOString(), clearedBy: by }));
-          cleared.push(`pause@${f.replica}`);
-        } else if (f.type === 'process.kill' || f.type === 'registry.wipe') {
-          ctx.journal.update(() => Object.assign(f, { clearedAt: new Date().toISOString(), clearedBy: 'restart' }));
-        } else {
-          ctx.journal.update(() => Object.assign(f, { clearedAt: new Date().toISOString(), clearedBy: by }));
-        }
-      }
-      // Replicas a drill left down are started again.
-      const restarted: string[] = [];
-      if (target.process) {
-        for (const r of target.replicas()) {
-          if (target.process.phase(r.id) === 'stopped') {
-            await target.process.act(r.id, 'restart').catch(() => {});
-            restarted.push(r.id);
-          }
-        }
-      }
-      // A canary this drill started and that is still undecided is cancelled.
-      try {
-        const v = (await (await fetch(`${target.gatewayUrl}/admin/canary`, { headers: { authorization: `Bearer ${target.adminToken}` } })).json()) as { active: unknown };
-        if (v.active) await fetch(`${target.gatewayUrl}/admin/canary`, { method: 'DELETE', headers: { authorization: `Bearer ${target.adminToken}` } });
-      } catch {
-        /* gateway without canary support */
-      }
-      await sleep(0);
-      return { cleared, restarted };
+      return undoDrill(
+        ctx.journal.journal,
+        { gatewayUrl: target.gatewayUrl, adminToken: target.adminToken, replicas: target.replicas(), process: target.process },
+        this.aborted ? 'abort' : 'rollback',
+        (f, patch) => ctx.journal.update(() => Object.assign(f, patch)),
+      );
     });
     void act;
   }

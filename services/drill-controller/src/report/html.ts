@@ -28,6 +28,8 @@ export function lineChart(opts: {
   format?: (v: number) => string;
   color: string;
   testId: string;
+  /** Smallest top of the y axis, so an all-zero series still reads as zero on a sensible scale. */
+  minMax?: number;
 }): string {
   const W = 760;
   const H = 220;
@@ -35,7 +37,7 @@ export function lineChart(opts: {
   const xs = opts.t;
   const maxT = Math.max(1, xs.length ? xs[xs.length - 1] + 1 : 1, ...opts.windows.map((w) => w.endS));
   const vals = opts.values.filter((v): v is number => v !== null);
-  const maxV = Math.max(opts.threshold?.value ?? 0, ...vals, 1e-9) * 1.15;
+  const maxV = Math.max(opts.threshold?.value ?? 0, ...vals, opts.minMax ?? 1e-9) * 1.15;
   const x = (t: number) => pad.l + (t / maxT) * (W - pad.l - pad.r);
   const y = (v: number) => H - pad.b - (v / maxV) * (H - pad.t - pad.b);
   const f = opts.format ?? ((v: number) => String(+v.toFixed(2)));
@@ -130,9 +132,9 @@ ${fig('degraded share', sc.degradedShare === null ? '—' : `${(sc.degradedShare
 <tbody>${rows}</tbody></table>
 <h2>Latency and errors over time</h2>
 ${lineChart({ title: 'p99 latency (1 s buckets)', t: sc.series.t, values: sc.series.p99Ms, yLabel: 'ms', windows: sc.faultWindows, threshold: { value: p99Target, label: `objective ${p99Target} ms` }, color: '#0969da', format: (v) => `${Math.round(v)}`, testId: 'chart-latency' })}
-${lineChart({ title: 'error rate (1 s buckets)', t: sc.series.t, values: sc.series.errorRate, yLabel: 'errors', windows: sc.faultWindows, color: '#cf222e', format: (v) => `${(v * 100).toFixed(1)}%`, testId: 'chart-errors' })}
+${lineChart({ title: 'error rate (1 s buckets)', t: sc.series.t, values: sc.series.errorRate, yLabel: 'errors', windows: sc.faultWindows, color: '#cf222e', format: (v) => `${(v * 100).toFixed(1)}%`, testId: 'chart-errors', minMax: 0.01 })}
 ${lineChart({ title: 'throughput (requests per second)', t: sc.series.t, values: sc.series.rps, yLabel: 'req/s', windows: sc.faultWindows, color: '#8250df', format: (v) => `${Math.round(v)}`, testId: 'chart-rps' })}
-${lineChart({ title: 'degraded share (1 s buckets)', t: sc.series.t, values: sc.series.degradedShare, yLabel: 'degraded', windows: sc.faultWindows, color: '#9a6700', format: (v) => `${(v * 100).toFixed(0)}%`, testId: 'chart-degraded' })}
+${lineChart({ title: 'degraded share (1 s buckets)', t: sc.series.t, values: sc.series.degradedShare, yLabel: 'degraded', windows: sc.faultWindows, color: '#9a6700', format: (v) => `${(v * 100).toFixed(0)}%`, testId: 'chart-degraded', minMax: 0.1 })}
 <h2>Phases</h2>
 <table data-testid="phases"><thead><tr><th>phase</th><th>window</th><th>requests</th><th>req/s (planned)</th><th>error rate</th><th>p50 ms</th><th>p95 ms</th><th>p99 ms</th><th>degraded</th><th>NDCG@10</th></tr></thead><tbody>${phases}</tbody></table>
 <h2>Proof the drill was real</h2>

@@ -1,0 +1,68 @@
+/**
+ * Undo what a drill did, from its journal alone: clear every fault it injected that is still
+ * active, resume paused replicas, restart replicas left down, cancel a canary it started. Used by the
+ * rollback phase, and by a controller that restarts after dying mid-drill (the journal is all it has).
+ */
+import type { DrillJournal, InjectedFault } from '@drillbook/contracts';
+import type { StackAction } from '@drillbook/stack';
+
+export interface UndoTarget {
+  gatewayUrl: string;
+  adminToken: string;
+  replicas: Array<{ id: string; url: string }>;
+  process?: { act(replica: string, action: StackAction): Promise<void>; phase(replica: string): string };
+}
+
+export interface UndoResult {
+  cleared: string[];
+  restarted: string[];
+  /** Faults whose replica could not be reached: they die with the process or expire by TTL. */
+  unreachable: string[];
+}
+
+export async function undoDrill(journal: DrillJournal, target: UndoTarget, by: 'rollback' | 'abort', update: (f: InjectedFault, patch: Partial<InjectedFault>) => void): Promise<UndoResult> {
+  const out: UndoResult = { cleared: [], restarted: [], unreachable: [] };
+  const auth = { authorization: `Bearer ${target.adminToken}` };
+  const byId = new Map(target.replicas.map((r) => [r.id, r]));
+  const now = () => new Date().toISOString();
+  for (const f of journal.faults) {
+    if (f.clearedAt) continue;
+    const r = byId.get(f.replica);
+    const expired = f.ttlMs !== null && Date.parse(f.injectedAt) + f.ttlMs <= Date.now();
+    if (f.ttlMs !== null && r) {
+      try {
+        const res = await fetch(`${r.url}/admin/faults/${f.id}`, { method: 'DELETE', headers: auth, signal: AbortSignal.timeout(2000) });
+        const body = (await res.json()) as { cleared?: string[] };
+        const was = !!body.cleared?.includes(f.id);
+        update(f, { clearedAt: now(), clearedBy: was ? by : expired ? 'ttl' : by });
+        if (was) out.cleared.push(`${f.type}@${f.replica}`);
+      } catch {
+        update(f, { clearedAt: now(), clearedBy: expired ? 'ttl' : 'restart' });
+        out.unreachable.push(`${f.type}@${f.replica}`);
+      }
+    } else if (f.type === 'process.pause' && target.process) {
+      await target.process.act(f.replica, 'resume').catch(() => {});
+      update(f, { clearedAt: now(), clearedBy: by });
+      out.cleared.push(`pause@${f.replica}`);
+    } else if (f.type === 'process.kill' || f.type === 'registry.wipe') {
+      update(f, { clearedAt: now(), clearedBy: 'restart' });
+    } else {
+      update(f, { clearedAt: now(), clearedBy: by });
+    }
+  }
+  if (target.process) {
+    for (const r of target.replicas) {
+      if (target.process.phase(r.id) === 'stopped') {
+        await target.process.act(r.id, 'restart').catch(() => {});
+        out.restarted.push(r.id);
+      }
+    }
+  }
+  try {
+    const v = (await (await fetch(`${target.gatewayUrl}/admin/canary`, { headers: auth, signal: AbortSignal.timeout(2000) })).json()) as { active: unknown };
+    if (v.active) await fetch(`${target.gatewayUrl}/admin/canary`, { method: 'DELETE', headers: auth, signal: AbortSignal.timeout(2000) });
+  } catch {
+    /* gateway unreachable or without canary support */
+  }
+  return out;
+}
