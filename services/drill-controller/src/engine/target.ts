@@ -39,20 +39,10 @@ export interface DrillTarget {
   close(): Promise<void>;
 }
 
-/** Start the embedded reference stack for a drill. */
-export async function startEmbeddedTarget(opts: {
-  service: string;
-  spec?: EmbeddedStackSpec;
-  dir?: string;
-  onLog?: (line: string) => void;
-  modelCache?: string;
-  prometheusUrl?: string;
-}): Promise<DrillTarget> {
-  const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'drillbook-stack-'));
-  const stackOpts: StackOptions = { dir, ...opts.spec, onLog: opts.onLog, modelCache: opts.modelCache, logLevel: 'warn' };
-  const stack = await Stack.start(stackOpts);
+/** A drill target on a stack this process runs (the controller's long-lived embedded stack, or one started for a drill). */
+export function stackTarget(stack: Stack, service: string, opts: { prometheusUrl?: string; onClose?: () => Promise<void> } = {}): DrillTarget & { stack: Stack } {
   return {
-    service: opts.service,
+    service,
     gatewayUrl: stack.info.gatewayUrl,
     embedded: true,
     adminToken: stack.info.adminToken,
@@ -66,12 +56,31 @@ export async function startEmbeddedTarget(opts: {
     },
     publish: (input) => publishDerivedModel({ registryRoot: stack.info.registryRoot, backupRoot: stack.info.backupRoot, ...input }),
     close: async () => {
+      await opts.onClose?.();
+    },
+    stack,
+  };
+}
+
+/** Start the embedded reference stack for a drill; closing the target stops it. */
+export async function startEmbeddedTarget(opts: {
+  service: string;
+  spec?: EmbeddedStackSpec;
+  dir?: string;
+  onLog?: (line: string) => void;
+  modelCache?: string;
+  prometheusUrl?: string;
+}): Promise<DrillTarget> {
+  const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'drillbook-stack-'));
+  const stackOpts: StackOptions = { dir, ...opts.spec, onLog: opts.onLog, modelCache: opts.modelCache, logLevel: 'warn' };
+  const stack = await Stack.start(stackOpts);
+  return stackTarget(stack, opts.service, {
+    prometheusUrl: opts.prometheusUrl,
+    onClose: async () => {
       await stack.stop();
       if (!opts.dir) rmSync(dir, { recursive: true, force: true });
     },
-    // exposed for tests and the controller
-    ...({ stack } as object),
-  };
+  });
 }
 
 /**
