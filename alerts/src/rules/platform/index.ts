@@ -3,7 +3,7 @@ import type { ServiceAlertConfig } from '../../config.js';
 import { acceleratorSaturated, gpuSaturated } from './accelerators.js';
 import { drillAborted } from './drills.js';
 import { inputDriftKl, inputDriftPsi } from './drift.js';
-import { fallbackRateHigh, modelNotLoaded } from './serving.js';
+import { fallbackRateHigh, modelLoadFailed, modelNotLoaded } from './serving.js';
 import { upstreamDown, zoneDown } from './topology.js';
 import type { PlatformAlert } from './types.js';
 
@@ -11,6 +11,7 @@ export function serviceAlerts(cfg: ServiceAlertConfig, runbookBase: string): Pla
   return [
     fallbackRateHigh(cfg, runbookBase),
     modelNotLoaded(cfg, runbookBase),
+    modelLoadFailed(cfg, runbookBase),
     upstreamDown(cfg, runbookBase),
     zoneDown(cfg, runbookBase),
     acceleratorSaturated(cfg, runbookBase),

@@ -103,3 +103,53 @@ export function modelNotLoaded(cfg: ServiceAlertConfig, runbookBase: string): Pl
     ],
   };
 }
+
+/**
+ * The replicas count refused model loads (integrity, signature or runtime errors) in
+ * `recsys_model_load_failures_total{model, reason}`, a counter the inference service exports beside
+ * the contract. Its series only appears at the first failure, which `increase()` cannot see, so a
+ * series that did not exist 10 minutes ago counts as a failure too. It comes first in the `or`:
+ * set operators match label sets without the metric name, so the left side wins.
+ */
+export const MODEL_LOAD_FAILURES = 'recsys_model_load_failures_total';
+
+export function modelLoadFailed(cfg: ServiceAlertConfig, runbookBase: string): PlatformAlert {
+  const sel = `${MODEL_LOAD_FAILURES}{job="${cfg.jobs.replica}"}`;
+  const series = `${MODEL_LOAD_FAILURES}{job="${cfg.jobs.replica}",instance="127.0.0.1:9001",replica="r1",zone="zone-a",model="two-tower",reason="IntegrityError"}`;
+  const labels = { job: cfg.jobs.replica, instance: '127.0.0.1:9001', replica: 'r1', zone: 'zone-a', model: 'two-tower', reason: 'IntegrityError' };
+  return {
+    rule: {
+      alert: ALERTS.modelLoadFailed,
+      expr:
+        `sum by (job, instance, replica, zone, model, reason) (\n` +
+        `  (${sel} unless ${sel} offset 10m)\n  or\n  increase(${sel}[10m])\n) > 0\n`,
+      labels: { severity: 'ticket', service: cfg.service },
+      annotations: {
+        summary: `Replica {{ $labels.replica }} of ${cfg.service} refused to load model {{ $labels.model }} ({{ $labels.reason }}).`,
+        description:
+          `{{ $labels.instance }} (replica {{ $labels.replica }}, zone {{ $labels.zone }}) failed to load a version of {{ $labels.model }} ` +
+          `in the last 10 minutes ({{ $labels.reason }}). A refused version never serves: the replica keeps its previous version, ` +
+          `or serves the popularity fallback when it has none. Check the model registry before deploying again.`,
+        runbook_url: runbookUrl(ALERTS.modelLoadFailed, runbookBase),
+      },
+    },
+    cases: [
+      {
+        name: 'the first refused load of a replica fires at once, for its model and reason',
+        series: [{ series, values: '_x15 1x20' }],
+        checks: [
+          { at: '10m', firing: [] },
+          { at: '16m', firing: [{ labels, value: 1 }] },
+        ],
+      },
+      {
+        name: 'another refused load on a replica that failed before fires again',
+        series: [{ series, values: '1x20 2x20' }],
+        checks: [
+          { at: '18m', firing: [] },
+          { at: '22m', firing: [{ labels, value: 1 }] },
+        ],
+      },
+    ],
+  };
+}
