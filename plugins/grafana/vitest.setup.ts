@@ -5,7 +5,9 @@ import { afterEach, vi } from 'vitest';
 
 afterEach(() => cleanup());
 
-if (!window.matchMedia) {
+const browserLike = typeof window !== 'undefined';
+
+if (browserLike && !window.matchMedia) {
   Object.defineProperty(window, 'matchMedia', {
     writable: true,
     value: vi.fn((query: string) => ({
@@ -22,12 +24,14 @@ if (!window.matchMedia) {
 }
 
 // BigValue and BarGauge measure text on a canvas; jsdom has no canvas backend.
-HTMLCanvasElement.prototype.getContext = vi.fn(() => ({
+if (browserLike) {
+  HTMLCanvasElement.prototype.getContext = vi.fn(() => ({
   measureText: (text: string) => ({ width: text.length * 7, actualBoundingBoxAscent: 10, actualBoundingBoxDescent: 2 }),
   font: '',
-})) as unknown as typeof HTMLCanvasElement.prototype.getContext;
+  })) as unknown as typeof HTMLCanvasElement.prototype.getContext;
+}
 
-if (!('ResizeObserver' in window)) {
+if (browserLike && !('ResizeObserver' in window)) {
   class ResizeObserverStub {
     observe() {}
     unobserve() {}

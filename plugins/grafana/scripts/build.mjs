@@ -75,13 +75,12 @@ export async function buildPlugin({ outDir = join(root, 'dist'), metaDir = join(
       outfile: join(outPluginDir, 'module.js'),
       logLevel: 'silent',
       plugins: [contractsAreSideEffectFree],
-      banner: { js: `/* ${plugin.json.id}@${pkg.version} (built ${today}) */` },
     });
     const js = result.outputFiles.find((f) => f.path.endsWith('.js'));
     const map = result.outputFiles.find((f) => f.path.endsWith('.js.map'));
     const outMeta = Object.values(result.metafile.outputs).find((o) => o.entryPoint);
     const deps = [...new Set(outMeta.imports.filter((i) => i.external).map((i) => i.path))].sort();
-    const wrapped = wrapAmd(js.text.replace(/\n\/\/# sourceMappingURL=.*\n?$/, '\n'), deps, plugin.json.id);
+    const wrapped = wrapAmd(js.text.replace(/\n\/\/# sourceMappingURL=.*\n?$/, '\n'), deps, plugin.json.id, `/* ${plugin.json.id}@${pkg.version} (built ${today} with esbuild, AMD like @grafana/create-plugin) */`);
     writeFileSync(join(outPluginDir, 'module.js'), `${wrapped.code}//# sourceMappingURL=module.js.map\n`);
     writeFileSync(join(outPluginDir, 'module.js.map'), shiftSourceMap(map.text, wrapped.headLines, 'module.js'));
     writeFileSync(join(metaDir, `metafile-${plugin.json.id}.json`), JSON.stringify(result.metafile));

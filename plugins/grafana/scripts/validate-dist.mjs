@@ -159,7 +159,7 @@ export function validateDist(dist, options = {}) {
     if (json.type === 'app' && file !== app.file) {
       check(false, `${where}: only the root plugin may be an app`);
     }
-    checkModule(join(dir, 'module.js'), json.id, where, check, options);
+    checkModule(join(dir, 'module.js'), relative(dist, join(dir, 'module.js')), json.id, where, check, options);
   }
 
   check(app.json.type === 'app', `${rel(app.file)}: the root plugin must be an app (type "${app.json.type}")`);
@@ -196,8 +196,7 @@ export function validateDist(dist, options = {}) {
   return { errors, warnings, checks };
 }
 
-function checkModule(modulePath, id, where, check, options) {
-  const name = relative(dirname(dirname(modulePath)), modulePath);
+function checkModule(modulePath, name, id, where, check, options) {
   if (!check(existsSync(modulePath), `${where}: module.js is missing next to it`)) {
     return;
   }

@@ -151,7 +151,10 @@ export class DrillbookClient implements DrillbookApi {
             return false;
           }
           return;
-        });
+        }, options.signal);
+        if (options.signal?.aborted) {
+          return 'aborted';
+        }
       } catch (err) {
         retryMs = parser.retryMs ?? retryMs;
         if (options.signal?.aborted) {

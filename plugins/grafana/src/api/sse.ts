@@ -89,20 +89,28 @@ export class SseParser {
   }
 }
 
-/** Reads an event stream to its end (or until `onMessage` returns `false`). */
+/** Reads an event stream to its end, until `onMessage` returns `false`, or until `signal` aborts. */
 export async function readEventStream(
   body: ReadableStream<Uint8Array>,
   parser: SseParser,
-  onMessage: (msg: SseMessage) => boolean | void
+  onMessage: (msg: SseMessage) => boolean | void,
+  signal?: AbortSignal
 ): Promise<'ended' | 'stopped'> {
   const reader = body.getReader();
   const decoder = new TextDecoder();
+  const onAbort = () => {
+    reader.cancel().catch(() => undefined);
+  };
+  signal?.addEventListener('abort', onAbort, { once: true });
   try {
     for (;;) {
+      if (signal?.aborted) {
+        return 'stopped';
+      }
       const { value, done } = await reader.read();
       const text = done ? decoder.decode() : decoder.decode(value, { stream: true });
       for (const msg of parser.push(text)) {
-        if (onMessage(msg) === false) {
+        if (signal?.aborted || onMessage(msg) === false) {
           return 'stopped';
         }
       }
@@ -111,6 +119,7 @@ export async function readEventStream(
       }
     }
   } finally {
+    signal?.removeEventListener('abort', onAbort);
     reader.releaseLock();
     body.cancel().catch(() => undefined);
   }
