@@ -231,6 +231,13 @@ describe('the built-in load engine', () => {
     expect(last).toMatchObject({ sent: 80, completed: 80, errors: 20, remainingS: 0, phase: null });
   });
 
+  it('refuses, before sending anything, ground truth that cannot travel in a header', () => {
+    const sessions = { schemaVersion: 1, world: { seed: 1, items: 1, users: 1 }, training: [{ userId: 'u', query: 'q', groundTruth: ['i-1\nx'], category: 'c', segment: 's' }], drifted: [] };
+    expect(() => startLoad(plan('http://127.0.0.1:9', { sessions: sessions as never, phases: [{ phase: 'baseline', durationS: 1, rate: 1, mix: 'training' }] }), { engine: 'builtin' })).toThrow(
+      /sessions: training\[0\]\.groundTruth: expected item ids that fit in the x-ground-truth header/,
+    );
+  });
+
   it('evaluates the drill’s own thresholds (load-tests/lib/drills.js) when the plan names its k6 script', async () => {
     const t = await withTarget();
     const outcome = await startLoad(plan(t.url, { scenario: 'load-tests/scenarios/overload.js' }), { engine: 'builtin' }).done;

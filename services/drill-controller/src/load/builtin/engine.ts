@@ -81,8 +81,8 @@ class BuiltinEngine {
     this.transport = transportFor(plan.baseUrl);
     this.agent = keepAliveAgent(plan.baseUrl, plan.maxInFlight);
     this.pools = {
-      training: prepareRequests(plan.sessions.training, plan.k, plan.baseUrl.host),
-      drifted: prepareRequests(plan.sessions.drifted, plan.k, plan.baseUrl.host),
+      training: prepareRequests(plan.sessions.training, plan.k, plan.baseUrl.host, 'training'),
+      drifted: prepareRequests(plan.sessions.drifted, plan.k, plan.baseUrl.host, 'drifted'),
     };
     this.summaryFile = join(plan.outDir, SUMMARY_FILE);
     this.pointsFile = join(plan.outDir, POINTS_FILE);
@@ -124,6 +124,20 @@ class BuiltinEngine {
 
   /** Sends every request whose scheduled time has come, then sleeps until the next one. */
   private pump(): void {
+    try {
+      this.sendDue();
+    } catch (e) {
+      // Never crash the host process from a timer: end the load and report why.
+      this.scheduleDone = true;
+      for (const f of this.inFlight) {
+        f.cut = true;
+        f.req.destroy();
+      }
+      void this.finish('failed', `built-in load engine failed: ${(e as Error).message}`);
+    }
+  }
+
+  private sendDue(): void {
     this.timer = null;
     if (this.scheduleDone) return;
     const phases = this.plan.phases;

@@ -2,7 +2,9 @@
  * The requests of one mix, prepared once: body bytes, headers and ground truth per template, so
  * sending one at 1,000 req/s costs no JSON encoding.
  */
+import { validateHeaderValue } from 'node:http';
 import { GROUND_TRUTH_HEADER, SYNTHETIC_HEADER, type LoadRequestTemplate } from '@drillbook/contracts';
+import { InvalidLoadPlan } from '../errors.js';
 
 export interface PreparedRequest {
   /** A string, not a Buffer: Node then sends headers and body in one write instead of a writev. */
@@ -11,8 +13,15 @@ export interface PreparedRequest {
   groundTruth: ReadonlySet<string>;
 }
 
-export function prepareRequests(templates: readonly LoadRequestTemplate[], k: number, host: string): PreparedRequest[] {
-  return templates.map((t) => {
+/** @param mix which list of the sessions file, for error messages */
+export function prepareRequests(templates: readonly LoadRequestTemplate[], k: number, host: string, mix: string): PreparedRequest[] {
+  return templates.map((t, i) => {
+    const groundTruth = t.groundTruth.join(',');
+    try {
+      validateHeaderValue(GROUND_TRUTH_HEADER, groundTruth);
+    } catch {
+      throw new InvalidLoadPlan(`${mix}[${i}].groundTruth`, `item ids that fit in the ${GROUND_TRUTH_HEADER} header (no control characters or non-Latin-1 text)`, 'sessions');
+    }
     const body = JSON.stringify({ userId: t.userId, query: t.query, k });
     return {
       body,
@@ -21,7 +30,7 @@ export function prepareRequests(templates: readonly LoadRequestTemplate[], k: nu
         'content-type': 'application/json',
         'content-length': Buffer.byteLength(body),
         [SYNTHETIC_HEADER]: 'true',
-        [GROUND_TRUTH_HEADER]: t.groundTruth.join(','),
+        [GROUND_TRUTH_HEADER]: groundTruth,
       },
       groundTruth: new Set(t.groundTruth),
     };
