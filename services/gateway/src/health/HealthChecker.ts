@@ -49,6 +49,7 @@ export class HealthChecker {
   async check(u: Upstream): Promise<void> {
     if (u.checking) return;
     u.checking = true;
+    const startedAt = this.clock();
     let result: ProbeResult;
     try {
       result = await this.probe(u);
@@ -63,6 +64,7 @@ export class HealthChecker {
       this.clock(),
       { healthy: this.config.healthyThreshold, unhealthy: this.config.unhealthyThreshold },
       { model: result.model, error: result.error },
+      startedAt,
     );
     if (transition) this.pool.publish(u);
   }

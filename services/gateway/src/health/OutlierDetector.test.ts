@@ -2,8 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_OUTLIER } from '../config.js';
 import { fakePool } from '../__fixtures__/fakes.js';
 import { OutlierDetector } from './OutlierDetector.js';
+import type { Upstream } from './Upstream.js';
 
 const config = { ...DEFAULT_OUTLIER, consecutiveFailures: 3, baseEjectionMs: 1000, maxEjectionMs: 5000 };
+const thresholds = { healthy: 2, unhealthy: 2 };
+
+function passCheck(u: Upstream, now: number): void {
+  u.recordCheck(true, now, thresholds, { model: null }, now);
+}
 
 function setup(enabled = true) {
   const { pool, clock, metrics } = fakePool(3);
@@ -36,22 +42,37 @@ describe('OutlierDetector', () => {
     expect(r1.isEjected(clock.now)).toBe(false);
   });
 
-  it('re-admits a healthy upstream when the ejection time is over', () => {
+  it('re-admits an ejected upstream once its time is over and a check sent after the ejection passed', () => {
+    const { detector, r1, clock } = setup();
+    const sentBefore = clock.now;
+    clock.advance(5);
+    for (let i = 0; i < 3; i++) detector.onFailure(r1, 'server_error');
+    // A probe that was already on its way when the replica was ejected proves nothing.
+    r1.recordCheck(true, clock.now, thresholds, { model: null }, sentBefore);
+    clock.advance(2000);
+    expect(r1.isEligible(clock.now)).toBe(false);
+    passCheck(r1, clock.now);
+    expect(r1.isEligible(clock.now)).toBe(true);
+  });
+
+  it('keeps an ejected upstream out until its time is over even when checks pass', () => {
     const { detector, r1, clock } = setup();
     for (let i = 0; i < 3; i++) detector.onFailure(r1, 'server_error');
+    passCheck(r1, clock.now);
     clock.advance(999);
     expect(r1.isEligible(clock.now)).toBe(false);
     clock.advance(1);
     expect(r1.isEligible(clock.now)).toBe(true);
   });
 
-  it('keeps an upstream out after its ejection while its readiness checks fail', () => {
+  it('keeps an upstream out after its ejection time while its readiness checks fail or hang', () => {
     const { detector, r1, clock } = setup();
     for (let i = 0; i < 3; i++) detector.onFailure(r1, 'timeout');
-    r1.recordCheck(false, clock.now, { healthy: 2, unhealthy: 1 }, { error: 'not ready' });
-    clock.advance(2000);
-    expect(r1.isEjected(clock.now)).toBe(false);
+    clock.advance(500);
+    r1.recordCheck(false, clock.now, thresholds, { error: 'readiness check timed out' });
+    clock.advance(5000);
     expect(r1.isEligible(clock.now)).toBe(false);
+    expect(r1.view(clock.now)).toMatchObject({ ejected: true, eligible: false });
   });
 
   it('doubles the ejection time on each repeat, up to the cap', () => {
@@ -61,6 +82,7 @@ describe('OutlierDetector', () => {
       for (let i = 0; i < 3; i++) detector.onFailure(r1, 'server_error');
       durations.push(r1.ejectedUntil - clock.now);
       clock.advance(r1.ejectedUntil - clock.now);
+      passCheck(r1, clock.now);
     }
     expect(durations).toEqual([1000, 2000, 4000, 5000, 5000]);
   });
@@ -69,9 +91,11 @@ describe('OutlierDetector', () => {
     const { detector, r1, clock } = setup();
     for (let i = 0; i < 3; i++) detector.onFailure(r1, 'server_error');
     clock.advance(1000);
+    passCheck(r1, clock.now);
     for (let i = 0; i < 3; i++) detector.onFailure(r1, 'server_error');
     expect(r1.ejectedUntil - clock.now).toBe(2000);
     clock.advance(2000 + 5001);
+    passCheck(r1, clock.now);
     for (let i = 0; i < 3; i++) detector.onFailure(r1, 'server_error');
     expect(r1.ejectedUntil - clock.now).toBe(1000);
   });

@@ -1,7 +1,8 @@
 /**
  * Passive outlier detection: an upstream whose requests fail several times in a row (5xx,
  * connection error, timeout) is ejected for a base time that doubles on each repeat, up to a
- * cap. When the time is up it takes traffic again only if its readiness checks pass. A refused
+ * cap. When the time is up it takes traffic again only once a readiness check sent after the
+ * ejection has passed (a frozen replica stays out however long its probes hang). A refused
  * connection marks it down at once (nothing listens there); the health checks bring it back.
  */
 import type { OutlierConfig } from '../config.js';
@@ -45,9 +46,7 @@ export class OutlierDetector {
     if (u.ejectionStreak > 0 && now - u.ejectedUntil > this.config.maxEjectionMs) u.ejectionStreak = 0;
     u.ejectionStreak += 1;
     u.totalEjections += 1;
-    u.ejectedUntil = now + this.nextEjectionMs(u.ejectionStreak);
-    u.consecutiveFailures = 0;
-    u.lastError = why;
+    u.eject(now, this.nextEjectionMs(u.ejectionStreak), why);
     this.metrics.countEjection(u.id);
     this.pool.publish(u, why);
   }

@@ -30,7 +30,10 @@ export class Upstream {
 
   // passive health
   consecutiveFailures = 0;
+  ejectedAt = 0;
   ejectedUntil = 0;
+  /** Set on ejection: the upstream comes back only after a readiness check started after the ejection passes. */
+  awaitingCheck = false;
   /** Ejection multiplier: grows on repeat, reset when the upstream stayed in for a while. */
   ejectionStreak = 0;
   totalEjections = 0;
@@ -51,22 +54,40 @@ export class Upstream {
     return this.config.zone;
   }
 
+  /** Out by outlier detection: the ejection time is not over, or no check has passed since the ejection. */
   isEjected(now: number): boolean {
-    return now < this.ejectedUntil;
+    return now < this.ejectedUntil || this.awaitingCheck;
   }
 
   /** Receives traffic: ready by its checks and not ejected. */
   isEligible(now: number): boolean {
-    return this.ready && now >= this.ejectedUntil;
+    return this.ready && !this.isEjected(now);
+  }
+
+  eject(now: number, durationMs: number, why: string): void {
+    this.ejectedAt = now;
+    this.ejectedUntil = now + durationMs;
+    this.awaitingCheck = true;
+    this.consecutiveFailures = 0;
+    this.lastError = why;
   }
 
   /**
    * Applies one readiness-check result. The first check decides directly; after that a ready
-   * upstream needs `unhealthy` failures in a row to go down and a down one `healthy` passes to come back.
+   * upstream needs `unhealthy` failures in a row to go down and a down one `healthy` passes to come
+   * back. A pass also ends the wait of an ejected upstream, if the probe was sent after the ejection.
    */
-  recordCheck(ok: boolean, now: number, thresholds: { healthy: number; unhealthy: number }, detail: { model?: ServedModel | null; error?: string }): HealthTransition {
+  recordCheck(
+    ok: boolean,
+    now: number,
+    thresholds: { healthy: number; unhealthy: number },
+    detail: { model?: ServedModel | null; error?: string },
+    /** When the probe was sent; a probe sent before an ejection cannot end it. */
+    startedAt = now,
+  ): HealthTransition {
     this.lastCheckAt = now;
     if (ok) {
+      if (startedAt >= this.ejectedAt) this.awaitingCheck = false;
       this.passStreak += 1;
       this.failStreak = 0;
       if (detail.model !== undefined) this.model = detail.model;
