@@ -35,7 +35,8 @@ export interface ReadinessResult {
 
 /** GET `path` of the target; 200 within `timeoutMs` means ready (what the k6 scripts' setup() checks). */
 export function checkReady(base: URL, path: string, timeoutMs: number): Promise<ReadinessResult> {
-  const url = new URL(path, base);
+  // Relative to the base URL's path, as the k6 scripts do (`${BASE_URL}/readyz`).
+  const url = new URL(`${base.pathname.replace(/\/$/, '')}${path}`, base);
   return new Promise((resolve) => {
     const req = transportFor(url).get(url, { timeout: timeoutMs }, (res) => {
       res.resume();
