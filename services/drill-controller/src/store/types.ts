@@ -1,0 +1,111 @@
+/**
+ * What the controller keeps: drills (with their runbook source, plan, journal and scorecard),
+ * their events, the audit log and the emergency stop. Two implementations with one behaviour:
+ * SQLite (WAL, the default) and PostgreSQL (when a connection URL is configured).
+ */
+import type { DrillEvent, DrillJournal, DrillPhase, DrillPlan, DrillState, EmergencyStopState, Role, Scorecard } from '@drillbook/contracts';
+
+export interface DrillRecord {
+  id: string;
+  runbook: string;
+  runbookTitle: string;
+  runbookFile: string | null;
+  runbookSha256: string;
+  /** The runbook text the drill was accepted with: crash recovery re-reads it from here. */
+  runbookSource: string;
+  service: string;
+  state: DrillState;
+  dryRun: boolean;
+  quick: boolean;
+  requestedBy: string;
+  createdAt: string;
+  startedAt: string | null;
+  endedAt: string | null;
+  currentPhase: DrillPhase | null;
+  statusReason: string | null;
+  score: number | null;
+  timeToRecoverS: number | null;
+  timeToDetectS: number | null;
+  errorBudgetConsumed: number | null;
+  ndcgRatio: number | null;
+  /** Where the engine writes the journal, load output, scorecard and report files. */
+  outDir: string;
+  plan: DrillPlan;
+  /** Things the operator should know that the engine's journal has no field for. */
+  notes: string[];
+}
+
+/** Columns a drill's progress changes (never its identity). */
+export type DrillPatch = Partial<Pick<DrillRecord, 'state' | 'startedAt' | 'endedAt' | 'currentPhase' | 'statusReason' | 'score' | 'timeToRecoverS' | 'timeToDetectS' | 'errorBudgetConsumed' | 'ndcgRatio' | 'notes'>>;
+
+export interface DrillQuery {
+  service?: string;
+  state?: DrillState;
+  limit?: number;
+  /** Include dry runs (default true). */
+  dryRuns?: boolean;
+}
+
+export type AuditOutcome = 'ok' | 'denied' | 'refused' | 'failed';
+
+export interface AuditEntry {
+  id: number;
+  at: string;
+  /** Token subject, or `controller` for what the controller does by itself (crash recovery). */
+  subject: string;
+  role: Role | 'system';
+  /** e.g. `drill.start`, `drill.abort`, `emergency-stop.engage`, `emergency-stop.release`, `drill.interrupted`. */
+  action: string;
+  /** What it acted on: a drill id, a service, `*`. */
+  target: string;
+  outcome: AuditOutcome;
+  detail: string | null;
+  /** Where the request came from (remote address, and X-Forwarded-For when trusted). */
+  remote: string | null;
+}
+
+export type NewAuditEntry = Omit<AuditEntry, 'id' | 'at'> & { at?: string };
+
+export interface ScorecardRow {
+  drill: DrillRecord;
+  scorecard: Scorecard;
+}
+
+export interface Store {
+  readonly kind: 'sqlite' | 'postgres';
+  /** Where the data lives (a file path, or the URL without its password). */
+  readonly location: string;
+
+  /** Persist a new drill. Resolves once it is durable: the API answers 202 only after this. */
+  insertDrill(rec: DrillRecord): Promise<void>;
+  updateDrill(id: string, patch: DrillPatch): Promise<void>;
+  /** The engine calls this on every journal change; writes may be coalesced, never reordered. */
+  saveJournal(id: string, journal: DrillJournal): Promise<void>;
+  saveScorecard(id: string, scorecard: Scorecard): Promise<void>;
+  getDrill(id: string): Promise<DrillRecord | null>;
+  getJournal(id: string): Promise<DrillJournal | null>;
+  getScorecard(id: string): Promise<Scorecard | null>;
+  /** Newest first. */
+  listDrills(q?: DrillQuery): Promise<DrillRecord[]>;
+  /** Drills accepted or running when the controller last stopped (crash recovery). */
+  unfinishedDrills(): Promise<DrillRecord[]>;
+  /** Scorecards of a service, newest drill first. */
+  scorecards(service: string, limit: number): Promise<ScorecardRow[]>;
+
+  appendEvent(e: DrillEvent): Promise<void>;
+  /** Events of a drill with seq > afterSeq, in order. */
+  events(drillId: string, afterSeq?: number): Promise<DrillEvent[]>;
+  lastSeq(drillId: string): Promise<number>;
+
+  appendAudit(e: NewAuditEntry): Promise<AuditEntry>;
+  /** Newest first. */
+  listAudit(q?: { limit?: number; action?: string }): Promise<AuditEntry[]>;
+
+  getEmergencyStop(): Promise<EmergencyStopState>;
+  setEmergencyStop(s: EmergencyStopState): Promise<void>;
+
+  /** Waits for pending writes, then closes. */
+  close(): Promise<void>;
+}
+
+export const UNFINISHED_STATES = ['queued', 'running'] as const;
