@@ -26,8 +26,10 @@ export interface TinyRecsys {
   setFailureStatus(status: number | null): void;
   /** Serve every answer degraded (counted in recsys_fallback_total) with this reason; null to stop. */
   setDegraded(reason: string | null): void;
-  /** Sends POST /v1/recommend at `rps` until stopTraffic(); returns counts so far. */
+  /** Sends POST /v1/recommend at `rps` until stopTraffic(); one stream per kind (real, synthetic). */
   startTraffic(rps: number, opts?: { synthetic?: boolean }): void;
+  /** Counts one refused model load (recsys_model_load_failures_total) with this reason. */
+  failModelLoad(reason: string): void;
   stopTraffic(): Promise<void>;
   sent(): { ok: number; failed: number };
   close(): Promise<void>;
@@ -94,8 +96,13 @@ export async function startTinyRecsys(): Promise<TinyRecsys> {
   new Gauge({ name: METRIC.inferencePending, help: 'pending', labelNames: labels(METRIC.inferencePending), registers: [rep] }).set({ model: 'two-tower', version: 'v1' }, 0);
   const fallback = new Counter({ name: METRIC.fallback, help: 'fallback', labelNames: labels(METRIC.fallback), registers: [rep] });
   new Gauge({ name: METRIC.modelInfo, help: 'model', labelNames: labels(METRIC.modelInfo), registers: [rep] }).set({ model: 'two-tower', version: 'v1', sha256: 'ab12' }, 1);
-  new Gauge({ name: METRIC.acceleratorUtilization, help: 'busy', labelNames: labels(METRIC.acceleratorUtilization), registers: [rep] }).set({ device: 'cpu0', kind: 'cpu' }, 0.3);
-  new Gauge({ name: METRIC.acceleratorPresent, help: 'gpu present', registers: [rep] }).set(0);
+  const busy = new Gauge({ name: METRIC.acceleratorUtilization, help: 'busy', labelNames: labels(METRIC.acceleratorUtilization), registers: [rep] });
+  busy.set({ device: 'cpu0', kind: 'cpu' }, 0.3);
+  busy.set({ device: 'gpu0', kind: 'gpu' }, 0.2);
+  new Gauge({ name: METRIC.acceleratorPresent, help: 'gpu present', registers: [rep] }).set(1);
+  new Gauge({ name: METRIC.acceleratorMemoryUsed, help: 'gpu memory used', labelNames: ['device', 'kind'], registers: [rep] }).set({ device: 'gpu0', kind: 'gpu' }, 2e9);
+  new Gauge({ name: METRIC.acceleratorMemoryTotal, help: 'gpu memory total', labelNames: ['device', 'kind'], registers: [rep] }).set({ device: 'gpu0', kind: 'gpu' }, 8e9);
+  const loadFailures = new Counter({ name: 'recsys_model_load_failures_total', help: 'refused loads', labelNames: ['model', 'reason'], registers: [rep] });
   const kl = new Gauge({ name: METRIC.driftKl, help: 'kl', labelNames: ['dimension'], registers: [rep] });
   const psi = new Gauge({ name: METRIC.driftPsi, help: 'psi', labelNames: ['dimension'], registers: [rep] });
   for (const dimension of ['query_category', 'user_segment']) {
@@ -155,7 +162,11 @@ export async function startTinyRecsys(): Promise<TinyRecsys> {
   const replica = await listen(metricsHandler(rep));
   const controller = await listen(metricsHandler(ctl));
 
-  let timer: NodeJS.Timeout | null = null;
+  const timers = new Map<boolean, NodeJS.Timeout>();
+  const stopTimers = () => {
+    for (const t of timers.values()) clearInterval(t);
+    timers.clear();
+  };
   let inFlight: Promise<unknown>[] = [];
   const counts = { ok: 0, failed: 0 };
   const send = (synthetic: boolean) => {
@@ -187,22 +198,27 @@ export async function startTinyRecsys(): Promise<TinyRecsys> {
       degradedReason = r;
     },
     startTraffic: (rps, opts = {}) => {
-      if (timer) clearInterval(timer);
+      const synthetic = opts.synthetic ?? false;
+      const previous = timers.get(synthetic);
+      if (previous) clearInterval(previous);
       const started = Date.now();
       let due = 0;
-      timer = setInterval(() => {
-        const target = Math.floor(((Date.now() - started) / 1000) * rps);
-        for (; due < target; due++) send(opts.synthetic ?? false);
-      }, 50);
+      timers.set(
+        synthetic,
+        setInterval(() => {
+          const target = Math.floor(((Date.now() - started) / 1000) * rps);
+          for (; due < target; due++) send(synthetic);
+        }, 50),
+      );
     },
+    failModelLoad: (reason) => loadFailures.inc({ model: 'two-tower', reason }),
     stopTraffic: async () => {
-      if (timer) clearInterval(timer);
-      timer = null;
+      stopTimers();
       await Promise.allSettled(inFlight);
     },
     sent: () => ({ ...counts }),
     close: async () => {
-      if (timer) clearInterval(timer);
+      stopTimers();
       await Promise.allSettled(inFlight);
       await Promise.all(
         [gateway, replica, controller].map(({ server }) => {
