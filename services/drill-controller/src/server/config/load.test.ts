@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import { InvalidConfig } from '../errors.js';
+import { defaultConfig, parseConfig } from './load.js';
+
+const problems = (text: string, env: NodeJS.ProcessEnv = {}) => {
+  try {
+    parseConfig(text, '/etc/drillbook/controller.yaml', env);
+  } catch (e) {
+    if (e instanceof InvalidConfig) return e.problems.map((p) => `${p.line}:${p.column} ${p.path}: ${p.message}`);
+    throw e;
+  }
+  return [];
+};
+
+describe('controller configuration', () => {
+  it('defaults to the embedded reference service, SQLite, no CORS and no tokens', () => {
+    const c = defaultConfig();
+    expect(c.services.map((s) => [s.id, s.gateway])).toEqual([['recsys-reference', undefined]]);
+    expect(c.database.url).toBeUndefined();
+    expect(c.cors.origins).toEqual([]);
+    expect(c.tokens).toEqual([]);
+    expect(c.listen).toEqual({ host: '127.0.0.1', port: 7070 });
+    expect(c.runbooks[0]).toMatch(/\/runbooks$/);
+    expect(c.sloSpecs).toMatch(/\/alerts\/slos$/);
+  });
+
+  it('reads services, secrets from the environment and paths relative to the file', () => {
+    const { config } = parseConfig(
+      `dataDir: state
+services:
+  - id: checkout-ranker
+    owner: team-checkout
+    entityRef: component:default/checkout-ranker
+    gateway: { url: "http://127.0.0.1:8080/", adminTokenEnv: CHECKOUT_ADMIN, sessionsFile: sessions.json }
+    slos: [availability]
+    gpu: { dcgmSelector: 'namespace="checkout"' }
+tokens:
+  - { name: alice, sha256: "${'a'.repeat(64)}", role: operator, services: [checkout-ranker] }
+database: { urlEnv: PG_URL }
+`,
+      '/etc/drillbook/controller.yaml',
+      { CHECKOUT_ADMIN: 'adm', PG_URL: 'postgres://u@db/drillbook' },
+    );
+    expect(config.dataDir).toBe('/etc/drillbook/state');
+    expect(config.database.url).toBe('postgres://u@db/drillbook');
+    expect(config.services[0]).toMatchObject({
+      id: 'checkout-ranker',
+      title: 'checkout-ranker',
+      gateway: { url: 'http://127.0.0.1:8080', adminToken: 'adm', sessionsFile: '/etc/drillbook/sessions.json' },
+      prometheus: { replicaSelector: 'job="recsys-replica"' },
+      gpu: { dcgmSelector: 'namespace="checkout"' },
+    });
+    expect(config.tokens).toEqual([{ name: 'alice', sha256: 'a'.repeat(64), role: 'operator', services: ['checkout-ranker'] }]);
+  });
+
+  it('names the file, line and field of every schema problem', () => {
+    expect(
+      problems(`listen: { port: 70000 }
+tokens:
+  - { name: bob, sha256: not-a-hash, role: root }
+servcies: []
+`),
+    ).toEqual([
+      '1:17 listen.port: must be <= 65535, got 70000',
+      '3:26 tokens[0].sha256: expected the lowercase hex sha256 of the token (echo -n TOKEN | sha256sum), got "not-a-hash"',
+      '3:44 tokens[0].role: expected one of "viewer", "operator", "admin", got "root"',
+      expect.stringMatching(/^4:1 servcies: unknown field "servcies" \(expected one of: listen, /),
+    ]);
+  });
+
+  it('refuses duplicate services, a missing admin token, an unset environment variable and a token for an unknown service', () => {
+    expect(
+      problems(`services:
+  - { id: a, owner: x, gateway: { url: "http://127.0.0.1:1" } }
+  - { id: a, owner: x, gateway: { url: "http://127.0.0.1:2", adminTokenEnv: NOPE } }
+tokens:
+  - { name: t, sha256: "${'b'.repeat(64)}", role: operator, services: [ghost] }
+`),
+    ).toEqual([
+      '2:33 services[0].gateway: missing "adminToken" or "adminTokenEnv": drills inject faults through the admin API',
+      '3:11 services[1].id: service id "a" is already used by services[0]',
+      '3:62 services[1].gateway.adminTokenEnv: environment variable NOPE is not set',
+      '5:119 tokens[0].services[0]: unknown service "ghost" (not in services)',
+    ]);
+  });
+
+  it('allows only one service to be the embedded stack', () => {
+    expect(problems('services:\n  - { id: a, owner: x }\n  - { id: b, owner: y }\n')).toEqual([
+      '3:5 services[1]: only one service can be the embedded stack (services[0] already is); give this one a gateway',
+    ]);
+  });
+
+  it('reports YAML syntax errors with their position', () => {
+    expect(problems('listen: {port: 1\n')[0]).toMatch(/^\d+:\d+ : YAML syntax error/);
+  });
+});

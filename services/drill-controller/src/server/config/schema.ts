@@ -1,0 +1,95 @@
+/** JSON Schema of the controller's YAML configuration (draft-07, validated with Ajv). */
+
+const nonEmpty = { type: 'string', minLength: 1 } as const;
+const url = { type: 'string', pattern: '^https?://[^\\s]+$', description: 'an http(s) URL' } as const;
+const id = { type: 'string', pattern: '^[a-z0-9][a-z0-9-]*$', maxLength: 63, description: 'a lowercase id (a-z, 0-9, -)' } as const;
+const strings = { type: 'array', items: nonEmpty } as const;
+
+export const configSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    listen: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { host: nonEmpty, port: { type: 'integer', minimum: 0, maximum: 65535 } },
+    },
+    dataDir: nonEmpty,
+    database: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        url: { type: 'string', pattern: '^postgres(ql)?://', description: 'a postgres:// connection URL' },
+        urlEnv: nonEmpty,
+      },
+    },
+    runbooks: strings,
+    sloSpecs: nonEmpty,
+    refreshIntervalS: { type: 'number', minimum: 1, maximum: 300 },
+    loadEngine: { enum: ['auto', 'builtin', 'k6'] },
+    prometheus: { type: 'object', additionalProperties: false, required: ['url'], properties: { url } },
+    grafana: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['url'],
+      properties: { url, token: nonEmpty, tokenEnv: nonEmpty, dashboardUid: nonEmpty },
+    },
+    cors: { type: 'object', additionalProperties: false, properties: { origins: { type: 'array', items: { type: 'string', pattern: '^(\\*|https?://[^/\\s]+)$', description: 'an origin such as https://backstage.example.com, or *' } } } },
+    trustProxy: { type: 'boolean' },
+    metrics: { type: 'object', additionalProperties: false, properties: { public: { type: 'boolean' } } },
+    tokens: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['name', 'sha256', 'role'],
+        properties: {
+          name: nonEmpty,
+          sha256: { type: 'string', pattern: '^[0-9a-f]{64}$', description: 'the lowercase hex sha256 of the token (echo -n TOKEN | sha256sum)' },
+          role: { enum: ['viewer', 'operator', 'admin'] },
+          services: strings,
+        },
+      },
+    },
+    embedded: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        replicas: { type: 'integer', minimum: 1, maximum: 12 },
+        zones: { type: 'array', items: id, minItems: 1 },
+        shopperRate: { type: 'number', minimum: 0, maximum: 1000 },
+        items: { type: 'integer', minimum: 100 },
+        users: { type: 'integer', minimum: 10 },
+      },
+    },
+    services: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['id', 'owner'],
+        properties: {
+          id,
+          title: nonEmpty,
+          owner: nonEmpty,
+          description: { type: 'string' },
+          entityRef: { type: 'string', pattern: '^[a-z]+:([a-z0-9-]+/)?[a-z0-9._-]+$', description: 'a Backstage entity ref such as component:default/recsys-reference' },
+          tags: strings,
+          gateway: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['url'],
+            properties: { url, adminToken: nonEmpty, adminTokenEnv: nonEmpty, controlUrl: url, sessionsFile: nonEmpty },
+          },
+          replicas: {
+            type: 'array',
+            items: { type: 'object', additionalProperties: false, required: ['id', 'zone', 'url'], properties: { id, zone: nonEmpty, url } },
+          },
+          slos: strings,
+          prometheus: { type: 'object', additionalProperties: false, properties: { matchers: nonEmpty, replicaSelector: nonEmpty } },
+          gpu: { type: 'object', additionalProperties: false, properties: { dcgmSelector: nonEmpty } },
+        },
+      },
+    },
+  },
+} as const;

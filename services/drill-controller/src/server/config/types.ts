@@ -1,0 +1,64 @@
+/** The controller's configuration after parsing, defaults applied. See controller.example.yaml. */
+import type { Role } from '@drillbook/contracts';
+
+export interface TokenConfig {
+  /** Who the token belongs to (the audit log's "who"). */
+  name: string;
+  /** Hex sha256 of the token; the token itself is never stored. */
+  sha256: string;
+  role: Role;
+  /** Services the token may launch and abort drills on; `*` for all. */
+  services: string[];
+}
+
+export interface ServiceConfig {
+  id: string;
+  title: string;
+  owner: string;
+  description?: string;
+  entityRef?: string;
+  tags: string[];
+  /** Absent: the service is the controller's embedded reference stack. */
+  gateway?: {
+    url: string;
+    adminToken?: string;
+    /** Stack control API (`npm run stack` prints it): process-level faults. */
+    controlUrl?: string;
+    /** Load sessions file (drill traffic templates). */
+    sessionsFile?: string;
+  };
+  /** Static replica list; otherwise read from the gateway's admin API (needs the admin token). */
+  replicas?: Array<{ id: string; zone: string; url: string }>;
+  /** SLO names (OpenSLO metadata.name) of this service; default every spec of the service. */
+  slos?: string[];
+  prometheus: {
+    /** Extra label matchers added to the SLO recording-rule queries, e.g. `cluster="eu-1"`. */
+    matchers?: string;
+    /** Selects the service's replica series (model info, accelerator gauges). */
+    replicaSelector: string;
+  };
+  gpu: {
+    /** Label matchers selecting this service's GPUs in DCGM exporter series. */
+    dcgmSelector?: string;
+  };
+}
+
+export interface ControllerConfig {
+  /** The file it came from (null: defaults only). */
+  file: string | null;
+  listen: { host: string; port: number };
+  dataDir: string;
+  database: { url?: string };
+  runbooks: string[];
+  sloSpecs: string;
+  refreshIntervalS: number;
+  loadEngine: 'auto' | 'builtin' | 'k6';
+  prometheus?: { url: string };
+  grafana?: { url: string; token: string; dashboardUid?: string };
+  cors: { origins: string[] };
+  trustProxy: boolean;
+  metrics: { public: boolean };
+  tokens: TokenConfig[];
+  embedded: { replicas: number; zones: string[]; shopperRate: number; items?: number; users?: number };
+  services: ServiceConfig[];
+}
