@@ -243,6 +243,8 @@ export interface EmbeddedStackSpec {
     maxInFlight?: number;
     ejection?: boolean;
     canaryAnalysis?: boolean;
+    /** The gateway's last-resort popularity answer when no replica can serve. */
+    fallback?: boolean;
   };
   replica?: {
     fallback?: boolean;

@@ -294,6 +294,7 @@ export const runbookSchema = {
             maxInFlight: { type: 'integer', minimum: 1 },
             ejection: { type: 'boolean' },
             canaryAnalysis: { type: 'boolean' },
+            fallback: { type: 'boolean' },
           },
         },
         replica: {

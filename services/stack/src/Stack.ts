@@ -275,6 +275,7 @@ export class Stack {
       retries: g.retries !== false,
       ejection: g.ejection !== false,
       canaryAnalysis: g.canaryAnalysis !== false,
+      fallback: g.fallback !== false,
       ...(g.maxInFlight ? { maxInFlight: g.maxInFlight } : {}),
       logLevel: this.opts.logLevel ?? 'info',
     };

@@ -28,6 +28,7 @@ import { executeStep } from './steps.js';
 import { scrape, sumMetric } from './promText.js';
 import { startEmbeddedTarget, type DrillTarget } from './target.js';
 import { undoDrill } from './undo.js';
+import { thresholdsFromObjectives } from './thresholds.js';
 import type { Scorecard } from '@drillbook/contracts';
 
 export type AbortSource = 'guardrail' | 'human' | 'api' | 'signal' | 'emergency-stop' | 'max-duration' | 'preflight';
@@ -315,6 +316,7 @@ export class Drill {
           sessions: target.sessionsFile,
           outDir: join(o.outDir, 'load'),
           scenario: rb.load.scenario,
+          ...(rb.load.scenario ? {} : { thresholds: thresholdsFromObjectives(rb.objectives, phases.map((p) => p.phase)) }),
           liveWindowS,
         },
         { engine: o.loadEngine ?? 'auto' },

@@ -75,7 +75,7 @@ function message(e: ErrorObject, data: unknown): { message: string; key?: string
       return { message: `unknown field "${k}"${allowed.length ? ` (expected one of: ${allowed.join(', ')})` : ''}`, key: k };
     }
     case 'type':
-      return { message: `expected ${(e.params as { type: string }).type}, got ${describe(value)}` };
+      return { message: `expected ${schema?.description ?? (e.params as { type: string }).type}, got ${describe(value)}` };
     case 'enum':
       return { message: `expected one of ${(e.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}, got ${describe(value)}` };
     case 'const':
@@ -205,16 +205,17 @@ function semanticProblems(rb: Runbook): Array<{ path: PathPart[]; message: strin
     }
   });
   const total = ['baseline', 'fault', 'recovery'].reduce((a, p) => a + durationMs(rb.load.phases[p as 'fault']), 0);
-  const max = durationMs(rb.guardrails.maxDuration);
-  if (total > max) out.push({ path: ['guardrails', 'maxDuration'], message: `the load phases last ${total / 1000}s, longer than maxDuration ${rb.guardrails.maxDuration}` });
-  rb.steps.forEach((s, i) => {
-    if (s.kind === 'fault.inject') {
-      const m = /^any:([0-9]+)$/.exec(s.target);
-      if (m && Number(m[1]) > rb.guardrails.blastRadius.maxReplicas) {
-        out.push({ path: ['steps', i, 'target'], message: `targets ${m[1]} replicas, more than guardrails.blastRadius.maxReplicas (${rb.guardrails.blastRadius.maxReplicas})` });
-      }
-    }
-  });
+  const maxMs = durationMs(rb.guardrails.maxDuration);
+  if (total > maxMs) out.push({ path: ['guardrails', 'maxDuration'], message: `the load phases last ${total / 1000}s, longer than maxDuration ${rb.guardrails.maxDuration}` });
+  const max = rb.guardrails.blastRadius.maxReplicas;
+  const embeddedReplicas = rb.target.url ? null : (rb.stack?.replicas ?? 3);
+  for (const { step, path } of allSteps) {
+    const sel = 'target' in step && typeof step.target === 'string' ? step.target : null;
+    if (!sel || step.kind.startsWith('probe.')) continue;
+    const m = /^any:([0-9]+)$/.exec(sel);
+    const n = m ? Number(m[1]) : sel === 'all' ? embeddedReplicas : null;
+    if (n !== null && n > max) out.push({ path: [...path, 'target'], message: `targets ${n} replicas, more than guardrails.blastRadius.maxReplicas (${max})` });
+  }
   return out;
 }
 

@@ -195,7 +195,7 @@ export function computeScorecard(input: ScorecardInput): Scorecard {
       throughputRps: s?.throughputRps ?? null,
       plannedRps: j.load?.plannedRate[p] ?? null,
       latencyMs: s?.latencyMs ?? { p50: null, p95: null, p99: null, max: null },
-      ndcg10: s?.ndcg10 ?? null,
+      ndcg10: s?.ndcg10 == null ? null : round(s.ndcg10, 4),
     });
   }
   const phaseOf = (p: LoadPhaseName) => phases.find((x) => x.phase === p);
