@@ -1,0 +1,127 @@
+/**
+ * The catalogue's live half: every service's replicas, model version, SLO and GPU figures,
+ * refreshed in the background on an interval and served from memory, so a catalogue read never
+ * waits on a scrape or a query. Prometheus when configured, the services' own endpoints otherwise.
+ */
+import type { SloModel } from '@drillbook/alerts';
+import type { GpuStatus, SloStatus } from '@drillbook/contracts';
+import { PrometheusSource } from './promSource.js';
+import { majorityVersion, ScrapeSource } from './scrapeSource.js';
+import type { CatalogueTargets, LiveService } from './types.js';
+
+export interface CatalogueService {
+  id: string;
+  slos: SloModel[];
+  prometheus: { matchers?: string; replicaSelector: string };
+  gpu: { dcgmSelector?: string };
+  /** Where the service is right now (the embedded stack's, a static list, or the gateway's admin API). */
+  targets(): Promise<CatalogueTargets>;
+}
+
+interface Entry {
+  svc: CatalogueService;
+  scrape: ScrapeSource;
+  prom: PrometheusSource | null;
+  live: LiveService;
+}
+
+function pending(svc: CatalogueService, prometheusUrl: string | undefined): LiveService {
+  const at = new Date().toISOString();
+  const source = { kind: prometheusUrl ? ('prometheus' as const) : ('scrape' as const), ...(prometheusUrl ? { url: prometheusUrl } : {}), at, detail: 'first refresh pending' };
+  const slos: SloStatus[] = svc.slos.map((m) => ({
+    name: m.id,
+    title: m.displayName,
+    sli: 'availability',
+    objective: m.objective,
+    periodDays: m.periodDays,
+    attainment: null,
+    errorBudgetRemaining: null,
+    burnRate: null,
+    burnRates: [],
+    thresholds: { page: [], ticket: [] },
+    budgetHistory: [],
+    source,
+  }));
+  const gpu: GpuStatus = { present: false, devices: [], source, message: 'not read yet' };
+  return { gatewayUrl: null, replicas: [], modelVersion: null, slos, gpu, at };
+}
+
+export class Catalogue {
+  private readonly entries = new Map<string, Entry>();
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+  private stopped = false;
+
+  constructor(
+    services: CatalogueService[],
+    private readonly opts: { intervalMs: number; prometheusUrl?: string; log?: (line: string) => void },
+  ) {
+    for (const svc of services) {
+      this.entries.set(svc.id, {
+        svc,
+        scrape: new ScrapeSource(svc.slos, opts.intervalMs),
+        prom: opts.prometheusUrl ? new PrometheusSource(opts.prometheusUrl, svc.slos, { service: svc.id, ...svc.prometheus, dcgmSelector: svc.gpu.dcgmSelector }) : null,
+        live: pending(svc, opts.prometheusUrl),
+      });
+    }
+  }
+
+  /** First refresh, then one every interval. */
+  async start(): Promise<void> {
+    await this.refresh();
+    const tick = () => {
+      if (this.stopped) return;
+      this.timer = setTimeout(() => void this.refresh().finally(tick), this.opts.intervalMs);
+      this.timer.unref();
+    };
+    tick();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+  }
+
+  live(id: string): LiveService | undefined {
+    return this.entries.get(id)?.live;
+  }
+
+  /** Refresh every service now (one refresh at a time; a caller during one waits for it). */
+  refresh(): Promise<void> {
+    if (!this.running) {
+      this.running = Promise.all([...this.entries.values()].map((e) => this.refreshOne(e))).then(
+        () => {
+          this.running = null;
+        },
+        () => {
+          this.running = null;
+        },
+      );
+    }
+    return this.running;
+  }
+
+  private async refreshOne(e: Entry): Promise<void> {
+    try {
+      const targets = await e.svc.targets();
+      const scraped = await e.scrape.collect(targets);
+      if (!e.prom) {
+        e.live = { ...scraped, at: new Date().toISOString() };
+        return;
+      }
+      const p = await e.prom.collect();
+      // Replica readiness is always read from the replicas themselves; versions from Prometheus when it has them.
+      const replicas = scraped.replicas.map((r) => ({ ...r, modelVersion: r.modelVersion ?? p.versions.get(r.id) ?? null }));
+      e.live = {
+        gatewayUrl: scraped.gatewayUrl,
+        replicas,
+        modelVersion: majorityVersion(replicas.length ? replicas.map((r) => r.modelVersion) : [...p.versions.values()]),
+        slos: p.slos,
+        gpu: p.gpu,
+        at: new Date().toISOString(),
+      };
+    } catch (err) {
+      this.opts.log?.(`catalogue: refresh of ${e.svc.id} failed: ${(err as Error).message}`);
+    }
+  }
+}
