@@ -15,6 +15,8 @@ afterEach(async () => {
 });
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Steady load; with 20 ms answers a few requests are always in flight on each replica. */
+const RATE = 80;
 const ZONES = ['zone-a', 'zone-b', 'zone-a'];
 
 function replicaOptions(i: number, port?: number): StandInOptions {
@@ -28,9 +30,11 @@ async function startStack(gatewayOverrides: Record<string, unknown> = {}) {
   const gateway = await spawnGateway({
     adminToken: ADMIN_TOKEN,
     logLevel: 'warn',
-    // Deadlines with room for a CPU-starved shared machine: these tests are about failures, not speed.
+    // Deadlines with room for a CPU-starved shared machine (load averages of 15+ on two cores happen
+    // while other suites run): these tests are about failures, not speed.
     requestTimeoutMs: 4000,
     tryTimeoutMs: 1500,
+    healthCheck: { timeoutMs: 3000 },
     upstreams: replicas.map((r, i) => ({ id: `r${i + 1}`, url: r.url, zone: ZONES[i] })),
     ...gatewayOverrides,
   });
@@ -56,7 +60,7 @@ function failures(outcomes: Outcome[]): Outcome[] {
 describe('failover through the gateway (real processes)', () => {
   it('loses no request when a replica is SIGKILLed under steady load, and re-admits it after restart', async () => {
     const { replicas, gateway } = await startStack();
-    const load = startLoad({ url: gateway.url, rps: 150 });
+    const load = startLoad({ url: gateway.url, rps: RATE });
     await sleep(1500);
     const victim = replicas[1];
     await victim.kill('SIGKILL');
@@ -74,13 +78,14 @@ describe('failover through the gateway (real processes)', () => {
     load.stop();
     const outcomes = await load.done;
 
-    expect(outcomes.length).toBeGreaterThan(300);
+    expect(outcomes.length).toBeGreaterThan(200);
     expect(failures(outcomes)).toEqual([]);
   });
 
   it('shows client-visible failures for the same kill when retries are off', async () => {
-    const { replicas, gateway } = await startStack({ retries: false });
-    const load = startLoad({ url: gateway.url, rps: 150 });
+    // Checks once a second: several requests reach the dead replica before a check could notice.
+    const { replicas, gateway } = await startStack({ retries: false, healthCheck: { timeoutMs: 3000, intervalMs: 1000 } });
+    const load = startLoad({ url: gateway.url, rps: RATE });
     await sleep(1500);
     await replicas[1].kill('SIGKILL');
     await waitFor('the gateway to take r2 out', async () => !(await upstream(gateway.url, 'r2')).eligible);
@@ -95,7 +100,7 @@ describe('failover through the gateway (real processes)', () => {
 
   it('keeps answering while a replica is frozen with SIGSTOP, and takes it back after SIGCONT', async () => {
     const { replicas, gateway } = await startStack();
-    const load = startLoad({ url: gateway.url, rps: 100 });
+    const load = startLoad({ url: gateway.url, rps: RATE });
     await sleep(1000);
     const frozen = replicas[0];
     frozen.process.kill('SIGSTOP');

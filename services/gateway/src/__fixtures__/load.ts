@@ -99,7 +99,7 @@ function send(agent: http.Agent, target: URL, userId: string, options: LoadOptio
         resolve({ status: res.statusCode ?? 0, degraded, replica: (res.headers['x-drillbook-replica'] as string | undefined) ?? null });
       });
     });
-    req.setTimeout(options.timeoutMs ?? 10_000, () => req.destroy(new Error('client timeout')));
+    req.setTimeout(options.timeoutMs ?? 30_000, () => req.destroy(new Error('client timeout')));
     req.on('error', (err) => resolve({ status: 0, degraded: false, replica: null, error: err.message }));
     req.end(body);
   });

@@ -7,6 +7,7 @@
 import http from 'node:http';
 import type { ReadinessBody } from '@drillbook/contracts';
 import type { HealthCheckConfig } from '../config.js';
+import { afterPendingIo } from '../http/upstreamRequest.js';
 import type { ServedModel, Upstream } from './Upstream.js';
 import type { UpstreamPool } from './UpstreamPool.js';
 
@@ -88,10 +89,16 @@ export class HealthChecker {
         res.on('error', (err) => done({ ok: false, error: `readiness response failed: ${err.message}` }));
         res.on('end', () => done(interpret(res.statusCode ?? 0, Buffer.concat(chunks))));
       });
-      const timer = setTimeout(() => {
-        done({ ok: false, error: `readiness check timed out after ${this.config.timeoutMs} ms` });
-        req.destroy();
-      }, this.config.timeoutMs);
+      // The verdict waits for I/O already pending, so a stall of the gateway itself is not blamed on the replica.
+      const timer = setTimeout(
+        () =>
+          afterPendingIo(() => {
+            if (settled) return;
+            done({ ok: false, error: `readiness check timed out after ${this.config.timeoutMs} ms` });
+            req.destroy();
+          }),
+        this.config.timeoutMs,
+      );
       req.on('error', (err: NodeJS.ErrnoException) => done({ ok: false, error: `readiness check failed: ${err.code ?? err.message}` }));
     });
   }

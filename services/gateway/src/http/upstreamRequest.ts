@@ -20,6 +20,16 @@ export interface AttemptResponse {
   body: Buffer;
 }
 
+/**
+ * Runs `fn` after the I/O that is already waiting has been handled. Timers run before I/O in
+ * Node's event loop, so when the gateway itself was stalled (a busy machine), a timeout can
+ * fire while the answer sits unread in the socket; deferring the verdict by one `setImmediate`
+ * lets that answer win, and the timeout only counts time the upstream really took.
+ */
+export function afterPendingIo(fn: () => void): void {
+  setImmediate(fn);
+}
+
 export function sendAttempt(agent: http.Agent, u: Upstream, request: AttemptRequest, timeoutMs: number): Promise<AttemptResponse> {
   return new Promise((resolve, reject) => {
     let settled = false;
@@ -45,10 +55,15 @@ export function sendAttempt(agent: http.Agent, u: Upstream, request: AttemptRequ
         });
       },
     );
-    const timer = setTimeout(() => {
-      fail(new UpstreamError(u.id, 'timeout', `no answer within ${timeoutMs} ms`));
-      req.destroy();
-    }, timeoutMs);
+    const timer = setTimeout(
+      () =>
+        afterPendingIo(() => {
+          if (settled) return;
+          fail(new UpstreamError(u.id, 'timeout', `no answer within ${timeoutMs} ms`));
+          req.destroy();
+        }),
+      timeoutMs,
+    );
     req.on('error', (err: NodeJS.ErrnoException) => {
       fail(new UpstreamError(u.id, 'connect_error', `request failed: ${err.code ?? err.message}`, { cause: err, code: err.code }));
     });
