@@ -50,6 +50,7 @@ export function createFakeController(options: FakeControllerOptions = {}) {
     aborted: new Set<string>(),
     started: options.liveDrill ?? false,
     finished: false,
+    abortReason: null as string | null,
   };
 
   const json = (status: number, body: unknown) =>
@@ -89,13 +90,38 @@ export function createFakeController(options: FakeControllerOptions = {}) {
       timeToRecoverS: null,
       errorBudgetConsumed: null,
       ndcgRatio: null,
-      statusReason: aborted ? 'aborted by API call from the Grafana app' : null,
+      statusReason: aborted ? `aborted by API call from the Grafana app: "${state.abortReason ?? 'no reason given'}"` : null,
       reportUrl: aborted ? `${API_PREFIX}/drills/${LIVE_ID}/report` : null,
     };
   }
 
+  /** What the controller scores for a drill aborted from the API before its fault phase. */
+  function abortedScorecard(drillId: string) {
+    const sc = fixtures.scorecardPassed().scorecard;
+    const reason = state.abortReason ?? 'no reason given';
+    return {
+      ...sc,
+      drillId,
+      status: 'aborted' as const,
+      score: 0,
+      statusReason: `aborted by API call from the Grafana app before the fault phase: "${reason}"`,
+      abort: { source: 'api', reason, atS: 12 },
+      timeToDetectS: null,
+      detectedBy: null,
+      timeToRecoverS: null,
+      objectives: sc.objectives.map((o) => ({
+        ...o,
+        measured: null,
+        verdict: 'no-data' as const,
+        credit: 0,
+        contribution: 0,
+        explanation: 'the drill was aborted before this objective could be measured: no credit.',
+      })),
+    };
+  }
+
   function abortEvents(drillId: string, lastSeq: number): DrillEvent[] {
-    const at = '2025-11-23T10:00:40.000Z';
+    const at = new Date().toISOString();
     return [
       { seq: lastSeq + 1, drillId, at, type: 'state', message: 'drill aborted: load stopped, faults cleared, rollback ran', data: { status: 'aborted' } },
       { seq: lastSeq + 2, drillId, at, type: 'end', message: 'stream ends' },
@@ -203,12 +229,16 @@ export function createFakeController(options: FakeControllerOptions = {}) {
           return apiError(409, `drill ${id} is not running (state ${known.state})`);
         }
         state.aborted.add(id);
+        state.abortReason = (body as { reason?: string } | null)?.reason ?? null;
         state.busy.delete(known.service);
         return json(202, liveSummary());
       }
       if (method === 'GET' && seg[2] === 'scorecard') {
         if (id === LIVE_ID) {
           const sc = fixtures.scorecardPassed();
+          if (state.aborted.has(id)) {
+            return json(200, { drill: liveSummary(), scorecard: abortedScorecard(id) });
+          }
           return state.finished ? json(200, { drill: liveSummary(), scorecard: { ...sc.scorecard, drillId: id } }) : apiError(404, `drill ${id} has no scorecard yet`);
         }
         const sc = [fixtures.scorecardPassed(), fixtures.scorecardFailed()].find((s) => s.drill.id === id);

@@ -124,6 +124,7 @@ export function AppConfig({ plugin }: AppConfigProps) {
             Test saved settings
           </Button>
         </Stack>
+        <div style={{ height: 16 }} />
         {saveError && (
           <Alert severity="error" title="Could not save the settings">
             {saveError}

@@ -26,9 +26,9 @@ export function fmtObjective(value: number | null, unit: string): string {
     case 'ratio':
       return fmtPercent(value, 2);
     case 'ms':
-      return fmt(value, 'ms', 0);
+      return value !== null && Math.abs(value) >= 1000 ? fmt(value, 'ms', 2) : fmt(value, 'ms', 0);
     case 's':
-      return fmt(value, 's', 1);
+      return value === null || !Number.isFinite(value) ? NO_VALUE : `${Math.round(value * 10) / 10} s`;
     default:
       return fmt(value, 'none', 2);
   }

@@ -84,7 +84,15 @@ function unitOf(sli: string): string {
 }
 
 const getStyles = (theme: GrafanaTheme2) => ({
-  root: css({ maxHeight: '50vh', overflow: 'auto', h6: { marginTop: theme.spacing(1.5) } }),
+  root: css({
+    maxHeight: '38vh',
+    overflow: 'auto',
+    border: `1px solid ${theme.colors.border.weak}`,
+    borderRadius: theme.shape.radius.default,
+    padding: theme.spacing(1, 1.5),
+    margin: theme.spacing(1, 0),
+    h6: { marginTop: theme.spacing(1.5) },
+  }),
   hypothesis: css({ fontStyle: 'italic' }),
   table: css({ 'td': { paddingRight: theme.spacing(2) } }),
   list: css({ paddingLeft: theme.spacing(2.5), li: { marginBottom: theme.spacing(0.5) } }),

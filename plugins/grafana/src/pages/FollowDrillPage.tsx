@@ -9,7 +9,7 @@ import { useDrillbookApi } from '../api/DrillbookApi';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { StatusBadge } from '../components/StatusBadge';
 import { ROUTES, TEST_IDS, prefixRoute } from '../constants';
-import { fmt, fmtSeconds } from '../format/format';
+import { fmt, fmtSeconds, fmtTime } from '../format/format';
 import { readScorecardFrames } from '../frames/readScorecardFrames';
 import { scorecardToFrames } from '../frames/scorecardToFrames';
 import { applyEvent, initialProgress, type DrillProgress } from '../hooks/drillProgress';
@@ -113,7 +113,7 @@ export function FollowDrillPage() {
         </Stack>
         {drill && (
           <div className={styles.muted}>
-            {drill.id} · requested by {drill.requestedBy} · created {drill.createdAt}
+            {drill.id} · requested by {drill.requestedBy} · created {fmtTime(Date.parse(drill.createdAt))}
             {drill.dryRun && ' · dry run'}
           </div>
         )}
@@ -121,7 +121,7 @@ export function FollowDrillPage() {
 
         <Phases progress={progress} ended={!running && state !== null} />
 
-        {progress.load && (
+        {progress.load && running && (
           <div className={styles.progress} data-testid={TEST_IDS.follow.progress}>
             <Figure label="load phase" value={progress.load.loadPhase ?? '—'} />
             <Figure label="elapsed" value={fmtSeconds(progress.load.elapsedS)} />
@@ -236,8 +236,10 @@ function Phases({ progress, ended }: { progress: DrillProgress; ended: boolean }
   const styles = useStyles2(getStyles);
   return (
     <ol className={styles.phases} aria-label="Drill phases">
-      {DRILL_PHASES.map((phase) => {
-        const seen = progress.phasesSeen.includes(phase);
+      {DRILL_PHASES.map((phase, i) => {
+        // The controller runs phases in this order: any phase before the latest one seen is behind us.
+        const latest = Math.max(-1, ...progress.phasesSeen.map((p) => DRILL_PHASES.indexOf(p)));
+        const seen = progress.phasesSeen.includes(phase) || i < latest || (ended && latest >= 0 && i <= latest);
         const current = progress.phase === phase && !ended;
         return (
           <li key={phase} className={cx(styles.phase, seen && styles.phaseSeen, current && styles.phaseCurrent)} aria-current={current ? 'step' : undefined}>

@@ -134,7 +134,7 @@ function ServiceCard({
             <>
               <span className={styles.muted}>last drill </span>
               <StatusBadge status={service.lastDrill.state} />{' '}
-              <Link to={prefixRoute(`${ROUTES.Drill}/${encodeURIComponent(service.lastDrill.id)}`)}>
+              <Link className={styles.link} to={prefixRoute(`${ROUTES.Drill}/${encodeURIComponent(service.lastDrill.id)}`)}>
                 {service.lastDrill.runbook}
                 {service.lastDrill.score !== null ? ` · score ${service.lastDrill.score}` : ''}
               </Link>
@@ -160,7 +160,7 @@ function ServiceCard({
           </Tooltip>
         ))}
       </div>
-      <div>
+      <div className={styles.runbooks}>
         {runbooks.length === 0 && <span className={styles.muted}>no runbooks target this service</span>}
         {runbooks.map((r) => (
           <Card key={r.name} noMargin>
@@ -203,6 +203,8 @@ const getStyles = (theme: GrafanaTheme2) => ({
   muted: css({ color: theme.colors.text.secondary, fontSize: theme.typography.bodySmall.fontSize }),
   lastDrill: css({ fontSize: theme.typography.bodySmall.fontSize }),
   slos: css({ display: 'flex', gap: theme.spacing(1), flexWrap: 'wrap' }),
+  runbooks: css({ display: 'flex', flexDirection: 'column', gap: theme.spacing(1) }),
+  link: css({ color: theme.colors.text.link, '&:hover': { textDecoration: 'underline' } }),
   slo: css({
     display: 'flex',
     flexDirection: 'column',

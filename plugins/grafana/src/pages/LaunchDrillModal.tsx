@@ -52,24 +52,18 @@ export function LaunchDrillModal({ service, runbook, onDismiss, onStarted }: Pro
   };
 
   return (
-    <Modal title={`Launch "${runbook.title}" on ${service.title}`} isOpen onDismiss={onDismiss} data-testid={TEST_IDS.launch.modal}>
+    <Modal title={`Launch "${runbook.title}" on ${service.title}`} isOpen onDismiss={onDismiss}>
       <div data-testid={TEST_IDS.launch.modal}>
         {!plan && !planError && <LoadingPlaceholder text="Asking the controller for a dry-run plan…" />}
         {planError !== null && <ErrorAlert error={planError} action="plan the drill" />}
         {plan && (
           <>
             <Alert severity="warning" title="This injects real faults into a running service">
-              The plan below comes from a dry run: nothing has been touched yet. Faults expire on their own (TTL), the
-              rollback always runs, and the guardrails abort the drill if the service degrades beyond them.
+              Dry-run plan below: nothing has been touched yet. Faults expire on their own, the rollback always runs and
+              the guardrails abort the drill if the service degrades beyond them.
             </Alert>
             <DrillPlanView plan={plan.plan} />
-            <Stack direction="column" gap={1}>
-              <Checkbox
-                label="Quick run"
-                description="Shortened phases and rate from the runbook's quick settings (rehearsals, CI)"
-                value={quick}
-                onChange={(e) => setQuick(e.currentTarget.checked)}
-              />
+            <Stack direction="row" gap={2} alignItems="flex-start" wrap="wrap">
               <Field label={`Type ${service.id} to confirm`} invalid={typed !== '' && !confirmed} error={typed !== '' && !confirmed ? 'does not match the service id' : undefined}>
                 <Input
                   data-testid={TEST_IDS.launch.confirmInput}
@@ -78,6 +72,14 @@ export function LaunchDrillModal({ service, runbook, onDismiss, onStarted }: Pro
                   onChange={(e) => setTyped(e.currentTarget.value)}
                 />
               </Field>
+              <div style={{ paddingTop: 24 }}>
+                <Checkbox
+                  label="Quick run"
+                  description="shortened phases from the runbook's quick settings"
+                  value={quick}
+                  onChange={(e) => setQuick(e.currentTarget.checked)}
+                />
+              </div>
             </Stack>
           </>
         )}

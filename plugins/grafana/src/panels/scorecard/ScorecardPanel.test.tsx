@@ -137,3 +137,11 @@ describe('ScorecardPanel with Prometheus drill metrics', () => {
     expect(screen.getByTestId('panel-data-error')).toHaveTextContent('no drillbook_drill_score series in the data');
   });
 });
+
+describe('the scorecard panel plugin', () => {
+  it('builds its options editor with the documented defaults', async () => {
+    const { plugin } = await import('./module');
+    const { panelOptionDefaults } = await import('../../__fixtures__/panelOptionDefaults');
+    expect(panelOptionDefaults(plugin)).toEqual(defaultScorecardOptions);
+  });
+});

@@ -38,7 +38,8 @@ export function ScorecardView({ model, options }: ScorecardViewProps) {
           ? theme.colors.warning.text
           : theme.colors.error.text;
   const missing = new Set(model.missing);
-  const absent = (field: string) => (missing.has(field) ? 'not in the data' : 'not measured');
+  const absent = (field: string) =>
+    missing.has(field) ? 'not in the data' : model.source === 'prometheus' ? 'not in the drill metrics' : 'not measured';
 
   return (
     <div className={styles.root} data-testid={TEST_IDS.scorecard.root}>
@@ -83,7 +84,11 @@ export function ScorecardView({ model, options }: ScorecardViewProps) {
       <div className={styles.tiles}>
         {options.showTimings && (
           <>
-            <Tile label="Time to detect" value={fmtSeconds(model.timeToDetectS)} hint={model.detectedBy ?? absent('timeToDetectS')} />
+            <Tile
+              label="Time to detect"
+              value={fmtSeconds(model.timeToDetectS)}
+              hint={model.detectedBy ?? (model.timeToDetectS === null ? absent('timeToDetectS') : undefined)}
+            />
             <Tile label="Time to recover" value={fmtSeconds(model.timeToRecoverS)} hint={model.timeToRecoverS === null ? absent('timeToRecoverS') : undefined} />
           </>
         )}
@@ -136,7 +141,11 @@ function Tile({ label, value, hint }: { label: string; value: string; hint?: str
     <div className={styles.tile} aria-label={label}>
       <div className={styles.tileLabel}>{label}</div>
       <div className={styles.tileValue}>{value}</div>
-      {hint && <div className={styles.tileHint}>{hint}</div>}
+      {hint && (
+        <div className={styles.tileHint} title={hint}>
+          {hint}
+        </div>
+      )}
     </div>
   );
 }
@@ -245,7 +254,7 @@ const getStyles = (theme: GrafanaTheme2) => ({
   good: css({ color: theme.colors.success.text }),
   bad: css({ color: theme.colors.error.text }),
   contribution: css({ display: 'flex', alignItems: 'center', gap: theme.spacing(1), whiteSpace: 'nowrap' }),
-  bar: css({ width: 60, height: 6, background: theme.colors.background.canvas, borderRadius: 3, overflow: 'hidden' }),
+  bar: css({ width: 60, height: 6, background: theme.colors.border.medium, borderRadius: 3, overflow: 'hidden' }),
   barFill: css({ height: '100%', background: theme.colors.primary.main }),
   notes: css({ color: theme.colors.text.secondary, fontSize: theme.typography.bodySmall.fontSize, display: 'flex', flexDirection: 'column', gap: theme.spacing(0.5) }),
 });

@@ -113,3 +113,11 @@ describe('SloBudgetPanel', () => {
     expect(within(a).getByTestId(TEST_IDS.sloBudget.burnGauge)).toHaveAttribute('data-band', 'page');
   });
 });
+
+describe('the SLO budget panel plugin', () => {
+  it('builds its options editor with the documented defaults', async () => {
+    const { plugin } = await import('./module');
+    const { panelOptionDefaults } = await import('../../__fixtures__/panelOptionDefaults');
+    expect(panelOptionDefaults(plugin)).toEqual(defaultSloBudgetOptions);
+  });
+});
