@@ -26,7 +26,7 @@ const USAGE = `usage:
   drillbook run <runbook.yaml> [--quick] [--out DIR] [--dry-run] [--load builtin|k6|auto] [--yes]
                 [--target URL --admin-token TOKEN [--control URL] [--sessions FILE]] [--prometheus URL]
   drillbook gameday [--quick] [--out DIR] [--runbooks DIR]
-  drillbook serve [--config FILE] [--port N]
+  drillbook serve [--config FILE] [--port N]   (tokens also from DRILLBOOK_TOKENS=token:role[:svc+svc],...)
 exit codes (run): 0 passed, 1 failed, 2 aborted / invalid / interrupted / usage error`;
 
 async function validate(args: string[]): Promise<number> {
@@ -147,6 +147,10 @@ async function main(): Promise<number> {
       case 'gameday': {
         const { gameday } = await import('./gameday.js');
         return await gameday(rest);
+      }
+      case 'serve': {
+        const { serve } = await import('../server/cli.js');
+        return await serve(rest);
       }
       case undefined:
       case '-h':

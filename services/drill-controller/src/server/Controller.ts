@@ -1,0 +1,141 @@
+/**
+ * The drill controller, wired: configuration -> SLO specs -> store -> service targets (the
+ * embedded stack when no service has a gateway) -> drills (crash recovery first) -> catalogue
+ * (background refresh) -> HTTP. `stop()` aborts running drills (their rollbacks run), then stops
+ * the stack and closes the store: nothing is left behind.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { loadSloSpecs, type SloModel } from '@drillbook/alerts';
+import { Catalogue } from '../catalogue/Catalogue.js';
+import { sliKind } from '../catalogue/sloKind.js';
+import { DEFAULT_SLO } from '../engine/executor.js';
+import { openStore } from '../store/index.js';
+import type { Store } from '../store/types.js';
+import { parseTokenEnv, TokenRegistry } from './auth/tokens.js';
+import type { Locate } from './config/load.js';
+import type { ControllerConfig } from './config/types.js';
+import { InvalidConfig, type ConfigProblem } from './errors.js';
+import { DrillManager, type ServiceInfo } from './drills/DrillManager.js';
+import { recoverDrill } from './drills/recovery.js';
+import { RunbookCatalog } from './drills/runbooks.js';
+import { GrafanaAnnotator } from './grafana.js';
+import { createHttpServer } from './http/server.js';
+import { DrillMetrics } from './metrics.js';
+import { Targets } from './targets.js';
+import type { App } from './app.js';
+
+export interface ControllerOptions {
+  log?: (line: string) => void;
+  env?: NodeJS.ProcessEnv;
+  locate?: Locate;
+  /** Overrides `listen.port` (0: any free port). */
+  port?: number;
+}
+
+export interface RunningController {
+  url: string;
+  app: App;
+  stop(reason?: string): Promise<void>;
+}
+
+async function serviceSlos(config: ControllerConfig, locate: Locate | undefined): Promise<Map<string, SloModel[]>> {
+  const out = new Map<string, SloModel[]>();
+  const problems: ConfigProblem[] = [];
+  const where = (path: Array<string | number>, message: string) => (locate ? locate(path, message) : { file: config.file ?? '(defaults)', line: 1, column: 1, path: path.join('.'), message });
+  let models: SloModel[] = [];
+  if (!existsSync(config.sloSpecs)) problems.push(where(['sloSpecs'], `no SLO spec directory at ${config.sloSpecs}`));
+  else models = await loadSloSpecs(config.sloSpecs);
+  config.services.forEach((s, i) => {
+    const mine = models.filter((m) => m.service === s.id);
+    if (!s.slos) return void out.set(s.id, mine);
+    out.set(
+      s.id,
+      s.slos.flatMap((name, j) => {
+        const m = mine.find((x) => x.name === name);
+        if (!m) problems.push(where(['services', i, 'slos', j], `no SLO "${name}" for service ${s.id} in ${config.sloSpecs} (have: ${mine.map((x) => x.name).join(', ') || 'none'})`));
+        return m ? [m] : [];
+      }),
+    );
+  });
+  if (problems.length) throw new InvalidConfig(problems);
+  return out;
+}
+
+export async function startController(config: ControllerConfig, opts: ControllerOptions = {}): Promise<RunningController> {
+  const log = opts.log ?? ((l: string) => process.stderr.write(`${l}\n`));
+  const tokens = new TokenRegistry([...config.tokens, ...parseTokenEnv((opts.env ?? process.env).DRILLBOOK_TOKENS)]);
+  if (!tokens.size) log('warning: no API tokens configured (config "tokens" or DRILLBOOK_TOKENS): every API request will be refused with 401');
+  const slos = await serviceSlos(config, opts.locate);
+  const store: Store = await openStore({ url: config.database.url, sqliteFile: join(config.dataDir, 'controller.db') });
+  log(`store: ${store.kind} ${store.location}`);
+  let targets: Targets | null = null;
+  let catalogue: Catalogue | null = null;
+  try {
+    targets = await Targets.start(config, log);
+    const metrics = new DrillMetrics();
+    const grafana = config.grafana ? new GrafanaAnnotator(config.grafana, log) : null;
+    const runbooks = new RunbookCatalog(config.runbooks, log);
+    const services = new Map<string, ServiceInfo>(
+      config.services.map((s) => {
+        const a = slos.get(s.id)?.find((m) => sliKind(m) === 'availability');
+        return [s.id, { id: s.id, slo: a ? { name: a.name, objective: a.objective, periodDays: a.periodDays } : DEFAULT_SLO }];
+      }),
+    );
+    const drills = new DrillManager({ store, runbooks, targets, services, metrics, grafana, dataDir: config.dataDir, loadEngine: config.loadEngine, prometheusUrl: config.prometheus?.url, log });
+    await drills.init();
+    const t = targets;
+    for (const r of await store.unfinishedDrills()) {
+      await recoverDrill(r, {
+        store,
+        targets: t,
+        metrics,
+        slo: (id) => services.get(id)?.slo,
+        eventLog: (id, after) => drills.resumeLog(id, after),
+        audit: (action, target, detail) => drills.auditSystem(action, target, detail),
+        log,
+      });
+      await drills.history.reload(r.service);
+    }
+    catalogue = new Catalogue(
+      config.services.map((s) => ({ id: s.id, slos: slos.get(s.id) ?? [], prometheus: s.prometheus, gpu: s.gpu, targets: () => t.get(s.id)!.catalogue() })),
+      { intervalMs: config.refreshIntervalS * 1000, prometheusUrl: config.prometheus?.url, log },
+    );
+    await catalogue.start();
+    const app: App = { config, tokens, store, catalogue, drills, runbooks, metrics, log };
+    const server = createHttpServer(app);
+    await listen(server, config.listen.host, opts.port ?? config.listen.port);
+    const addr = server.address() as AddressInfo;
+    const url = `http://${addr.family === 'IPv6' ? `[${addr.address}]` : addr.address}:${addr.port}`;
+    let stopping: Promise<void> | null = null;
+    const c = catalogue;
+    return {
+      url,
+      app,
+      stop: (reason = 'controller shutting down') =>
+        (stopping ??= (async () => {
+          server.close();
+          await drills.shutdown(reason);
+          server.closeAllConnections();
+          c.stop();
+          await grafana?.flush();
+          await t.close();
+          await store.close();
+        })()),
+    };
+  } catch (e) {
+    catalogue?.stop();
+    await targets?.close().catch(() => {});
+    await store.close().catch(() => {});
+    throw e;
+  }
+}
+
+function listen(server: Server, host: string, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', (e: NodeJS.ErrnoException) => reject(new Error(`cannot listen on ${host}:${port}: ${e.code ?? e.message}`)));
+    server.listen(port, host, () => resolve());
+  });
+}

@@ -1,0 +1,19 @@
+/** What the HTTP routes see of the running controller. */
+import type { Catalogue } from '../catalogue/Catalogue.js';
+import type { Store } from '../store/types.js';
+import type { TokenRegistry } from './auth/tokens.js';
+import type { ControllerConfig } from './config/types.js';
+import type { DrillManager } from './drills/DrillManager.js';
+import type { RunbookCatalog } from './drills/runbooks.js';
+import type { DrillMetrics } from './metrics.js';
+
+export interface App {
+  config: ControllerConfig;
+  tokens: TokenRegistry;
+  store: Store;
+  catalogue: Catalogue;
+  drills: DrillManager;
+  runbooks: RunbookCatalog;
+  metrics: DrillMetrics;
+  log(line: string): void;
+}

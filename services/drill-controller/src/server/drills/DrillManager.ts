@@ -1,0 +1,380 @@
+/**
+ * Drills as a service: accept (persisted before the 202), run on the service's target with the
+ * engine, follow, abort, emergency stop, shut down cleanly. One drill per service at a time; the
+ * emergency stop aborts every running drill and refuses new ones until an admin releases it.
+ * Every state change is audited with who, what, when and from where.
+ */
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import type { DrillEvent, DrillPlan, EmergencyStopState, StartDrillRequest, StartDrillResponse, DrillSummary } from '@drillbook/contracts';
+import { Drill, DEFAULT_SLO, type AbortSource } from '../../engine/executor.js';
+import type { LoadedRunbook } from '../../runbook/validate.js';
+import { buildPlan } from '../../runbook/plan.js';
+import { chooseEngine } from '../../load/index.js';
+import type { SloReference } from '../../scorecard/compute.js';
+import type { DrillRecord, DrillPatch, Store } from '../../store/types.js';
+import { allowed, type Permission, type Principal } from '../auth/tokens.js';
+import { ApiError } from '../errors.js';
+import type { DrillMetrics } from '../metrics.js';
+import type { GrafanaAnnotator } from '../grafana.js';
+import type { Targets } from '../targets.js';
+import { EventLog, type EventListener } from './eventLog.js';
+import { DrillHistory } from './history.js';
+import type { RunbookCatalog } from './runbooks.js';
+import { toSummary } from './summary.js';
+
+export interface Actor extends Principal {
+  remote: string | null;
+}
+
+export interface ServiceInfo {
+  id: string;
+  /** The availability SLO drills score their error budget against. */
+  slo: SloReference;
+}
+
+export interface DrillManagerDeps {
+  store: Store;
+  runbooks: RunbookCatalog;
+  targets: Targets;
+  services: Map<string, ServiceInfo>;
+  metrics: DrillMetrics;
+  grafana: GrafanaAnnotator | null;
+  dataDir: string;
+  loadEngine: 'auto' | 'builtin' | 'k6';
+  prometheusUrl?: string;
+  log: (line: string) => void;
+}
+
+interface Active {
+  record: DrillRecord;
+  loaded: LoadedRunbook;
+  log: EventLog;
+  drill: Drill | null;
+  abortRequested: { source: AbortSource; reason: string } | null;
+  engineEnd: DrillEvent | null;
+  done: Promise<void>;
+}
+
+const stamp = () => new Date().toISOString().replace(/[-:]/g, '').slice(0, 15);
+
+export class DrillManager {
+  private readonly active = new Map<string, Active>();
+  private readonly busy = new Map<string, string>();
+  readonly history: DrillHistory;
+  private estop: EmergencyStopState = { active: false, reason: null, since: null, by: null };
+  private closing = false;
+
+  constructor(private readonly d: DrillManagerDeps) {
+    this.history = new DrillHistory(d.store);
+  }
+
+  async init(): Promise<void> {
+    this.estop = await this.d.store.getEmergencyStop();
+    this.d.metrics.emergencyStop(this.estop.active);
+    for (const id of this.d.services.keys()) await this.history.reload(id);
+    // The latest result of every runbook on every service, for /metrics after a restart.
+    const seen = new Set<string>();
+    for (const r of await this.d.store.listDrills({ limit: 500, dryRuns: false })) {
+      const k = `${r.service}|${r.runbook}`;
+      if (seen.has(k) || r.state === 'queued' || r.state === 'running') continue;
+      seen.add(k);
+      const sc = r.score !== null ? await this.d.store.getScorecard(r.id) : null;
+      if (sc) this.d.metrics.result(sc, { count: false });
+      else this.d.metrics.endedWithout(r.service, r.runbook, r.state as never);
+    }
+  }
+
+  emergencyStop(): EmergencyStopState {
+    return { ...this.estop };
+  }
+
+  /** The running (or queued) drill of a service, if any. */
+  runningOn(service: string): DrillSummary | null {
+    const id = this.busy.get(service);
+    const a = id ? this.active.get(id) : undefined;
+    return a ? toSummary(a.record) : null;
+  }
+
+  lastDrill(service: string): DrillSummary | null {
+    return this.runningOn(service) ?? this.history.lastDrill(service);
+  }
+
+  private async audit(who: Actor | null, action: string, target: string, outcome: 'ok' | 'denied' | 'refused' | 'failed', detail: string | null): Promise<void> {
+    try {
+      await this.d.store.appendAudit({ subject: who?.subject ?? 'controller', role: who?.role ?? 'system', action, target, outcome, detail, remote: who?.remote ?? null });
+    } catch (e) {
+      this.d.log(`audit write failed (${action} ${target} by ${who?.subject ?? 'controller'}): ${(e as Error).message}`);
+    }
+  }
+
+  private async require(who: Actor, what: Permission, action: string, target: string, service?: string): Promise<void> {
+    if (allowed(who, what, service)) return;
+    await this.audit(who, action, target, 'denied', `role ${who.role}${service ? `, services ${who.services.join('+')}` : ''}`);
+    const why =
+      what === 'release' ? 'only an admin may release the emergency stop' : service && who.role !== 'viewer' ? `this token may not act on service ${service}` : `role ${who.role} may not ${what === 'emergency-stop' ? 'engage the emergency stop' : `${what} drills`}`;
+    throw new ApiError(403, why);
+  }
+
+  private async refuse(who: Actor, action: string, target: string, status: number, message: string, field?: string): Promise<never> {
+    await this.audit(who, action, target, 'refused', message);
+    throw new ApiError(status, message, field);
+  }
+
+  async start(req: StartDrillRequest, who: Actor): Promise<{ status: 200 | 202; body: StartDrillResponse }> {
+    const loaded = this.d.runbooks.get(req.runbook);
+    if (!loaded) throw new ApiError(404, `unknown runbook "${req.runbook}"`, 'runbook');
+    const rb = loaded.runbook;
+    const service = req.service ?? rb.target.service;
+    if (!this.d.services.has(service)) throw new ApiError(404, `unknown service "${service}"`, 'service');
+    if (service !== rb.target.service) throw new ApiError(400, `runbook "${rb.metadata.name}" targets service "${rb.target.service}", not "${service}"`, 'service');
+    const dryRun = !!req.dryRun || !!rb.guardrails.dryRun;
+    const quick = !!req.quick;
+    if (!dryRun) await this.require(who, 'launch', 'drill.start', service, service);
+    const target = this.d.targets.get(service)!;
+    const { replicas } = await target.catalogue();
+    const id = `${stamp()}-${rb.metadata.name}-${randomUUID().slice(0, 6)}`;
+    const engine = chooseEngine(this.d.loadEngine, rb.load.scenario).engine;
+    let plan: DrillPlan;
+    try {
+      plan = buildPlan(rb, { quick, engine, replicas: replicas.length ? replicas : undefined, seed: id });
+    } catch (e) {
+      throw new ApiError(422, `runbook "${rb.metadata.name}" cannot run on ${service}: ${(e as Error).message}`, 'runbook');
+    }
+    const notes: string[] = [];
+    if (rb.stack && target.embedded) notes.push("the runbook's stack section is not applied: drills share the controller's long-lived embedded stack, which is not restarted for a drill");
+    if (rb.target.url) notes.push(`the runbook's target.url (${rb.target.url}) is not used: the drill runs on the catalogue's ${service}`);
+    plan.guardrails.push(...notes.map((n) => `note: ${n}`));
+    const now = new Date().toISOString();
+    if (dryRun) {
+      const drill: DrillSummary = {
+        id: `dry-${id}`, runbook: rb.metadata.name, service, state: 'passed', dryRun: true, requestedBy: who.subject, createdAt: now, startedAt: null, endedAt: null,
+        currentPhase: null, score: null, timeToRecoverS: null, errorBudgetConsumed: null, ndcgRatio: null,
+        statusReason: rb.guardrails.dryRun && !req.dryRun ? 'dry run (the runbook sets guardrails.dryRun): plan only, nothing touched' : 'dry run: plan only, nothing touched',
+        reportUrl: null,
+      };
+      return { status: 200, body: { drill, plan } };
+    }
+    if (this.closing) throw new ApiError(503, 'the controller is shutting down: no new drills');
+    if (this.estop.active) await this.refuse(who, 'drill.start', service, 423, `emergency stop is active (since ${this.estop.since}, by ${this.estop.by}: ${this.estop.reason}): new drills are refused until an admin releases it`);
+    const running = this.busy.get(service);
+    if (running) await this.refuse(who, 'drill.start', service, 409, `drill ${running} is already running on ${service}: one drill per service at a time`, 'service');
+    this.busy.set(service, id);
+    const record: DrillRecord = {
+      id, runbook: rb.metadata.name, runbookTitle: rb.metadata.title, runbookFile: loaded.file, runbookSha256: loaded.sha256, runbookSource: loaded.source, service,
+      state: 'queued', dryRun: false, quick, requestedBy: who.subject, createdAt: now, startedAt: null, endedAt: null, currentPhase: null, statusReason: null,
+      score: null, timeToRecoverS: null, timeToDetectS: null, errorBudgetConsumed: null, ndcgRatio: null, outDir: join(this.d.dataDir, 'drills', id), plan, notes,
+    };
+    try {
+      await this.d.store.insertDrill(record);
+    } catch (e) {
+      this.busy.delete(service);
+      await this.audit(who, 'drill.start', service, 'failed', `could not persist the drill: ${(e as Error).message}`);
+      throw new ApiError(503, `the drill could not be persisted, so it was not started: ${(e as Error).message}`);
+    }
+    const active: Active = { record, loaded, log: this.eventLog(id, 0), drill: null, abortRequested: null, engineEnd: null, done: Promise.resolve() };
+    this.active.set(id, active);
+    active.log.emit({ type: 'state', message: `drill accepted from ${who.subject}: queued`, data: { status: 'queued', requestedBy: who.subject, runbook: rb.metadata.name, service } });
+    for (const n of notes) active.log.emit({ type: 'log', message: `note: ${n}` });
+    await this.audit(who, 'drill.start', id, 'ok', `runbook ${rb.metadata.name} on ${service}${quick ? ' (quick)' : ''}`);
+    active.done = new Promise<void>((resolve) => setImmediate(() => void this.run(active).finally(resolve)));
+    return { status: 202, body: { drill: toSummary(record), plan } };
+  }
+
+  private eventLog(id: string, after: number): EventLog {
+    return new EventLog(id, after, (e) => {
+      this.d.store.appendEvent(e).catch((err: Error) => this.d.log(`event ${e.seq} of drill ${id} not persisted: ${err.message}`));
+    });
+  }
+
+  private async patch(a: Active, p: DrillPatch): Promise<void> {
+    Object.assign(a.record, p);
+    try {
+      await this.d.store.updateDrill(a.record.id, p);
+    } catch (e) {
+      this.d.log(`drill ${a.record.id}: state not persisted (${Object.keys(p).join(', ')}): ${(e as Error).message}`);
+    }
+  }
+
+  private ref(a: Active) {
+    return { id: a.record.id, service: a.record.service, runbook: a.record.runbook };
+  }
+
+  private async run(a: Active): Promise<void> {
+    const rec = a.record;
+    try {
+      let target;
+      try {
+        target = await this.d.targets.get(rec.service)!.drill();
+      } catch (e) {
+        return await this.endWithout(a, 'aborted', (e as Error).message);
+      }
+      if (a.abortRequested) return await this.endWithout(a, 'aborted', `aborted before it started (${a.abortRequested.source}): ${a.abortRequested.reason}`);
+      await this.patch(a, { state: 'running', startedAt: new Date().toISOString() });
+      this.d.metrics.started(rec.service, rec.runbook);
+      this.d.grafana?.annotate('start', this.ref(a), `Drill ${rec.runbook} started on ${rec.service} by ${rec.requestedBy}`, Date.now());
+      const drill = new Drill(a.loaded, {
+        drillId: rec.id,
+        outDir: rec.outDir,
+        quick: rec.quick,
+        loadEngine: this.d.loadEngine,
+        target,
+        keepTarget: true,
+        prometheusUrl: this.d.prometheusUrl,
+        slo: this.d.services.get(rec.service)?.slo ?? DEFAULT_SLO,
+        persist: (j) => void this.d.store.saveJournal(rec.id, j).catch((e: Error) => this.d.log(`journal of drill ${rec.id} not persisted: ${e.message}`)),
+        ack: async (prompt) => {
+          a.log.emit({ type: 'log', message: `acknowledgement "${prompt}" answered "continue" for ${rec.requestedBy}, who launched the drill through the API (API drills are non-interactive)` });
+          return true;
+        },
+        observers: [(e) => this.onEngineEvent(a, e)],
+        log: (l) => this.d.log(`[drill ${rec.id}] ${l}`),
+      });
+      a.drill = drill;
+      // An abort may have arrived while the drill was being set up (the check above was before an await).
+      const pending = a.abortRequested as Active['abortRequested'];
+      if (pending) drill.abort(pending.source, pending.reason);
+      const result = await drill.run();
+      const sc = result.scorecard;
+      try {
+        await this.d.store.saveScorecard(rec.id, sc);
+      } catch (e) {
+        this.d.log(`scorecard of drill ${rec.id} not persisted: ${(e as Error).message}`);
+      }
+      await this.patch(a, {
+        state: sc.status,
+        endedAt: sc.endedAt,
+        currentPhase: 'scorecard',
+        statusReason: sc.statusReason,
+        score: sc.score,
+        timeToRecoverS: sc.timeToRecoverS,
+        timeToDetectS: sc.timeToDetectS,
+        errorBudgetConsumed: sc.errorBudget.consumed,
+        ndcgRatio: sc.quality.ndcgRatio,
+      });
+      this.d.metrics.result(sc);
+      this.d.grafana?.annotate('end', this.ref(a), `Drill ${rec.runbook} on ${rec.service}: ${sc.status}, score ${sc.score} — ${sc.statusReason}`, Date.parse(sc.startedAt), Date.parse(sc.endedAt));
+      const end = a.engineEnd;
+      a.log.emit({
+        type: 'end',
+        message: end?.message ?? `drill ${sc.status}: score ${sc.score} — ${sc.statusReason}`,
+        data: { status: sc.status, score: sc.score, statusReason: sc.statusReason, reportUrl: toSummary(rec).reportUrl },
+      });
+    } catch (e) {
+      this.d.log(`drill ${rec.id} failed in the controller: ${(e as Error).stack}`);
+      if (!a.log.ended) await this.endWithout(a, 'aborted', `drill engine error: ${(e as Error).message}`);
+    } finally {
+      await this.release(a);
+    }
+  }
+
+  private onEngineEvent(a: Active, e: DrillEvent): void {
+    if (e.type === 'end') {
+      // Held back until the scorecard is stored: a follower that sees `end` can fetch it at once.
+      a.engineEnd = e;
+      return;
+    }
+    a.log.emit({ type: e.type, message: e.message, at: e.at, ...(e.phase ? { phase: e.phase } : {}), ...(e.data ? { data: e.data } : {}) });
+    if (e.type === 'phase' && e.phase && e.phase !== a.record.currentPhase) void this.patch(a, { currentPhase: e.phase });
+    if (e.type === 'fault') this.d.grafana?.annotate('fault', this.ref(a), `Drill ${a.record.runbook}: ${e.message}`, Date.parse(e.at));
+    if (e.type === 'phase' && e.data?.loadPhase === 'recovery') this.d.grafana?.annotate('recovery', this.ref(a), `Drill ${a.record.runbook}: recovery phase begins`, Date.parse(e.at));
+  }
+
+  private async endWithout(a: Active, state: 'aborted', reason: string): Promise<void> {
+    await this.patch(a, { state, endedAt: new Date().toISOString(), statusReason: reason });
+    this.d.metrics.endedWithout(a.record.service, a.record.runbook, state);
+    a.log.emit({ type: 'state', message: `drill ${state}: ${reason}`, data: { status: state } });
+    a.log.emit({ type: 'end', message: `drill ${state}: ${reason}`, data: { status: state, score: null, statusReason: reason, reportUrl: null } });
+  }
+
+  private async release(a: Active): Promise<void> {
+    if (this.busy.get(a.record.service) === a.record.id) this.busy.delete(a.record.service);
+    this.active.delete(a.record.id);
+    await this.history.reload(a.record.service).catch(() => {});
+  }
+
+  private requestAbort(a: Active, source: AbortSource, reason: string): void {
+    if (!a.abortRequested) a.abortRequested = { source, reason };
+    if (a.drill) a.drill.abort(source, reason);
+    else a.log.emit({ type: 'state', message: `aborting (${source}): ${reason}`, data: { status: 'aborting', source } });
+  }
+
+  async abort(id: string, reason: string | undefined, who: Actor): Promise<DrillSummary> {
+    const a = this.active.get(id);
+    if (!a) {
+      const rec = await this.d.store.getDrill(id);
+      if (!rec) throw new ApiError(404, `unknown drill "${id}"`);
+      await this.require(who, 'abort', 'drill.abort', id, rec.service);
+      return this.refuse(who, 'drill.abort', id, 409, `drill ${id} is ${rec.state}, not running`);
+    }
+    await this.require(who, 'abort', 'drill.abort', id, a.record.service);
+    const why = reason?.trim() || `aborted by ${who.subject} through the API`;
+    this.requestAbort(a, 'api', why);
+    await this.audit(who, 'drill.abort', id, 'ok', why);
+    return toSummary(a.record);
+  }
+
+  async engageEmergencyStop(reason: string | undefined, who: Actor): Promise<EmergencyStopState> {
+    await this.require(who, 'emergency-stop', 'emergency-stop.engage', '*');
+    const why = reason?.trim() || 'emergency stop';
+    if (!this.estop.active) this.estop = { active: true, reason: why, since: new Date().toISOString(), by: who.subject };
+    await this.d.store.setEmergencyStop(this.estop);
+    this.d.metrics.emergencyStop(true);
+    const aborted = [...this.active.values()].map((a) => {
+      this.requestAbort(a, 'emergency-stop', `emergency stop by ${who.subject}: ${why}`);
+      return a.record.id;
+    });
+    await this.audit(who, 'emergency-stop.engage', '*', 'ok', `${why}; aborted: ${aborted.join(', ') || 'no drill was running'}`);
+    return this.emergencyStop();
+  }
+
+  async releaseEmergencyStop(who: Actor): Promise<EmergencyStopState> {
+    await this.require(who, 'release', 'emergency-stop.release', '*');
+    const was = this.estop;
+    this.estop = { active: false, reason: null, since: null, by: null };
+    await this.d.store.setEmergencyStop(this.estop);
+    this.d.metrics.emergencyStop(false);
+    await this.audit(who, 'emergency-stop.release', '*', 'ok', was.active ? `released the stop engaged by ${was.by} at ${was.since}: ${was.reason}` : 'was not active');
+    return this.emergencyStop();
+  }
+
+  async get(id: string): Promise<DrillSummary | null> {
+    const a = this.active.get(id);
+    if (a) return toSummary(a.record);
+    const rec = await this.d.store.getDrill(id);
+    return rec ? toSummary(rec) : null;
+  }
+
+  /** Events after `afterSeq` and, while the drill is active, every new one. Null for an unknown drill. */
+  async follow(id: string, afterSeq: number, listener: EventListener): Promise<{ replay: DrillEvent[]; live: boolean; unsubscribe: () => void } | null> {
+    const a = this.active.get(id);
+    if (a) {
+      const f = a.log.follow(afterSeq, listener);
+      return { replay: f.replay, live: !a.log.ended, unsubscribe: f.unsubscribe };
+    }
+    const rec = await this.d.store.getDrill(id);
+    if (!rec) return null;
+    return { replay: await this.d.store.events(id, afterSeq), live: false, unsubscribe: () => {} };
+  }
+
+  activeCount(): number {
+    return this.active.size;
+  }
+
+  /** Abort every drill (rollbacks run), wait for them to end, refuse new ones. */
+  async shutdown(reason: string, timeoutMs = 120_000): Promise<void> {
+    this.closing = true;
+    const all = [...this.active.values()];
+    for (const a of all) this.requestAbort(a, 'signal', reason);
+    await Promise.race([Promise.all(all.map((a) => a.done)), new Promise((r) => setTimeout(r, timeoutMs).unref())]);
+  }
+
+  /** Used by crash recovery to continue a drill's event numbering. */
+  resumeLog(id: string, after: number): EventLog {
+    return this.eventLog(id, after);
+  }
+
+  auditSystem(action: string, target: string, detail: string): Promise<void> {
+    return this.audit(null, action, target, 'ok', detail);
+  }
+}

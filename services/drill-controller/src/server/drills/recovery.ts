@@ -1,0 +1,129 @@
+/**
+ * Crash recovery. A drill the store says was queued or running when the controller died is
+ * marked `interrupted`: its journal (the last one persisted) says which faults it injected, and
+ * those are undone on the service now — cleared, paused replicas resumed, stopped ones restarted,
+ * a canary cancelled. Then the journal, a scorecard and the report are written, and the drill's
+ * event stream ends, so no accepted drill is left hanging or lost.
+ */
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ActivityRecord, DrillJournal, Runbook } from '@drillbook/contracts';
+import { undoDrill, type UndoResult } from '../../engine/undo.js';
+import { parseRunbook } from '../../runbook/validate.js';
+import { computeScorecard, type SloReference } from '../../scorecard/compute.js';
+import { writeOutputs } from '../../report/outputs.js';
+import { readLoadResult, type LoadResult } from '../../load/index.js';
+import { DEFAULT_SLO } from '../../engine/executor.js';
+import type { DrillRecord, Store } from '../../store/types.js';
+import type { DrillMetrics } from '../metrics.js';
+import type { Targets } from '../targets.js';
+import type { EventLog } from './eventLog.js';
+
+export interface RecoveryDeps {
+  store: Store;
+  targets: Targets;
+  metrics: DrillMetrics;
+  slo: (service: string) => SloReference | undefined;
+  eventLog: (id: string, after: number) => EventLog;
+  audit: (action: string, target: string, detail: string) => Promise<void>;
+  log: (line: string) => void;
+}
+
+function emptyJournal(r: DrillRecord, slo: SloReference): DrillJournal {
+  return {
+    schemaVersion: 1,
+    drillId: r.id,
+    runbook: { name: r.runbook, title: r.runbookTitle, ...(r.runbookFile ? { file: r.runbookFile } : {}), sha256: r.runbookSha256 },
+    service: r.service,
+    target: { url: '', embedded: false, replicas: [] },
+    status: 'interrupted',
+    dryRun: false,
+    startedAt: r.startedAt ?? r.createdAt,
+    modelVersion: null,
+    activities: [],
+    faults: [],
+    faultEvidence: [],
+    slo: { ...slo, budgetRemainingAtStart: null },
+  };
+}
+
+function writeJournalFile(dir: string, j: DrillJournal): void {
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, 'journal.json');
+  writeFileSync(`${file}.tmp`, JSON.stringify(j, null, 2));
+  renameSync(`${file}.tmp`, file);
+}
+
+async function undo(j: DrillJournal, r: DrillRecord, targets: Targets): Promise<{ result: UndoResult | null; error: string | null }> {
+  if (!j.faults.some((f) => !f.clearedAt)) return { result: { cleared: [], restarted: [], unreachable: [] }, error: null };
+  const t = targets.get(r.service);
+  if (!t) return { result: null, error: `service ${r.service} is no longer in the catalogue; its faults expire by their TTL` };
+  try {
+    const target = await t.drill();
+    const result = await undoDrill(j, { gatewayUrl: target.gatewayUrl, adminToken: target.adminToken, replicas: target.replicas(), process: target.process }, 'abort', (f, patch) => Object.assign(f, patch));
+    return { result, error: null };
+  } catch (e) {
+    return { result: null, error: `${(e as Error).message}; its faults expire by their TTL` };
+  }
+}
+
+export async function recoverDrill(r: DrillRecord, d: RecoveryDeps): Promise<void> {
+  const slo = d.slo(r.service) ?? DEFAULT_SLO;
+  const started = Date.now();
+  const stored = await d.store.getJournal(r.id);
+  const j = stored ?? emptyJournal(r, slo);
+  const injected = j.faults.filter((f) => !f.clearedAt).map((f) => `${f.type}@${f.replica}`);
+  j.status = 'interrupted';
+  j.endedAt = new Date().toISOString();
+  const { result, error } = await undo(j, r, d.targets);
+  const record: ActivityRecord = {
+    id: 'rollback.recovery',
+    name: 'undo what the drill did (controller restart)',
+    kind: 'phase',
+    phase: 'rollback',
+    status: error ? 'failed' : 'succeeded',
+    start: new Date(started).toISOString(),
+    end: new Date().toISOString(),
+    durationMs: Date.now() - started,
+    ...(result ? { output: { ...result, stillActiveWhenTheControllerDied: injected } } : {}),
+    ...(error ? { error } : {}),
+  };
+  for (const a of j.activities) if (a.status === 'running') Object.assign(a, { status: 'aborted', end: j.endedAt, error: 'the controller stopped' });
+  j.activities.push(record);
+  await d.store.saveJournal(r.id, j);
+
+  let rb: Runbook | null = null;
+  try {
+    rb = parseRunbook(r.runbookSource, r.runbookFile ?? `${r.runbook}.yaml`);
+  } catch (e) {
+    d.log(`drill ${r.id}: its stored runbook no longer parses (${(e as Error).message}); no scorecard`);
+  }
+  let load: LoadResult | null = null;
+  if (j.load) load = await readLoadResult(join(r.outDir, j.load.summaryFile), join(r.outDir, j.load.pointsFile)).catch(() => null);
+  let reason = stored ? 'the controller stopped mid-drill; rollbacks ran on restart' : 'the controller stopped before the drill started; nothing was injected';
+  if (error) reason = `the controller stopped mid-drill; rollback on restart failed: ${error}`;
+  else if (result && (result.cleared.length || result.restarted.length)) reason += ` (cleared ${[...result.cleared, ...result.restarted.map((x) => `restart ${x}`)].join(', ')})`;
+  let score: number | null = null;
+  if (rb) {
+    const sc = { ...computeScorecard({ journal: j, load, runbook: rb, outcome: null, slo, quick: r.quick }), statusReason: reason };
+    try {
+      writeJournalFile(r.outDir, j);
+      writeOutputs(r.outDir, sc, j, rb);
+    } catch (e) {
+      d.log(`drill ${r.id}: report files not written: ${(e as Error).message}`);
+    }
+    await d.store.saveScorecard(r.id, sc);
+    d.metrics.result(sc);
+    score = sc.score;
+    await d.store.updateDrill(r.id, { state: 'interrupted', endedAt: j.endedAt, statusReason: reason, score: sc.score, timeToRecoverS: sc.timeToRecoverS, timeToDetectS: sc.timeToDetectS, errorBudgetConsumed: sc.errorBudget.consumed, ndcgRatio: sc.quality.ndcgRatio });
+  } else {
+    d.metrics.endedWithout(r.service, r.runbook, 'interrupted');
+    await d.store.updateDrill(r.id, { state: 'interrupted', endedAt: j.endedAt, statusReason: reason });
+  }
+  const log = d.eventLog(r.id, await d.store.lastSeq(r.id));
+  log.emit({ type: 'phase', phase: 'rollback', message: `controller restarted: ${result ? `undid the drill (${result.cleared.length} fault(s) cleared, ${result.restarted.length} replica(s) restarted, ${result.unreachable.length} unreachable)` : `rollback failed: ${error}`}` });
+  log.emit({ type: 'state', message: `drill interrupted: ${reason}`, data: { status: 'interrupted' } });
+  log.emit({ type: 'end', message: `drill interrupted: ${reason}`, data: { status: 'interrupted', score, statusReason: reason, reportUrl: score !== null ? `/api/v1/drills/${encodeURIComponent(r.id)}/report` : null } });
+  await d.audit('drill.interrupted', r.id, `${r.state} when the controller stopped; faults still active then: ${injected.join(', ') || 'none'}; ${error ? `rollback failed: ${error}` : 'rollbacks ran'}`);
+  d.log(`drill ${r.id} (${r.runbook} on ${r.service}) marked interrupted: ${reason}`);
+}

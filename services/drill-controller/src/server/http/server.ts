@@ -1,0 +1,80 @@
+/**
+ * The controller's HTTP server: CORS (off unless origins are configured), bearer authentication,
+ * routing, and one error shape (`{error, field?}`) for every failure.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { ApiError } from '../errors.js';
+import type { App } from '../app.js';
+import { remoteOf, sendError, sendJson } from './io.js';
+import { ROUTES } from './routes.js';
+
+function cors(app: App, req: IncomingMessage, res: ServerResponse): boolean {
+  const origin = req.headers.origin;
+  const allowed = app.config.cors.origins;
+  if (!origin || !allowed.length || !(allowed.includes('*') || allowed.includes(origin))) return false;
+  res.setHeader('access-control-allow-origin', allowed.includes('*') ? '*' : origin);
+  res.setHeader('vary', 'Origin');
+  res.setHeader('access-control-expose-headers', 'location');
+  if (req.method === 'OPTIONS') {
+    res.writeHead(204, { 'access-control-allow-methods': 'GET, POST, DELETE', 'access-control-allow-headers': 'authorization, content-type, last-event-id', 'access-control-max-age': '600' });
+    res.end();
+    return true;
+  }
+  return false;
+}
+
+const decode = (v: string) => {
+  try {
+    return decodeURIComponent(v);
+  } catch {
+    return v;
+  }
+};
+
+export function createHttpServer(app: App): Server {
+  const server = createServer((req, res) => {
+    void handle(app, req, res).catch((e) => {
+      app.log(`request ${req.method} ${req.url} failed: ${(e as Error).stack}`);
+      if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
+      else res.destroy();
+    });
+  });
+  server.keepAliveTimeout = 65_000;
+  return server;
+}
+
+async function handle(app: App, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  if (cors(app, req, res)) return;
+  const url = new URL(req.url ?? '/', 'http://controller');
+  const path = url.pathname.replace(/\/+$/, '') || '/';
+  let match: { route: (typeof ROUTES)[number]; params: Record<string, string> } | null = null;
+  const methods: string[] = [];
+  for (const route of ROUTES) {
+    const m = route.path.exec(path);
+    if (!m) continue;
+    methods.push(route.method);
+    if (route.method === req.method) {
+      match = { route, params: Object.fromEntries(Object.entries(m.groups ?? {}).map(([k, v]) => [k, decode(v)])) };
+      break;
+    }
+  }
+  try {
+    if (!match) {
+      if (methods.length) throw Object.assign(new ApiError(405, `${req.method} is not allowed on ${path} (allowed: ${methods.join(', ')})`), { allow: methods.join(', ') });
+      throw new ApiError(404, `no route ${req.method} ${path}`);
+    }
+    const { route, params } = match;
+    const remote = remoteOf(req, app.config.trustProxy);
+    let who = app.tokens.authenticate(req.headers.authorization);
+    if (!who && (route.auth === 'token' || (route.auth === 'metrics' && !app.config.metrics.public))) {
+      throw new ApiError(401, req.headers.authorization ? 'unknown bearer token' : 'missing bearer token (Authorization: Bearer <token>)');
+    }
+    who ??= { subject: 'anonymous', role: 'viewer', services: [] };
+    await route.handle(app, { req, res, params, query: url.searchParams, who: { ...who, remote } });
+  } catch (e) {
+    if (!(e instanceof ApiError)) throw e;
+    if (res.headersSent) return void res.end();
+    if ((e as ApiError & { allow?: string }).allow) res.setHeader('allow', (e as ApiError & { allow?: string }).allow!);
+    sendError(res, e);
+  }
+}
