@@ -5,7 +5,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     environment: 'jsdom',
-    include: ['src/**/*.test.{ts,tsx}', 'scripts/**/*.test.{ts,mts}'],
+    include: ['src/**/*.test.{ts,tsx}', 'scripts/**/*.test.ts', 'provisioning/**/*.test.ts'],
     setupFiles: ['./vitest.setup.ts'],
     server: { deps: { inline: [/@grafana\//] } },
     testTimeout: 30_000,

@@ -68,7 +68,7 @@ async function main() {
     await openView(page, harness.url, 'view=panels');
     await expectText(page, 'Kill one replica under load');
     await expectText(page, 'Lose zone b under peak load');
-    await expectText(page, 'Objectives are not in Prometheus');
+    await expectText(page, 'credit 60%');
     await expectText(page, 'Attainment (30d)');
     await expectText(page, 'budget overspent');
     await expectText(page, 'No data');

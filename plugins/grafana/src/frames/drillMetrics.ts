@@ -1,7 +1,7 @@
 import type { DataFrame } from '@grafana/data';
 import { METRIC } from '@drillbook/contracts';
 import { framesEmpty } from './fieldAccess';
-import type { ReadResult, ScorecardModel } from './model';
+import type { ObjectiveRow, ReadResult, ScorecardModel } from './model';
 import { readSamples, type Sample } from './promSamples';
 import { toStatus } from './readScorecardFrames';
 
@@ -12,6 +12,19 @@ export const DRILL_METRICS = [
   METRIC.drillTimeToRecover,
   METRIC.drillBudgetConsumed,
 ] as const;
+
+/**
+ * Further series the drill controller exports next to the contract's five
+ * (services/drill-controller/src/server/metrics.ts). Not in the contract's METRIC yet, so they are
+ * optional here: the panel reads them when present and never requires them.
+ */
+export const CONTROLLER_EXTRA_METRICS = {
+  inProgress: METRIC.drillInProgress,
+  ndcgRatio: 'drillbook_drill_ndcg_ratio',
+  durationS: 'drillbook_drill_duration_seconds',
+  endTimestamp: 'drillbook_drill_end_timestamp_seconds',
+  objectiveCredit: 'drillbook_drill_objective_credit_ratio',
+} as const;
 
 export interface DrillMetricsFilter {
   service?: string;
@@ -28,7 +41,7 @@ export function readDrillMetrics(frames: DataFrame[] | undefined, filter: DrillM
   if (framesEmpty(frames)) {
     return { ok: false, reason: 'no-data', message: 'No data' };
   }
-  const known = new Set<string>(DRILL_METRICS);
+  const known = new Set<string>([...DRILL_METRICS, ...Object.values(CONTROLLER_EXTRA_METRICS)]);
   const samples = readSamples(frames).filter(
     (s) =>
       s.metric !== null &&
@@ -60,6 +73,30 @@ export function readDrillMetrics(frames: DataFrame[] | undefined, filter: DrillM
   }
   const missing = DRILL_METRICS.filter((m) => by(m).length === 0);
   const statusSeries = by(METRIC.drillStatus).find((s) => s.value === 1 && s.labels.status);
+  const running = value(CONTROLLER_EXTRA_METRICS.inProgress) === 1;
+  const endedS = value(CONTROLLER_EXTRA_METRICS.endTimestamp);
+  const durationS = value(CONTROLLER_EXTRA_METRICS.durationS);
+  const credits = by(CONTROLLER_EXTRA_METRICS.objectiveCredit).filter((s) => s.labels.objective);
+  const objectives: ObjectiveRow[] | null =
+    credits.length === 0
+      ? null
+      : credits
+          .map((s) => ({
+            name: s.labels.objective,
+            sli: '',
+            phase: '',
+            op: '',
+            target: null,
+            measured: null,
+            unit: '',
+            verdict: s.value === null ? ('unknown' as const) : s.value >= 1 ? ('met' as const) : ('missed' as const),
+            weight: null,
+            credit: s.value,
+            contribution: null,
+            maxContribution: null,
+            explanation: 'credit from drillbook_drill_objective_credit_ratio; targets and measured values are in the controller scorecard',
+          }))
+          .sort((a, b) => a.name.localeCompare(b.name));
   const notes: string[] = [];
   if (ordered.length > 1) {
     notes.push(
@@ -75,24 +112,24 @@ export function readDrillMetrics(frames: DataFrame[] | undefined, filter: DrillM
       runbook: first.labels.runbook ?? null,
       runbookTitle: null,
       service: first.labels.service ?? null,
-      status: statusSeries ? toStatus(statusSeries.labels.status) : 'unknown',
+      status: running ? 'running' : statusSeries ? toStatus(statusSeries.labels.status) : 'unknown',
       statusReason: null,
       score: value(METRIC.drillScore),
-      startedAt: null,
-      durationS: null,
+      startedAt: endedS !== null && durationS !== null ? (endedS - durationS) * 1000 : null,
+      durationS,
       timeToDetectS: value(METRIC.drillTimeToDetect),
       detectedBy: null,
       timeToRecoverS: value(METRIC.drillTimeToRecover),
       errorBudgetConsumed: value(METRIC.drillBudgetConsumed),
       errorBudgetSlo: null,
       burnRate: null,
-      ndcgRatio: null,
+      ndcgRatio: value(CONTROLLER_EXTRA_METRICS.ndcgRatio),
       baselineNdcg10: null,
       drillNdcg10: null,
       degradedShare: null,
       proofValid: null,
       abortReason: null,
-      objectives: null,
+      objectives,
       reportHref: null,
       missing,
       notes,
@@ -101,5 +138,6 @@ export function readDrillMetrics(frames: DataFrame[] | undefined, filter: DrillM
 }
 
 function newest(group: Sample[]): number {
-  return Math.max(...group.map((s) => s.time ?? 0));
+  const ended = group.find((s) => s.metric === CONTROLLER_EXTRA_METRICS.endTimestamp && s.value !== null);
+  return ended ? ended.value! * 1000 : Math.max(...group.map((s) => s.time ?? 0));
 }

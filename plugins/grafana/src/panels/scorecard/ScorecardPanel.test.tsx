@@ -116,7 +116,38 @@ describe('ScorecardPanel with Prometheus drill metrics', () => {
     expect(screen.getByTestId(TEST_IDS.scorecard.status)).toHaveTextContent('passed');
     expect(screen.getByLabelText('Time to recover')).toHaveTextContent('21.5 s');
     expect(screen.getByLabelText('Error budget burned')).toHaveTextContent('0.040%');
-    expect(screen.getByText(/Objectives are not in Prometheus/)).toBeInTheDocument();
+    expect(screen.getByText(/Objectives are not in these series/)).toBeInTheDocument();
+  });
+
+  it("reads the controller's extra series: objective credits, ranking quality, a drill still running", () => {
+    const l = { service: 'recsys-reference', runbook: 'replica-crash' };
+    renderPanel([
+      ...drill('recsys-reference', 'replica-crash', 88, 'passed'),
+      promSeries('drillbook_drill_in_progress', l, [1]),
+      promSeries('drillbook_drill_ndcg_ratio', l, [0.91]),
+      promSeries('drillbook_drill_objective_credit_ratio', { ...l, objective: 'p99-under-fault' }, [0.6]),
+      promSeries('drillbook_drill_objective_credit_ratio', { ...l, objective: 'availability-under-fault' }, [1]),
+    ]);
+    expect(screen.getByTestId(TEST_IDS.scorecard.status)).toHaveTextContent('running');
+    expect(screen.getByLabelText('Ranking quality')).toHaveTextContent('91.0%');
+    const rows = objectiveRows();
+    expect(rows.map((r) => r.getAttribute('data-verdict'))).toEqual(['missed', 'met']);
+    expect(rows[0]).toHaveTextContent('p99-under-fault');
+    expect(rows[0]).toHaveTextContent('credit 60%');
+  });
+
+  it('shows the drill that ended last when the query returns several', () => {
+    const zoneOutage = { service: 'recsys-reference', runbook: 'zone-outage' };
+    const replicaCrash = { service: 'recsys-reference', runbook: 'replica-crash' };
+    renderPanel([
+      ...drill('recsys-reference', 'zone-outage', 20, 'failed'),
+      ...drill('recsys-reference', 'replica-crash', 88, 'passed'),
+      promSeries('drillbook_drill_end_timestamp_seconds', zoneOutage, [1_763_700_000]),
+      promSeries('drillbook_drill_end_timestamp_seconds', replicaCrash, [1_763_650_000]),
+    ]);
+    // zone-outage ended later, although its series come first
+    expect(screen.getByTestId(TEST_IDS.scorecard.score)).toHaveTextContent('20');
+    expect(screen.getByText(/returned 2 service\/runbook pairs/)).toBeInTheDocument();
   });
 
   it('shows the drill picked by the panel options, resolving dashboard variables', () => {

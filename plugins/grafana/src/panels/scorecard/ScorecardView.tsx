@@ -155,7 +155,7 @@ function Objectives({ model, order }: { model: ScorecardModel; order: ObjectiveO
   if (model.objectives === null) {
     return (
       <div className={styles.secondary}>
-        Objectives are not in Prometheus: query the scorecard frames (Drillbook data source) or open the drill in the Game days app.
+        Objectives are not in these series: add drillbook_drill_objective_credit_ratio to the query, or open the drill in the Game days app for targets and measured values.
       </div>
     );
   }
@@ -193,7 +193,7 @@ function Objectives({ model, order }: { model: ScorecardModel; order: ObjectiveO
               <Verdict verdict={o.verdict} />
             </td>
             <td>
-              <Contribution value={o.contribution} max={o.maxContribution} />
+              <Contribution value={o.contribution} max={o.maxContribution} credit={o.credit} />
             </td>
           </tr>
         ))}
@@ -213,16 +213,19 @@ function Verdict({ verdict }: { verdict: ObjectiveRow['verdict'] }) {
   );
 }
 
-function Contribution({ value, max }: { value: number | null; max: number | null }) {
+function Contribution({ value, max, credit }: { value: number | null; max: number | null; credit: number | null }) {
   const styles = useStyles2(getStyles);
-  const share = value !== null && max ? Math.max(0, Math.min(1, value / max)) : 0;
+  // Points when the data has them (controller scorecard); otherwise the credit share (Prometheus).
+  const share = value !== null && max ? value / max : (credit ?? 0);
   return (
     <div className={styles.contribution}>
       <div className={styles.bar}>
-        <div className={styles.barFill} style={{ width: `${share * 100}%` }} />
+        <div className={styles.barFill} style={{ width: `${Math.max(0, Math.min(1, share)) * 100}%` }} />
       </div>
       <span>
-        {value === null ? NO_VALUE : value.toFixed(1)} / {max === null ? NO_VALUE : max.toFixed(1)}
+        {value === null && max === null && credit !== null
+          ? `credit ${fmtPercent(credit, 0)}`
+          : `${value === null ? NO_VALUE : value.toFixed(1)} / ${max === null ? NO_VALUE : max.toFixed(1)}`}
       </span>
     </div>
   );
