@@ -250,7 +250,14 @@ export interface EmbeddedStackSpec {
     fallback?: boolean;
     maxQueue?: number;
     deadlineMs?: number;
+    /** Deadline of the feature-store lookup. */
+    featureTimeoutMs?: number;
+    maxBatch?: number;
+    /** Minimum engine time per batch (emulated accelerator kernel): gives the stack a known capacity. */
+    batchMs?: number;
     drift?: boolean;
+    /** Requests in each replica's drift window. */
+    driftWindow?: number;
     backup?: boolean;
   };
   shoppers?: boolean;

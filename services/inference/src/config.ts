@@ -89,6 +89,7 @@ export function loadConfig(env: Env = process.env): ReplicaConfig {
       deadlineMs: int(env, 'DEADLINE_MS', 200, 1, 60_000),
       featureTimeoutMs: int(env, 'FEATURE_TIMEOUT_MS', 50, 1, 60_000),
       fallback: bool(env, 'FALLBACK', true),
+      emulatedBatchMs: int(env, 'EMULATED_BATCH_MS', 0, 0, 10_000),
       drift: { enabled: bool(env, 'DRIFT', true), window: int(env, 'DRIFT_WINDOW', 2000, 10, 1_000_000) },
     },
     ortThreads: int(env, 'ORT_THREADS', 0, 0, 64),

@@ -6,6 +6,7 @@
 import { createServer, type Server } from 'node:http';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { availableParallelism } from 'node:os';
 import type { AddressInfo } from 'node:net';
 import { FALLBACK_REASONS, type ActiveFault } from '@drillbook/contracts';
 import type { ReplicaConfig } from './config.js';
@@ -135,11 +136,21 @@ export async function startReplica(config: ReplicaConfig, deps: ReplicaDeps = {}
       }
     },
   });
-  recommender = new Recommender(config.serving, host, features, metrics, busy, config.id);
+  recommender = new Recommender({ ...config.serving, contention: () => faults.active('accelerator-saturation')?.threads ?? (faults.has('accelerator-saturation') ? 1 : 0) }, host, features, metrics, busy, config.id);
 
-  // Gauges refreshed once a second: engine busy fraction and drift.
+  // Gauges refreshed once a second: engine busy fraction, CPU saturation and drift.
+  const cores = availableParallelism();
+  const cpuSamples: Array<{ wall: number; cpu: number }> = [];
   const gaugeTimer = setInterval(() => {
     metrics.accelerator.set({ device: 'cpu0', kind: 'cpu' }, busy.ratio());
+    const u = process.cpuUsage();
+    cpuSamples.push({ wall: performance.now(), cpu: (u.user + u.system) / 1000 });
+    while (cpuSamples.length > 11) cpuSamples.shift();
+    if (cpuSamples.length > 1) {
+      const a = cpuSamples[0];
+      const b = cpuSamples[cpuSamples.length - 1];
+      metrics.cpuSaturation.set(Math.min(1, (b.cpu - a.cpu) / ((b.wall - a.wall) * cores)));
+    }
     const d = recommender.driftReadings();
     metrics.driftSamples.set(d.samples);
     for (const dim of ['query_category', 'user_segment'] as const) {

@@ -230,6 +230,10 @@ export class Stack {
       DRIFT: r.drift === false ? 'false' : 'true',
       ...(r.maxQueue ? { MAX_QUEUE: String(r.maxQueue) } : {}),
       ...(r.deadlineMs ? { DEADLINE_MS: String(r.deadlineMs) } : {}),
+      ...(r.driftWindow ? { DRIFT_WINDOW: String(r.driftWindow) } : {}),
+      ...(r.featureTimeoutMs ? { FEATURE_TIMEOUT_MS: String(r.featureTimeoutMs) } : {}),
+      ...(r.maxBatch ? { BATCH_MAX: String(r.maxBatch) } : {}),
+      ...(r.batchMs ? { EMULATED_BATCH_MS: String(r.batchMs) } : {}),
       ORT_THREADS: '1',
       ...o.replicaEnv,
     };

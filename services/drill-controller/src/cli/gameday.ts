@@ -8,7 +8,8 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Scorecard } from '@drillbook/contracts';
 import { formatProblem, InvalidRunbook } from '../errors.js';
-import { loadRunbook, runbookFiles } from '../runbook/validate.js';
+import { loadRunbook, runbookFiles, type LoadedRunbook } from '../runbook/validate.js';
+import { startEmbeddedTarget, type DrillTarget } from '../engine/target.js';
 import { Drill } from '../engine/executor.js';
 import { progressObserver } from './progress.js';
 import { renderSuite, type Suite, type SuiteEntry } from '../report/suite.js';
@@ -58,6 +59,18 @@ export async function gameday(argv: string[]): Promise<number> {
     current?.abort('signal', 'game day interrupted (SIGINT)');
   };
   process.on('SIGINT', onSignal);
+  // Drills that need the same stack configuration share one embedded stack (each drill's rollback
+  // restores it); a drill with other settings (more replicas, mutations) gets its own.
+  const stacks = new Map<string, DrillTarget>();
+  const targetFor = async (l: LoadedRunbook) => {
+    const key = JSON.stringify(l.runbook.stack ?? {});
+    let t = stacks.get(key);
+    if (!t) {
+      t = await startEmbeddedTarget({ service: l.runbook.target.service, spec: l.runbook.stack, onLog: (m) => process.stdout.write(`    [stack] ${m}\n`) });
+      stacks.set(key, t);
+    }
+    return t;
+  };
   for (const [i, l] of loaded.entries()) {
     if (aborted) break;
     const name = l.runbook.metadata.name;
@@ -67,6 +80,7 @@ export async function gameday(argv: string[]): Promise<number> {
       quick: values.quick,
       loadEngine: values.load as 'auto',
       autoAck: true,
+      target: await targetFor(l),
       observers: [progressObserver(process.stdout, { plainEveryS: 10 })],
     });
     current = drill;
@@ -90,6 +104,7 @@ export async function gameday(argv: string[]): Promise<number> {
     process.stdout.write(`    ${sc.status.toUpperCase()} score ${sc.score} — ${sc.statusReason}\n`);
   }
   process.off('SIGINT', onSignal);
+  await Promise.all([...stacks.values()].map((t) => t.close()));
   const suite: Suite = {
     schemaVersion: 1,
     startedAt: new Date(started).toISOString(),

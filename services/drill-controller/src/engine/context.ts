@@ -26,6 +26,8 @@ export interface DrillContext {
   prometheusUrl?: string;
   log: (line: string) => void;
   abort: (source: 'guardrail' | 'human' | 'api' | 'signal' | 'emergency-stop' | 'max-duration', reason: string) => void;
+  /** Rollback steps restore a known-good state and may act beyond the blast radius. */
+  inRollback?: boolean;
 }
 
 export interface ActivityMeta {

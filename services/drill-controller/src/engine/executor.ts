@@ -364,7 +364,21 @@ export class Drill {
       if (p === 'fault') {
         detection = startDetection(ctx, rb.detection ?? []);
         if (phases.find((x) => x.phase === 'fault')?.mix === 'drifted') {
-          this.journalWriter.update((j) => j.faults.push({ id: 'load.drift', step: 'load mix', replica: 'all', type: 'load.drift', injectedAt: new Date().toISOString(), ttlMs: null }));
+          const at = new Date().toISOString();
+          this.journalWriter.update((j) => {
+            j.faults.push({ id: 'load.drift', step: 'load mix', replica: 'all', type: 'load.drift', injectedAt: at, ttlMs: null });
+            // The drifted requests themselves are the fault; the drift gauges are what the drill tests, not the proof.
+            j.faultEvidence.push({ at, signal: 'fault:load mix', detail: `the ${run.engine} load switched to the drifted query/user mix for the fault phase` });
+          });
+        }
+        const base = phases.find((x) => x.phase === 'baseline')?.rate ?? 0;
+        const spike = phases.find((x) => x.phase === 'fault')?.rate ?? 0;
+        if (base > 0 && spike >= base * 1.5) {
+          const at = new Date().toISOString();
+          this.journalWriter.update((j) => {
+            j.faults.push({ id: 'load.spike', step: 'load spike', replica: 'all', type: 'load.spike', injectedAt: at, ttlMs: null });
+            j.faultEvidence.push({ at, signal: 'fault:load spike', detail: `the ${run.engine} load offered ${spike} req/s in the fault phase, ${(spike / base).toFixed(1)}x the baseline ${base} req/s` });
+          });
         }
         faultSteps = runSteps(rb.steps.filter((s) => (s.phase ?? 'fault') === 'fault'), 'fault');
       }
@@ -408,7 +422,7 @@ export class Drill {
   private async rollback(ctx: DrillContext, act: <T>(id: string, name: string, kind: 'phase', phase: DrillPhase, fn: () => Promise<T>) => ReturnType<typeof activity<T>>): Promise<void> {
     const rb = this.loaded.runbook;
     // Rollback steps run even after an abort: give them a signal of their own.
-    const rctx: DrillContext = { ...ctx, signal: new AbortController().signal };
+    const rctx: DrillContext = { ...ctx, signal: new AbortController().signal, inRollback: true };
     for (const [i, s] of rb.rollback.entries()) await activity(rctx, { id: `rollback.${i}`, name: s.name, kind: s.kind, phase: 'rollback' }, () => executeStep(s, rctx));
     await activity(rctx, { id: 'rollback.auto', name: 'undo what the drill did', kind: 'phase', phase: 'rollback' }, async () => {
       const target = this.target!;

@@ -40,7 +40,8 @@ async function json<T>(res: Response, what: string): Promise<T> {
 
 function resolve(ctx: DrillContext, selector: string, step: Step): Resolved {
   const r = resolveSelector(selector, ctx.target.replicas(), `${ctx.drillId}/${step.name}`);
-  checkBlastRadius(r, ctx.runbook.guardrails);
+  // Probes only read; the blast radius limits what a step may break.
+  if (!ctx.inRollback && !step.kind.startsWith('probe.') && step.kind !== 'wait') checkBlastRadius(r, ctx.runbook.guardrails);
   return r;
 }
 

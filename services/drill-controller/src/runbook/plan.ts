@@ -71,11 +71,11 @@ function describeStep(s: Step): string {
   }
 }
 
-function targetsOf(s: Step, replicas: ReplicaRef[], seed: string, rb: Runbook): string[] {
+function targetsOf(s: Step, replicas: ReplicaRef[], seed: string, rb: Runbook, rollback = false): string[] {
   const sel = 'target' in s && typeof s.target === 'string' ? s.target : null;
   if (!sel) return [];
   const r = resolveSelector(sel, replicas, `${seed}/${s.name}`);
-  checkBlastRadius(r, rb.guardrails);
+  if (!rollback && !s.kind.startsWith('probe.')) checkBlastRadius(r, rb.guardrails);
   return r.kind === 'gateway' ? ['gateway'] : r.replicas.map((x) => x.id);
 }
 
@@ -115,7 +115,7 @@ export function buildPlan(rb: Runbook, opts: { quick: boolean; engine: 'builtin'
   add(rb.steadyState?.after ?? [], 'steady-state-after', () => total);
   const rollback: PlannedAction[] = [];
   rb.rollback.forEach((s) =>
-    rollback.push({ atS: total, phase: 'rollback', kind: s.kind, name: s.name, description: describeStep(s), targets: targetsOf(s, replicas, seed, rb) }),
+    rollback.push({ atS: total, phase: 'rollback', kind: s.kind, name: s.name, description: describeStep(s), targets: targetsOf(s, replicas, seed, rb, true) }),
   );
   rollback.push({ atS: total, phase: 'rollback', kind: 'auto', name: 'undo what the drill did', description: 'clear every fault this drill injected that has not expired, resume paused replicas, restart replicas still down', targets: [] });
   const g = rb.guardrails;

@@ -211,7 +211,7 @@ function semanticProblems(rb: Runbook): Array<{ path: PathPart[]; message: strin
   const embeddedReplicas = rb.target.url ? null : (rb.stack?.replicas ?? 3);
   for (const { step, path } of allSteps) {
     const sel = 'target' in step && typeof step.target === 'string' ? step.target : null;
-    if (!sel || step.kind.startsWith('probe.')) continue;
+    if (!sel || step.kind.startsWith('probe.') || path[0] === 'rollback') continue;
     const m = /^any:([0-9]+)$/.exec(sel);
     const n = m ? Number(m[1]) : sel === 'all' ? embeddedReplicas : null;
     if (n !== null && n > max) out.push({ path: [...path, 'target'], message: `targets ${n} replicas, more than guardrails.blastRadius.maxReplicas (${max})` });

@@ -35,6 +35,16 @@ export interface ServingOptions {
   featureTimeoutMs: number;
   /** Mutation switch for drills: without fallback, failures are 503s. */
   fallback: boolean;
+  /**
+   * Minimum time one batch occupies the engine, emulating an accelerator kernel of known duration
+   * (0 = off). Drills use it to give the reference stack a known capacity (max batch / batch time).
+   */
+  emulatedBatchMs?: number;
+  /**
+   * Competing work on the accelerator (accelerator-saturation fault threads). On the emulated
+   * accelerator a kernel time-slices with it: the batch takes (1 + contention) times as long.
+   */
+  contention?: () => number;
   drift: { enabled: boolean; window: number };
 }
 
@@ -119,6 +129,9 @@ export class Recommender {
     const start = performance.now();
     try {
       const res = await model.scorer.score(jobs.map((j) => ({ userRow: j.row, query: j.query })), k);
+      const floor = (this.opts.emulatedBatchMs ?? 0) * (1 + (this.opts.contention?.() ?? 0));
+      const spent = performance.now() - start;
+      if (floor > spent) await new Promise((r) => setTimeout(r, floor - spent));
       return res.map((r, i) => (jobs[i].k === k ? r : { indices: r.indices.slice(0, jobs[i].k), scores: r.scores.slice(0, jobs[i].k) }));
     } finally {
       this.busy.end();

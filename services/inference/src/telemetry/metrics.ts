@@ -91,6 +91,11 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}) {
     modelLoadFailures: new Counter({ name: 'recsys_model_load_failures_total', help: 'Model versions refused at load (integrity, signature, decryption or runtime errors).', labelNames: ['model', 'reason'], registers: [registry] }),
     registryRestores: new Counter({ name: 'recsys_registry_restores_total', help: 'Model versions restored from the backup location.', labelNames: ['model', 'version'], registers: [registry] }),
     modelReady: new Gauge({ name: 'recsys_model_ready', help: '1 when a model is loaded and warm.', registers: [registry] }),
+    cpuSaturation: new Gauge({
+      name: 'recsys_cpu_saturation_ratio',
+      help: 'CPU time used by this replica process (all threads, competing work included) per second of wall time per core, last 10 s: how saturated the CPU the engine runs on is.',
+      registers: [registry],
+    }),
   };
   return m;
 }

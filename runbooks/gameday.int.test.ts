@@ -1,0 +1,54 @@
+/**
+ * The game-day suite proves itself both ways: on the healthy reference stack every drill passes, and
+ * for every drill a configuration that breaks the property it guards makes it fail on the objective
+ * that guards that property. A drill that cannot fail is a defect.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { EmbeddedStackSpec } from '@drillbook/contracts';
+import { Drill, loadRunbook } from '@drillbook/drill-controller';
+import { MUTATIONS } from './mutations.js';
+
+const REPO = join(import.meta.dirname, '..');
+const dirs: string[] = [];
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+const tmp = () => {
+  const d = mkdtempSync(join(tmpdir(), 'drillbook-gameday-'));
+  dirs.push(d);
+  return d;
+};
+
+function merge(base: EmbeddedStackSpec | undefined, over: EmbeddedStackSpec): EmbeddedStackSpec {
+  return { ...base, ...over, gateway: { ...base?.gateway, ...over.gateway }, replica: { ...base?.replica, ...over.replica } };
+}
+
+describe('game-day suite on the healthy reference stack', () => {
+  it('passes every drill (drillbook gameday --quick) and writes suite.json and suite.html', () => {
+    const out = tmp();
+    const r = spawnSync(process.execPath, [join(REPO, 'services/drill-controller/bin/drillbook.js'), 'gameday', '--quick', '--load', 'builtin', '--out', out], { cwd: REPO, encoding: 'utf8', timeout: 15 * 60_000 });
+    const suite = JSON.parse(readFileSync(join(out, 'suite.json'), 'utf8')) as { passed: number; total: number; drills: Array<Record<string, unknown>> };
+    const failing = suite.drills.filter((d) => d.status !== 'passed').map((d) => `${d.runbook}: ${d.status} — ${d.status_reason}`);
+    expect(failing, r.stdout.slice(-3000)).toEqual([]);
+    expect(suite.total).toBe(9);
+    expect(r.status).toBe(0);
+    for (const d of suite.drills) expect(Object.keys(d)).toEqual(expect.arrayContaining(['runbook', 'status', 'score', 'time_to_recover_s', 'error_budget_consumed', 'ndcg_ratio']));
+    expect(readFileSync(join(out, 'suite.html'), 'utf8')).toMatch(/Game day: 9 of 9 drills passed/);
+  }, 15 * 60_000);
+});
+
+describe('each drill fails when the property it guards is broken', () => {
+  it.each(MUTATIONS)('%s with %s fails on "%s"', async (name, _why, mutation, objective) => {
+    const loaded = loadRunbook(join(REPO, 'runbooks', `${name}.yaml`));
+    loaded.runbook.stack = merge(loaded.runbook.stack, mutation);
+    const r = await new Drill(loaded, { outDir: tmp(), quick: true, loadEngine: 'builtin', autoAck: true }).run();
+    const sc = r.scorecard;
+    const o = sc.objectives.find((x) => x.name === objective);
+    expect(o, `objective "${objective}" exists`).toBeTruthy();
+    expect(o!.verdict, `${sc.status}: ${sc.statusReason}`).not.toBe('met');
+    expect(sc.status, sc.statusReason).toBe('failed');
+    expect(sc.proof.valid, 'the drill was real: fault seen and load delivered').toBe(true);
+  }, 5 * 60_000);
+});

@@ -1,0 +1,15 @@
+/** For every drill: the configuration that breaks the property it guards, and the objective that must then be missed. */
+import type { EmbeddedStackSpec } from '@drillbook/contracts';
+
+export const MUTATIONS: Array<[string, string, EmbeddedStackSpec, string]> = [
+  ['replica-loss', 'gateway retries off', { gateway: { retries: false } }, 'no failed requests'],
+  ['zone-loss', 'gateway retries off', { gateway: { retries: false } }, 'availability while the zone is down'],
+  ['bad-model-deploy', 'canary analysis off (no automatic rollback)', { gateway: { canaryAnalysis: false } }, 'bad candidate rolled back'],
+  ['model-load-failure', 'no fallback on replicas or gateway', { replica: { fallback: false }, gateway: { fallback: false } }, 'every request answered'],
+  ['dependency-outage', 'no feature-lookup deadline', { replica: { featureTimeoutMs: 5000 } }, 'p99 latency while the dependency fails'],
+  ['overload', 'no load shedding', { gateway: { maxInFlight: 100000 }, replica: { maxQueue: 100000 } }, 'admitted traffic served by the model'],
+  ['accelerator-saturation', 'no inference deadline', { replica: { deadlineMs: 10000 } }, 'p99 latency while saturated'],
+  ['data-drift', 'no drift detection', { replica: { drift: false } }, 'drift detected within 10 s'],
+  ['model-store-loss', 'no backup location', { replica: { backup: false } }, 'serving version restored from backup'],
+];
+

@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadRunbook, runbookFiles } from '@drillbook/drill-controller';
+import { MUTATIONS } from './mutations.js';
+
+const DIR = import.meta.dirname;
+const readme = readFileSync(join(DIR, 'README.md'), 'utf8');
+const norm = (s: string) => s.replace(/`/g, '').replace(/\s+/g, ' ').trim();
+const suite = runbookFiles([DIR]).map((f) => loadRunbook(f).runbook);
+
+describe('the game-day suite', () => {
+  it('has the nine drills', () => {
+    expect(suite.map((r) => r.metadata.name).sort()).toEqual(
+      ['accelerator-saturation', 'bad-model-deploy', 'data-drift', 'dependency-outage', 'model-load-failure', 'model-store-loss', 'overload', 'replica-loss', 'zone-loss'],
+    );
+  });
+
+  it.each(suite.map((r) => [r.metadata.name, r] as const))('%s says what on-call should do if it fails, the same in the runbook and the README', (name, rb) => {
+    expect(rb.onFailure).toBeTruthy();
+    const m = new RegExp(`## ${name}\\n([\\s\\S]*?)(?=\\n## |$)`).exec(readme);
+    expect(m, `README section ## ${name}`).toBeTruthy();
+    const words = (s: string) => norm(s).split(' ').filter((w) => w.length > 3);
+    // The README section carries the same guidance (same key words) as the runbook's onFailure.
+    const section = new Set(words(m![1]));
+    const missing = words(rb.onFailure!).filter((w) => !section.has(w));
+    expect(missing.length / words(rb.onFailure!).length).toBeLessThan(0.25);
+  });
+
+  it.each(suite.map((r) => [r.metadata.name, r] as const))('%s names an existing k6 scenario and has a mutation that must make it fail', (name, rb) => {
+    expect(rb.load.scenario).toBe(`load-tests/scenarios/${name}.js`);
+    expect(existsSync(join(DIR, '..', rb.load.scenario!))).toBe(true);
+    const m = MUTATIONS.find((x) => x[0] === name);
+    expect(m, `mutation for ${name}`).toBeTruthy();
+    expect(rb.objectives.map((o) => o.name)).toContain(m![3]);
+  });
+});
