@@ -16,7 +16,7 @@ import { startControllerProcess, type ControllerProcess } from './__fixtures__/c
 const RUNBOOKS = fileURLToPath(new URL('./__fixtures__/runbooks', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'drillbook-serve-int-'));
 const config = join(dir, 'controller.yaml');
-writeFileSync(config, `dataDir: ${join(dir, 'data')}\n` + `runbooks: [${RUNBOOKS}]\nloadEngine: builtin\nrefreshIntervalS: 2\nembedded: { replicas: 2, shopperRate: 2 }\n`);
+writeFileSync(config, `dataDir: ${join(dir, 'data')}\nrunbooks: [${RUNBOOKS}]\nloadEngine: builtin\nrefreshIntervalS: 2\nembedded: { replicas: 2, shopperRate: 2 }\n`);
 let ctl: ControllerProcess | null = null;
 
 afterAll(async () => {
