@@ -1,0 +1,62 @@
+/**
+ * A real Prometheus in the loop: Debian's prometheus scrapes the embedded reference stack with the
+ * generated SLO rules; a drill breaks every replica, the availability page alert fires within a
+ * bound, and the drill engine records it as its time to detect.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { referenceScrapeJobs, startPrometheus, TIME_TO_DETECT_ALERT } from '@drillbook/alerts';
+import { Stack } from '@drillbook/stack';
+import { Drill } from './executor.js';
+import { stackTarget } from './target.js';
+import { loadRunbook } from '../runbook/validate.js';
+
+const REPO = join(import.meta.dirname, '../../../..');
+const RULES = join(REPO, 'alerts/generated/recsys-reference');
+let stack: Stack;
+let prom: Awaited<ReturnType<typeof startPrometheus>>;
+const dir = mkdtempSync(join(tmpdir(), 'drillbook-prom-'));
+
+beforeAll(async () => {
+  // Shoppers are the real users the SLO measures; the gateway's own fallback is off so failures show.
+  stack = await Stack.start({ dir: join(dir, 'stack'), shoppers: true, shopperRate: 10, gateway: { fallback: false }, logLevel: 'warn' });
+  prom = await startPrometheus({
+    jobs: referenceScrapeJobs({ gateway: stack.info.gatewayUrl, replicas: stack.info.replicas.map((r) => ({ id: r.id, zone: r.zone, url: r.url })) }),
+    ruleFiles: readdirSync(RULES).filter((f) => f.endsWith('.rules.yaml')).map((f) => join(RULES, f)),
+    scrapeInterval: '1s',
+    evaluationInterval: '1s',
+  });
+  // Let Prometheus see healthy traffic first.
+  await prom.client.waitFor(async () => (await prom.client.query('sum(rate(http_server_request_duration_seconds_count{job="recsys-gateway",synthetic="false"}[1m]))'))[0]?.value, { timeoutMs: 60_000 });
+}, 180_000);
+
+afterAll(async () => {
+  await prom?.stop();
+  await stack?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('Prometheus in the loop', () => {
+  it('fires the availability page alert when every replica fails, and the drill records it as time to detect', async () => {
+    expect(TIME_TO_DETECT_ALERT).toBe('RecsysAvailabilityBurnRatePage');
+    expect((await prom.client.alerts()).filter((a) => a.state === 'firing' && a.labels.alertname === TIME_TO_DETECT_ALERT)).toEqual([]);
+    const drill = new Drill(loadRunbook(join(import.meta.dirname, '__fixtures__/availability-page.yaml')), {
+      outDir: join(dir, 'drill'),
+      loadEngine: 'builtin',
+      autoAck: true,
+      target: stackTarget(stack, 'recsys-reference', { prometheusUrl: prom.url }),
+      prometheusUrl: prom.url,
+    });
+    const r = await drill.run();
+    expect(r.journal.detection?.signal).toBe(`alert ${TIME_TO_DETECT_ALERT} firing`);
+    expect(r.scorecard.timeToDetectS).not.toBeNull();
+    expect(r.scorecard.timeToDetectS!).toBeGreaterThan(0);
+    expect(r.scorecard.timeToDetectS!).toBeLessThanOrEqual(30);
+    expect(r.scorecard.objectives[0]).toMatchObject({ name: 'paged within 30 s', verdict: 'met' });
+    const fired = (await prom.client.alerts()).find((a) => a.labels.alertname === TIME_TO_DETECT_ALERT);
+    expect(fired?.labels.severity).toBe('page');
+    expect(fired?.annotations.runbook_url).toMatch(/on-call\.md#/);
+  }, 240_000);
+});
