@@ -35,9 +35,15 @@ describe('new frontend system extensions', () => {
 
   it('renders the GPU card extension with live data for the entity', async () => {
     const element = createExtensionTester(entityDrillbookGpuCard).reactElement();
-    renderInTestApp(<EntityProvider entity={makeEntity({ serviceId: 'recsys-reference' })}>{element}</EntityProvider>, {
-      apis: [[drillbookApiRef, makeFakeDrillbookApi({ getService: async () => makeService({ gpu: makeNoGpu() }) })]],
-    });
+    // The card loads lazily; in an app a Suspense boundary above the entity page catches that.
+    renderInTestApp(
+      <React.Suspense fallback={null}>
+        <EntityProvider entity={makeEntity({ serviceId: 'recsys-reference' })}>{element}</EntityProvider>
+      </React.Suspense>,
+      {
+        apis: [[drillbookApiRef, makeFakeDrillbookApi({ getService: async () => makeService({ gpu: makeNoGpu() }) })]],
+      },
+    );
     // The card is lazy-loaded: its first import may take a few seconds on a busy machine.
     expect(await screen.findByText('No GPU on this service', undefined, { timeout: 15_000 })).toBeInTheDocument();
   });

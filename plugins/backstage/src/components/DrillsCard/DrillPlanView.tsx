@@ -81,6 +81,11 @@ export function DrillPlanView({ plan }: { plan: DrillPlan }) {
         </li>
       </ul>
       <Typography variant="subtitle2">Objectives</Typography>
+      {plan.objectives.length === 0 && (
+        <Typography variant="body2" color="textSecondary">
+          none: the drill is observed but not scored
+        </Typography>
+      )}
       <ul style={{ marginTop: 0 }}>
         {plan.objectives.map(o => (
           <li key={o.name}>

@@ -30,7 +30,7 @@ export function BurnRateScale({ burnRate, window, thresholds, width = 240 }: Bur
     `burn rate ${formatBurnRate(burnRate)}${window ? ` over ${window}` : ''}; ` +
     `ticket at ${thresholds.ticket.map(t => `${t}×`).join(', ') || 'none'}; page at ${thresholds.page.map(t => `${t}×`).join(', ') || 'none'}`;
   return (
-    <svg role="img" aria-label={label} width={width} height={height} viewBox={`0 0 ${width} ${height}`}>
+    <svg role="img" aria-label={label} viewBox={`0 0 ${width} ${height}`} style={{ width: '100%', maxWidth: width, height: 'auto' }}>
       <title>{label}</title>
       <rect x={4} y={10} width={width - 8} height={6} rx={3} fill={theme.palette.divider} />
       {marks.map(m => (

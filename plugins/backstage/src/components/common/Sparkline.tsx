@@ -35,7 +35,7 @@ export function Sparkline(props: SparklineProps) {
   const points = values.map((v, i) => `${x(i).toFixed(1)},${y(v).toFixed(1)}`).join(' ');
   const last = values[values.length - 1];
   return (
-    <svg role="img" aria-label={label} width={width} height={height} viewBox={`0 0 ${width} ${height}`} data-points={values.length}>
+    <svg role="img" aria-label={label} viewBox={`0 0 ${width} ${height}`} style={{ width: '100%', maxWidth: width, height: 'auto' }} data-points={values.length}>
       <title>{label}</title>
       {reference !== undefined && reference >= lo && reference <= hi && (
         <line x1={pad} x2={width - pad} y1={y(reference)} y2={y(reference)} stroke={theme.palette.error.main} strokeDasharray="3 3" strokeWidth={1} />
