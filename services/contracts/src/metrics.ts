@@ -35,6 +35,10 @@ export const METRIC = {
   servedNdcg: 'recsys_served_ndcg',
   activeFaults: 'recsys_active_faults',
   shedRequests: 'recsys_shed_requests_total',
+  modelLoadFailures: 'recsys_model_load_failures_total',
+  registryRestores: 'recsys_registry_restores_total',
+  modelReady: 'recsys_model_ready',
+  cpuSaturation: 'recsys_cpu_saturation_ratio',
   // gateway
   gatewayUpstreamUp: 'gateway_upstream_up',
   gatewayUpstreamEjected: 'gateway_upstream_ejected',

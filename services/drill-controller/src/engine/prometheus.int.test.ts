@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { referenceScrapeJobs, startPrometheus, TIME_TO_DETECT_ALERT } from '@drillbook/alerts';
+import { loadSloSpecs, referenceScrapeJobs, SLOS_DIR, startPrometheus, TIME_TO_DETECT_ALERT } from '@drillbook/alerts';
+import { checkDashboardExpressions, generateDashboards } from '@drillbook/dashboards';
 import { Stack } from '@drillbook/stack';
 import { Drill } from './executor.js';
 import { stackTarget } from './target.js';
@@ -59,4 +60,22 @@ describe('Prometheus in the loop', () => {
     expect(fired?.labels.severity).toBe('page');
     expect(fired?.annotations.runbook_url).toMatch(/on-call\.md#/);
   }, 240_000);
+
+  it('answers every dashboard expression with data from the real stack, except GPU (none here) and controller series (not scraped)', async () => {
+    // A refused model load on one replica (corrupted file, hash check) fires a service-level alert too.
+    const r0 = stack.info.replicas[0];
+    const res = await fetch(`${r0.url}/admin/faults`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${stack.info.adminToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ type: 'corrupt-model', ttlMs: 5000 }),
+    });
+    expect(res.status).toBe(201);
+    await prom.client.waitForAlert('RecsysModelLoadFailed', { timeoutMs: 60_000 });
+    const dashboards = generateDashboards(await loadSloSpecs(SLOS_DIR)).map((f) => f.dashboard);
+    const report = await checkDashboardExpressions(prom.client, dashboards);
+    expect(report.checked).toBeGreaterThan(40);
+    expect(report.errors).toEqual([]);
+    const unexplained = report.empty.filter((e) => !/DCGM_|accelerator_memory_|drillbook_/.test(e));
+    expect(unexplained).toEqual([]);
+  }, 120_000);
 });

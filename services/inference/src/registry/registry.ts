@@ -61,6 +61,8 @@ export interface LoadedModel {
   /** sha256 of the model as served (decrypted). */
   sha256: string;
   restoredFromBackup: boolean;
+  /** Why the local copy was refused, when the version was restored from the backup instead. */
+  localError?: { name: string; message: string };
 }
 
 export interface RegistryOptions {
@@ -195,7 +197,8 @@ export class ModelRegistry {
       this.verifyAndRead(version, backup, true);
       rmSync(local, { recursive: true, force: true });
       this.copyVersion(version, backup, this.opts.root);
-      return this.verifyAndRead(version, this.opts.root, true);
+      const restored = this.verifyAndRead(version, this.opts.root, true);
+      return { ...restored, localError: { name: (e as Error).name, message: (e as Error).message } };
     }
   }
 

@@ -99,10 +99,7 @@ export class ModelHost {
       log.error({ err: (e as Error).message }, 'model version refused; serving version unchanged');
       throw e;
     }
-    if (loaded.restoredFromBackup) {
-      this.deps.metrics.registryRestores.inc({ model: this.name, version });
-      log.warn('local registry copy missing or invalid: restored from backup and re-verified');
-    }
+    if (loaded.restoredFromBackup) this.recordRestore(version, loaded.localError);
     this.lastFeatures = loaded.features;
     const scorer = await OnnxScorer.create(loaded.modelBytes, loaded.manifest.shape, { intraOpThreads: this.deps.ortThreads });
     const slow = this.deps.faults.active('slow-warmup');
@@ -115,6 +112,13 @@ export class ModelHost {
     this.deps.onSwap?.(this.current);
     log.info({ sha256: loaded.sha256, restored: loaded.restoredFromBackup }, 'model serving');
     if (previous && previous.scorer !== scorer) setTimeout(() => void previous.scorer.release().catch(() => {}), 2000).unref();
+  }
+
+  /** A local copy that failed verification (or was missing) and was restored from the backup location. */
+  private recordRestore(version: string, localError?: { name: string; message: string }): void {
+    this.deps.metrics.registryRestores.inc({ model: this.name, version });
+    if (localError && localError.name !== 'ModelNotFound') this.deps.metrics.modelLoadFailures.inc({ model: this.name, reason: localError.name });
+    this.deps.logger.warn({ version, localError: localError?.message }, 'local registry copy missing or invalid: restored from backup and re-verified');
   }
 
   /** Back to the version served before the current one. */
@@ -162,8 +166,11 @@ export class ModelHost {
     writeFileSync(file, damaged);
     this.corrupted = { file, original };
     try {
-      this.deps.registry.load(v);
-      return 'corrupted file was NOT detected';
+      const loaded = this.deps.registry.load(v);
+      if (!loaded.restoredFromBackup) return 'corrupted file was NOT detected';
+      this.recordRestore(v, loaded.localError);
+      this.corrupted = null; // the restore replaced the damaged file
+      return `corrupted file refused (${loaded.localError?.message}); restored from backup and re-verified`;
     } catch (e) {
       this.deps.metrics.modelLoadFailures.inc({ model: this.name, reason: (e as Error).name });
       this.deps.logger.error({ err: (e as Error).message }, 'corrupted model refused; serving version unchanged');
