@@ -77,6 +77,8 @@ async function main() {
     await shot(page, '03-scorecard-panel-prometheus', '[data-testid="harness-panel-scorecard-prometheus"]');
     await shot(page, '04-scorecard-panel-no-data', '[data-testid="harness-panel-scorecard-empty"]');
     await shot(page, '05-slo-budget-panel', '[data-testid="harness-panel-slo-budget"]');
+    await expectText(page, 'Drill scorecard (Drillbook data source: latest zone-outage)');
+    await shot(page, '05b-scorecard-panel-from-datasource', '[data-testid="harness-panel-scorecard-datasource"]');
     await shot(page, '06-panels-overview');
 
     // 2. The game-day page: launch with a dry-run plan, follow live, scorecard.

@@ -6,6 +6,7 @@ import { METRIC } from '@drillbook/contracts';
 import appPlugin from '../src/plugin.json';
 import scorecardPlugin from '../src/panels/scorecard/plugin.json';
 import sloPlugin from '../src/panels/slo-budget/plugin.json';
+import dsPlugin from '../src/datasource/plugin.json';
 import { CONTROLLER_EXTRA_METRICS, DRILL_METRICS } from '../src/frames/drillMetrics';
 import { sloBudgetQuery } from '../src/frames/sloBudget';
 import { defaultScorecardOptions } from '../src/panels/scorecard/types';
@@ -31,10 +32,13 @@ describe('provisioning', () => {
     expect(routes).toContain('.SecureJsonData.controllerToken');
   });
 
-  it('adds one default Prometheus data source', () => {
+  it('adds one default Prometheus data source and the Drillbook data source', () => {
     const ds = yaml('datasources/prometheus.yaml').datasources;
     expect(ds).toHaveLength(1);
     expect(ds[0]).toMatchObject({ type: 'prometheus', isDefault: true, access: 'proxy', url: '${DRILLBOOK_PROMETHEUS_URL}' });
+    const [drillbook] = yaml('datasources/drillbook.yaml').datasources;
+    expect(drillbook).toMatchObject({ type: dsPlugin.id, uid: 'drillbook-controller' });
+    expect(drillbook.url).toBeUndefined(); // it borrows the app's routes
   });
 
   it('points the dashboard providers at the generated dashboards and the plugin dashboard', () => {
@@ -53,7 +57,7 @@ describe('provisioning', () => {
 
   it('mounts dist/ as the app and allows exactly the bundle ids unsigned', () => {
     expect(volumes).toContain(`./dist:/var/lib/grafana/plugins/${appPlugin.id}:ro`);
-    expect(env.GF_PLUGINS_ALLOW_LOADING_UNSIGNED_PLUGINS.split(',').sort()).toEqual([appPlugin.id, scorecardPlugin.id, sloPlugin.id].sort());
+    expect(env.GF_PLUGINS_ALLOW_LOADING_UNSIGNED_PLUGINS.split(',').sort()).toEqual([appPlugin.id, dsPlugin.id, scorecardPlugin.id, sloPlugin.id].sort());
   });
 
   it('lists every environment variable the provisioning files use in docker-compose', () => {
@@ -70,14 +74,19 @@ describe('provisioning', () => {
 });
 
 describe('the plugin dashboard', () => {
-  const panel = (type: string) => dashboard.panels.find((p: { type: string }) => p.type === type);
+  type Panel = { type: string; datasource: { type: string; uid: string }; targets: Array<Record<string, unknown>>; options?: unknown };
+  const panels = dashboard.panels as Panel[];
+  const prom = panels.filter((p) => p.datasource.type === 'prometheus');
+  const panel = (type: string) => prom.find((p) => p.type === type)!;
 
-  it('uses the two nested panels through the ${datasource} variable', () => {
-    expect(dashboard.panels.map((p: { type: string }) => p.type).sort()).toEqual([scorecardPlugin.id, sloPlugin.id].sort());
-    for (const p of dashboard.panels) {
-      expect(p.datasource).toEqual({ type: 'prometheus', uid: '${datasource}' });
-      expect(p.targets.every((t: { datasource: unknown }) => JSON.stringify(t.datasource) === JSON.stringify(p.datasource))).toBe(true);
+  it('shows both nested panels, reading Prometheus through ${datasource} and the controller through the Drillbook data source', () => {
+    expect([...new Set(panels.map((p) => p.type))].sort()).toEqual([scorecardPlugin.id, sloPlugin.id, 'timeseries'].sort());
+    for (const p of panels) {
+      expect([{ type: 'prometheus', uid: '${datasource}' }, { type: dsPlugin.id, uid: 'drillbook-controller' }]).toContainEqual(p.datasource);
+      expect(p.targets.every((t) => JSON.stringify(t.datasource) === JSON.stringify(p.datasource))).toBe(true);
     }
+    const controller = panels.filter((p) => p.datasource.type === dsPlugin.id);
+    expect(controller.map((p) => p.targets[0].kind).sort()).toEqual(['history', 'latest-scorecard']);
   });
 
   it('queries exactly what the SLO budget panel reads', () => {
@@ -85,7 +94,7 @@ describe('the plugin dashboard', () => {
   });
 
   it('queries every drill metric the scorecard panel reads', () => {
-    const expr: string = panel(scorecardPlugin.id).targets[0].expr;
+    const expr = String(panel(scorecardPlugin.id).targets[0].expr);
     const names = [...DRILL_METRICS, ...Object.values(CONTROLLER_EXTRA_METRICS)];
     const selector = new RegExp(`^(?:${/__name__=~"([^"]+)"/.exec(expr)![1]})$`);
     expect(names.filter((n) => !selector.test(n))).toEqual([]);

@@ -112,7 +112,7 @@ export async function buildPlugin({ outDir = join(root, 'dist'), metaDir = join(
 
   const ms = Math.round(performance.now() - started);
   for (const o of outputs) {
-    log(`  ${o.dir.padEnd(20)} ${o.id.padEnd(28)} module.js ${(o.bytes / 1024).toFixed(1)} KiB, externals: ${o.deps.join(', ')}`);
+    log(`  ${o.dir.padEnd(20)} ${o.id.padEnd(32)} module.js ${(o.bytes / 1024).toFixed(1)} KiB, externals: ${o.deps.join(', ')}`);
   }
   for (const w of report.warnings) {
     log(`  warning: ${w}`);

@@ -11,6 +11,9 @@ import {
   dateTime,
   type AppPlugin,
   type AppPluginMeta,
+  type DataFrame,
+  type DataSourceApi,
+  type DataSourcePlugin,
   type PanelPlugin,
 } from '@grafana/data';
 import { GlobalStyles, PanelChrome, ThemeContext } from '@grafana/ui';
@@ -101,10 +104,24 @@ async function main() {
         scorecard: (await loadAmdModule(`${base}/panels/scorecard/module.js`, shared)).plugin as PanelPlugin,
         'slo-budget': (await loadAmdModule(`${base}/panels/slo-budget/module.js`, shared)).plugin as PanelPlugin,
       };
+      // The built Drillbook data source, querying the (fake) controller through the app routes.
+      const dsPlugin = (await loadAmdModule(`${base}/datasource/module.js`, shared)).plugin as DataSourcePlugin<DataSourceApi>;
+      const ds = new dsPlugin.DataSourceClass({ id: 1, uid: 'drillbook-controller', name: 'Drillbook', type: 'drillbook-controller-datasource', jsonData: {}, meta: {} } as never);
+      const from = dateTime('2025-11-01T00:00:00Z');
+      const to = dateTime('2025-11-30T00:00:00Z');
+      const res = await (ds.query({
+        targets: [{ refId: 'A', kind: 'latest-scorecard', service: 'recsys-reference', runbook: 'zone-outage' }],
+        range: { from, to, raw: { from: 'now-30d', to: 'now' } },
+        scopedVars: {},
+      } as never) as Promise<{ data: DataFrame[] }>);
+      const cases = [
+        ...panelCases(),
+        { key: 'scorecard-datasource', title: 'Drill scorecard (Drillbook data source: latest zone-outage)', plugin: 'scorecard' as const, width: 760, height: 520, frames: res.data },
+      ];
       root.render(
         <Shell>
           <div style={{ display: 'flex', flexWrap: 'wrap', gap: 16, alignItems: 'flex-start' }}>
-            {panelCases().map((c) => (
+            {cases.map((c) => (
               <PanelBox key={c.key} c={c} plugin={plugins[c.plugin]} />
             ))}
           </div>

@@ -186,6 +186,15 @@ export function createFakeController(options: FakeControllerOptions = {}) {
       const items = fixtures.services().map((s) => (canOperate() ? s : { ...s, permissions: { launch: false, abort: false } }));
       return json(200, { items });
     }
+    if (method === 'GET' && seg[0] === 'services' && seg[2] === 'scorecards' && seg.length === 3) {
+      const service = decodeURIComponent(seg[1]);
+      if (!fixtures.services().some((s) => s.id === service)) {
+        return apiError(404, `unknown service "${service}"`);
+      }
+      const all = [fixtures.scorecardFailed(), fixtures.scorecardPassed()].filter((sc) => sc.drill.service === service);
+      const limit = Number(query.get('limit') ?? '50');
+      return json(200, { items: all.slice(0, limit) });
+    }
     if (method === 'GET' && path === '/runbooks') {
       return json(200, { items: fixtures.runbooks() });
     }

@@ -55,12 +55,12 @@ export function ScorecardView({ model, options }: ScorecardViewProps) {
             {model.service && <span className={styles.secondary}>on {model.service}</span>}
           </Stack>
           <div className={styles.secondary}>
-            {model.drillId && <span>{model.drillId}</span>}
-            {model.startedAt !== null && <span> · started {fmtTime(model.startedAt)}</span>}
-            {model.durationS !== null && <span> · {fmtSeconds(model.durationS)}</span>}
+            {[model.drillId, model.startedAt !== null ? `started ${fmtTime(model.startedAt)}` : null, model.durationS !== null ? fmtSeconds(model.durationS) : null]
+              .filter(Boolean)
+              .join(' · ')}
             {model.reportHref && (
               <span>
-                {' · '}
+                {model.drillId || model.startedAt !== null || model.durationS !== null ? ' · ' : ''}
                 <TextLink href={model.reportHref} external inline>
                   HTML report
                 </TextLink>
@@ -107,7 +107,9 @@ export function ScorecardView({ model, options }: ScorecardViewProps) {
               hint={
                 model.ndcgRatio === null
                   ? absent('ndcgRatio')
-                  : `NDCG@10 ${model.drillNdcg10?.toFixed(3) ?? NO_VALUE} vs baseline ${model.baselineNdcg10?.toFixed(3) ?? NO_VALUE}`
+                  : model.drillNdcg10 !== null && model.baselineNdcg10 !== null
+                    ? `NDCG@10 ${model.drillNdcg10.toFixed(3)} vs baseline ${model.baselineNdcg10.toFixed(3)}`
+                    : 'served NDCG@10 over the baseline'
               }
             />
             {model.degradedShare !== null && <Tile label="Served degraded" value={fmtPercent(model.degradedShare, 1)} hint="popularity fallback share" />}
