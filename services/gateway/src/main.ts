@@ -56,15 +56,29 @@ async function main(): Promise<void> {
   const { url } = await gateway.start();
   process.stdout.write(`gateway listening on ${url}\n`);
   let stopping = false;
+  // Logging must not stand in the way of stopping: when the supervisor died, stdout/stderr are
+  // broken pipes and a synchronous write throws EPIPE.
+  const log = (msg: string, obj: object = {}) => {
+    try {
+      logger.info(obj, msg);
+    } catch {
+      /* nobody is reading */
+    }
+  };
   const shutdown = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    logger.info({ signal }, 'gateway stopping');
+    log('gateway stopping', { signal });
+    setTimeout(() => process.exit(1), 10_000).unref();
     gateway
       .stop()
       .then(() => {
-        logger.info('gateway stopped');
-        logger.flush();
+        log('gateway stopped');
+        try {
+          logger.flush();
+        } catch {
+          /* broken pipe */
+        }
         process.exit(0);
       })
       .catch((err: Error) => {

@@ -13,7 +13,11 @@ async function main(): Promise<void> {
   const stop = (signal: string) => {
     if (closing) return;
     closing = true;
-    replica.logger.info({ signal }, 'shutting down');
+    try {
+      replica.logger.info({ signal }, 'shutting down');
+    } catch {
+      /* stdout is a broken pipe when the supervisor died */
+    }
     const force = setTimeout(() => process.exit(1), 5000);
     force.unref();
     void replica.close().then(() => process.exit(0));

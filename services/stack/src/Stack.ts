@@ -409,6 +409,11 @@ export class Stack {
     await Promise.all(this.logs.map((l) => new Promise<void>((r) => l.end(() => r()))));
   }
 
+  /** PIDs of the gateway and shopper processes (replica PIDs are on their handles). */
+  processes(): { gateway: number | null; shoppers: number | null } {
+    return { gateway: this.gateway?.pid ?? null, shoppers: this.shoppers?.pid ?? null };
+  }
+
   /** Child PIDs still alive (for tests and shutdown checks). */
   pids(): number[] {
     return [this.shoppers, this.gateway, ...this.managed.map((m) => m.child)].filter((c): c is ChildProcess => !!c && c.exitCode === null && c.signalCode === null).map((c) => c.pid!);

@@ -42,7 +42,7 @@ export async function startControl(stack: Stack, port = 0): Promise<{ url: strin
     const auth = Buffer.from((req.headers.authorization ?? '').replace(/^Bearer /, ''));
     if (auth.length !== token.length || !timingSafeEqual(auth, token)) return send(401, { error: 'missing or unknown bearer token' });
     const path = (req.url ?? '/').split('?')[0];
-    if (req.method === 'GET' && path === '/topology') return send(200, { ...stack.info, adminToken: undefined });
+    if (req.method === 'GET' && path === '/topology') return send(200, { ...stack.info, adminToken: undefined, processes: stack.processes() });
     const m = /^\/topology\/replicas\/([a-z0-9-]+)\/([a-z-]+)$/.exec(path);
     if (req.method === 'POST' && m) {
       const action = m[2] as StackAction;
