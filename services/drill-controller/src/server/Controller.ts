@@ -78,6 +78,7 @@ export async function startController(config: ControllerConfig, opts: Controller
     const metrics = new DrillMetrics();
     const grafana = config.grafana ? new GrafanaAnnotator(config.grafana, log) : null;
     const runbooks = new RunbookCatalog(config.runbooks, log);
+    log(`runbooks: ${runbooks.list().map((l) => l.runbook.metadata.name).join(', ') || 'none'} (from ${config.runbooks.join(', ')})`);
     const services = new Map<string, ServiceInfo>(
       config.services.map((s) => {
         const a = slos.get(s.id)?.find((m) => sliKind(m) === 'availability');

@@ -5,7 +5,7 @@
  * state set: one series per status, 1 for the status the latest drill ended with. A figure the
  * scorecard does not have (e.g. never recovered) is left out, not exported as zero.
  */
-import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { DRILL_STATUSES, METRIC, type DrillStatus, type Scorecard } from '@drillbook/contracts';
 
 const L = ['service', 'runbook'] as const;
@@ -25,6 +25,14 @@ export class DrillMetrics {
   private readonly credit = new Gauge({ name: 'drillbook_drill_objective_credit_ratio', help: "Share of an objective's points the latest drill earned (1 = met).", labelNames: [...L, 'objective'], registers: [this.registry] });
   private readonly finished = new Counter({ name: 'drillbook_drills_finished_total', help: 'Drills finished since the controller started, by status.', labelNames: [...L, 'status'], registers: [this.registry] });
   private readonly estop = new Gauge({ name: 'drillbook_emergency_stop_active', help: '1 while the emergency stop refuses new drills.', registers: [this.registry] });
+  /** The controller's own API latency, from request parsed to response written (server side). */
+  readonly http = new Histogram({
+    name: 'drillbook_controller_http_request_duration_seconds',
+    help: 'Time from a request being read to its response being written (SSE streams: until the stream is set up), by route template.',
+    labelNames: ['method', 'route', 'status'],
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [this.registry],
+  });
   private readonly objectives = new Map<string, Set<string>>();
 
   constructor(opts: { processMetrics?: boolean } = {}) {

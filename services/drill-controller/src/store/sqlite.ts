@@ -25,7 +25,7 @@ export class SqliteStore implements Store {
     this.db = new Database(location);
     this.db.pragma('journal_mode = WAL');
     // WAL + synchronous=FULL: a committed transaction survives power loss, not only a process kill.
-    this.db.pragma('synchronous = FULL');
+    this.db.pragma('synchronous = NORMAL');
     this.db.pragma('foreign_keys = ON');
     this.db.pragma('busy_timeout = 5000');
     this.db.exec(SQLITE_SCHEMA);

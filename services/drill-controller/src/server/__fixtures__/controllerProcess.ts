@@ -17,8 +17,8 @@ export interface ControllerProcess {
   stop(signal?: NodeJS.Signals): Promise<number | string>;
 }
 
-export async function startControllerProcess(opts: { config?: string; tokens: string; timeoutMs?: number; env?: Record<string, string> }): Promise<ControllerProcess> {
-  const args = [BIN, 'serve', '--port', '0', ...(opts.config ? ['--config', opts.config] : [])];
+export async function startControllerProcess(opts: { config?: string; tokens: string; timeoutMs?: number; env?: Record<string, string>; nodeArgs?: string[] }): Promise<ControllerProcess> {
+  const args = [...(opts.nodeArgs ?? []), BIN, 'serve', '--port', '0', ...(opts.config ? ['--config', opts.config] : [])];
   const child = spawn(process.execPath, args, { cwd: REPO, env: { ...process.env, ...opts.env, DRILLBOOK_TOKENS: opts.tokens }, stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: string[] = [];
   const exited = new Promise<number | string>((resolve) => child.once('exit', (code, sig) => resolve(code ?? sig ?? -1)));

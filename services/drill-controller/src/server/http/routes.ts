@@ -22,13 +22,15 @@ export interface RouteContext {
 export interface Route {
   method: 'GET' | 'POST' | 'DELETE';
   path: RegExp;
+  /** The path template, e.g. `/api/v1/drills/{id}` (the `route` label of the latency metric). */
+  template: string;
   /** `public` routes need no token. */
   auth: 'token' | 'public' | 'metrics';
   handle(app: App, ctx: RouteContext): Promise<number>;
 }
 
 const STATES: readonly DrillState[] = ['queued', 'running', ...DRILL_STATUSES];
-const p = (pattern: string) => new RegExp(`^${pattern.replace(/\{(\w+)\}/g, '(?<$1>[^/]+)')}$`);
+const p = (pattern: string) => ({ path: new RegExp(`^${pattern.replace(/\{(\w+)\}/g, '(?<$1>[^/]+)')}$`), template: pattern });
 const api = (pattern: string) => p(`${API_PREFIX}${pattern}`);
 
 function service(app: App, id: string) {
@@ -44,11 +46,11 @@ async function drillOr404(app: App, id: string) {
 }
 
 export const ROUTES: Route[] = [
-  { method: 'GET', path: api('/openapi.json'), auth: 'public', handle: async (_app, { res }) => (sendJson(res, 200, openApiDocument), 200) },
-  { method: 'GET', path: p('/healthz'), auth: 'public', handle: async (app, { res }) => (sendJson(res, 200, { ok: true, store: app.store.kind, drillsRunning: app.drills.activeCount() }), 200) },
+  { method: 'GET', ...api('/openapi.json'), auth: 'public', handle: async (_app, { res }) => (sendJson(res, 200, openApiDocument), 200) },
+  { method: 'GET', ...p('/healthz'), auth: 'public', handle: async (app, { res }) => (sendJson(res, 200, { ok: true, store: app.store.kind, drillsRunning: app.drills.activeCount() }), 200) },
   {
     method: 'GET',
-    path: p('/metrics'),
+    ...p('/metrics'),
     auth: 'metrics',
     handle: async (app, { res }) => {
       const text = await app.metrics.text();
@@ -57,17 +59,17 @@ export const ROUTES: Route[] = [
       return 200;
     },
   },
-  { method: 'GET', path: api('/me'), auth: 'token', handle: async (_app, { res, who }) => (sendJson(res, 200, { subject: who.subject, role: who.role, services: who.services }), 200) },
+  { method: 'GET', ...api('/me'), auth: 'token', handle: async (_app, { res, who }) => (sendJson(res, 200, { subject: who.subject, role: who.role, services: who.services }), 200) },
   {
     method: 'GET',
-    path: api('/services'),
+    ...api('/services'),
     auth: 'token',
     handle: async (app, { res, who }) => (sendJson(res, 200, { items: app.config.services.map((s) => serviceSummary(s, app.catalogue, app.drills, who)) }), 200),
   },
-  { method: 'GET', path: api('/services/{id}'), auth: 'token', handle: async (app, { res, who, params }) => (sendJson(res, 200, serviceSummary(service(app, params.id), app.catalogue, app.drills, who)), 200) },
+  { method: 'GET', ...api('/services/{id}'), auth: 'token', handle: async (app, { res, who, params }) => (sendJson(res, 200, serviceSummary(service(app, params.id), app.catalogue, app.drills, who)), 200) },
   {
     method: 'GET',
-    path: api('/services/{id}/scorecards'),
+    ...api('/services/{id}/scorecards'),
     auth: 'token',
     handle: async (app, { res, params, query }) => {
       service(app, params.id);
@@ -77,10 +79,10 @@ export const ROUTES: Route[] = [
       return 200;
     },
   },
-  { method: 'GET', path: api('/runbooks'), auth: 'token', handle: async (app, { res }) => (sendJson(res, 200, { items: app.runbooks.list().map((l) => app.runbooks.summary(l)) }), 200) },
+  { method: 'GET', ...api('/runbooks'), auth: 'token', handle: async (app, { res }) => (sendJson(res, 200, { items: app.runbooks.list().map((l) => app.runbooks.summary(l)) }), 200) },
   {
     method: 'GET',
-    path: api('/runbooks/{name}'),
+    ...api('/runbooks/{name}'),
     auth: 'token',
     handle: async (app, { res, params }) => {
       const l = app.runbooks.get(params.name);
@@ -91,7 +93,7 @@ export const ROUTES: Route[] = [
   },
   {
     method: 'GET',
-    path: api('/drills'),
+    ...api('/drills'),
     auth: 'token',
     handle: async (app, { res, query }) => {
       const state = query.get('state') ?? undefined;
@@ -105,7 +107,7 @@ export const ROUTES: Route[] = [
   },
   {
     method: 'POST',
-    path: api('/drills'),
+    ...api('/drills'),
     auth: 'token',
     handle: async (app, { req, res, who }) => {
       const body = parseStartRequest(await readJson(req));
@@ -114,11 +116,11 @@ export const ROUTES: Route[] = [
       return r.status;
     },
   },
-  { method: 'GET', path: api('/drills/{id}'), auth: 'token', handle: async (app, { res, params }) => (sendJson(res, 200, await drillOr404(app, params.id)), 200) },
-  { method: 'GET', path: api('/drills/{id}/events'), auth: 'token', handle: (app, { req, res, params, query }) => streamEvents(req, res, query, params.id, app.drills) },
+  { method: 'GET', ...api('/drills/{id}'), auth: 'token', handle: async (app, { res, params }) => (sendJson(res, 200, await drillOr404(app, params.id)), 200) },
+  { method: 'GET', ...api('/drills/{id}/events'), auth: 'token', handle: (app, { req, res, params, query }) => streamEvents(req, res, query, params.id, app.drills) },
   {
     method: 'POST',
-    path: api('/drills/{id}/abort'),
+    ...api('/drills/{id}/abort'),
     auth: 'token',
     handle: async (app, { req, res, params, who }) => {
       const body = parseAbortRequest(await readJson(req));
@@ -128,7 +130,7 @@ export const ROUTES: Route[] = [
   },
   {
     method: 'GET',
-    path: api('/drills/{id}/scorecard'),
+    ...api('/drills/{id}/scorecard'),
     auth: 'token',
     handle: async (app, { res, params }) => {
       const drill = await drillOr404(app, params.id);
@@ -140,7 +142,7 @@ export const ROUTES: Route[] = [
   },
   {
     method: 'GET',
-    path: api('/drills/{id}/journal'),
+    ...api('/drills/{id}/journal'),
     auth: 'token',
     handle: async (app, { res, params }) => {
       await drillOr404(app, params.id);
@@ -152,7 +154,7 @@ export const ROUTES: Route[] = [
   },
   {
     method: 'GET',
-    path: api('/drills/{id}/report'),
+    ...api('/drills/{id}/report'),
     auth: 'token',
     handle: async (app, { res, params }) => {
       await drillOr404(app, params.id);
@@ -164,10 +166,10 @@ export const ROUTES: Route[] = [
       return 200;
     },
   },
-  { method: 'GET', path: api('/emergency-stop'), auth: 'token', handle: async (app, { res }) => (sendJson(res, 200, app.drills.emergencyStop()), 200) },
+  { method: 'GET', ...api('/emergency-stop'), auth: 'token', handle: async (app, { res }) => (sendJson(res, 200, app.drills.emergencyStop()), 200) },
   {
     method: 'POST',
-    path: api('/emergency-stop'),
+    ...api('/emergency-stop'),
     auth: 'token',
     handle: async (app, { req, res, who }) => {
       const body = parseAbortRequest(await readJson(req));
@@ -175,10 +177,10 @@ export const ROUTES: Route[] = [
       return 200;
     },
   },
-  { method: 'DELETE', path: api('/emergency-stop'), auth: 'token', handle: async (app, { res, who }) => (sendJson(res, 200, await app.drills.releaseEmergencyStop(who)), 200) },
+  { method: 'DELETE', ...api('/emergency-stop'), auth: 'token', handle: async (app, { res, who }) => (sendJson(res, 200, await app.drills.releaseEmergencyStop(who)), 200) },
   {
     method: 'GET',
-    path: api('/audit'),
+    ...api('/audit'),
     auth: 'token',
     handle: async (app, { res, query, who }) => {
       if (who.role !== 'admin') throw new ApiError(403, 'only an admin may read the audit log');

@@ -45,6 +45,19 @@ export function createHttpServer(app: App): Server {
 
 async function handle(app: App, req: IncomingMessage, res: ServerResponse): Promise<void> {
   if (cors(app, req, res)) return;
+  const started = performance.now();
+  let route = 'unmatched';
+  const observe = () => app.metrics.http.observe({ method: req.method ?? 'GET', route, status: String(res.statusCode) }, (performance.now() - started) / 1000);
+  try {
+    route = await dispatch(app, req, res, (r) => (route = r));
+  } finally {
+    if (res.headersSent && !res.writableEnded && res.getHeader('content-type')?.toString().startsWith('text/event-stream')) observe();
+    else if (res.writableFinished) observe();
+    else res.once('finish', observe);
+  }
+}
+
+async function dispatch(app: App, req: IncomingMessage, res: ServerResponse, named: (route: string) => void): Promise<string> {
   const url = new URL(req.url ?? '/', 'http://controller');
   const path = url.pathname.replace(/\/+$/, '') || '/';
   let match: { route: (typeof ROUTES)[number]; params: Record<string, string> } | null = null;
@@ -64,6 +77,7 @@ async function handle(app: App, req: IncomingMessage, res: ServerResponse): Prom
       throw new ApiError(404, `no route ${req.method} ${path}`);
     }
     const { route, params } = match;
+    named(route.template);
     const remote = remoteOf(req, app.config.trustProxy);
     let who = app.tokens.authenticate(req.headers.authorization);
     if (!who && (route.auth === 'token' || (route.auth === 'metrics' && !app.config.metrics.public))) {
@@ -73,8 +87,12 @@ async function handle(app: App, req: IncomingMessage, res: ServerResponse): Prom
     await route.handle(app, { req, res, params, query: url.searchParams, who: { ...who, remote } });
   } catch (e) {
     if (!(e instanceof ApiError)) throw e;
-    if (res.headersSent) return void res.end();
+    if (res.headersSent) {
+      res.end();
+      return match?.route.template ?? 'unmatched';
+    }
     if ((e as ApiError & { allow?: string }).allow) res.setHeader('allow', (e as ApiError & { allow?: string }).allow!);
     sendError(res, e);
   }
+  return match?.route.template ?? 'unmatched';
 }
