@@ -40,9 +40,9 @@ describe('game-day suite on the healthy reference stack', () => {
 });
 
 describe('each drill fails when the property it guards is broken', () => {
-  it.each(MUTATIONS)('%s with %s fails on "%s"', async (name, _why, mutation, objective) => {
-    const loaded = loadRunbook(join(REPO, 'runbooks', `${name}.yaml`));
-    loaded.runbook.stack = merge(loaded.runbook.stack, mutation);
+  it.each(MUTATIONS)('$drill with $why fails on $objective', async ({ drill, stack, objective }) => {
+    const loaded = loadRunbook(join(REPO, 'runbooks', `${drill}.yaml`));
+    loaded.runbook.stack = merge(loaded.runbook.stack, stack);
     const r = await new Drill(loaded, { outDir: tmp(), quick: true, loadEngine: 'builtin', autoAck: true }).run();
     const sc = r.scorecard;
     const o = sc.objectives.find((x) => x.name === objective);

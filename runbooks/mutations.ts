@@ -1,7 +1,16 @@
 /** For every drill: the configuration that breaks the property it guards, and the objective that must then be missed. */
 import type { EmbeddedStackSpec } from '@drillbook/contracts';
 
-export const MUTATIONS: Array<[string, string, EmbeddedStackSpec, string]> = [
+export interface Mutation {
+  drill: string;
+  /** What is broken, in words. */
+  why: string;
+  stack: EmbeddedStackSpec;
+  /** The objective that must then be missed. */
+  objective: string;
+}
+
+const table: Array<[string, string, EmbeddedStackSpec, string]> = [
   ['replica-loss', 'gateway retries off', { gateway: { retries: false } }, 'no failed requests'],
   ['zone-loss', 'gateway retries off', { gateway: { retries: false } }, 'availability while the zone is down'],
   ['bad-model-deploy', 'canary analysis off (no automatic rollback)', { gateway: { canaryAnalysis: false } }, 'bad candidate rolled back'],
@@ -13,3 +22,4 @@ export const MUTATIONS: Array<[string, string, EmbeddedStackSpec, string]> = [
   ['model-store-loss', 'no backup location', { replica: { backup: false } }, 'serving version restored from backup'],
 ];
 
+export const MUTATIONS: Mutation[] = table.map(([drill, why, stack, objective]) => ({ drill, why, stack, objective }));

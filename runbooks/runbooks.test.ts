@@ -30,8 +30,8 @@ describe('the game-day suite', () => {
   it.each(suite.map((r) => [r.metadata.name, r] as const))('%s names an existing k6 scenario and has a mutation that must make it fail', (name, rb) => {
     expect(rb.load.scenario).toBe(`load-tests/scenarios/${name}.js`);
     expect(existsSync(join(DIR, '..', rb.load.scenario!))).toBe(true);
-    const m = MUTATIONS.find((x) => x[0] === name);
+    const m = MUTATIONS.find((x) => x.drill === name);
     expect(m, `mutation for ${name}`).toBeTruthy();
-    expect(rb.objectives.map((o) => o.name)).toContain(m![3]);
+    expect(rb.objectives.map((o) => o.name)).toContain(m!.objective);
   });
 });
