@@ -2,12 +2,15 @@
  * Renders the BUILT plugin (dist/) in Debian's chromium through the harness and saves screenshots to
  * e2e-screenshots/. Fails on a page error, a harness load error or an expected text that is missing.
  *
- *   npm run e2e            (builds dist/ first)
- *   CHROMIUM=/path/to/chromium tsx e2e/run.ts
+ *   npm run e2e            (builds dist/ first; fake controller serving recorded responses)
+ *   npm run e2e:real       (also starts the REAL `drillbook serve` with its embedded stack and runs a
+ *                           quick drill through the app pages against it)
+ *   CHROMIUM=/path/to/chromium tsx e2e/run.ts [--real-controller]
  */
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { chromium, type Page } from 'playwright-core';
+import { startRealController } from './realController';
 import { startHarness } from './server';
 
 const root = resolve(import.meta.dirname, '..');
@@ -18,12 +21,13 @@ const shots: string[] = [];
 const consoleLines: string[] = [];
 const failures: string[] = [];
 
-async function shot(page: Page, name: string, selector?: string) {
+async function shot(page: Page, name: string, selector?: string, fullPage = true) {
   const file = join(outDir, `${name}.png`);
   if (selector) {
     await page.locator(selector).first().screenshot({ path: file });
   } else {
-    await page.screenshot({ path: file, fullPage: true });
+    // A modal is positioned in the viewport: shoot the viewport, not the whole page, when one is open.
+    await page.screenshot({ path: file, fullPage });
   }
   shots.push(file);
 }
@@ -45,9 +49,20 @@ async function openView(page: Page, base: string, query: string) {
 }
 
 async function main() {
-  rmSync(outDir, { recursive: true, force: true });
+  const realMode = process.argv.includes('--real-controller');
+  const t0 = Date.now();
+  // Each mode replaces only its own screenshots (real-*.png for the real controller).
   mkdirSync(outDir, { recursive: true });
-  const harness = await startHarness({ eventDelayMs: 350 });
+  for (const f of readdirSync(outDir)) {
+    if (f.endsWith('.png') && f.startsWith('real-') === realMode) {
+      rmSync(join(outDir, f));
+    }
+  }
+  if (realMode) {
+    await realControllerFlow();
+    return finish(t0);
+  }
+  const harness = await startHarness({ kind: 'fake', options: { eventDelayMs: 350 } });
   // playwright-core starts chromium with a fresh temporary profile of its own.
   const browser = await chromium.launch({
     executablePath,
@@ -89,7 +104,9 @@ async function main() {
     await page.getByRole('button', { name: 'Launch replica-crash' }).click();
     await expectText(page, 'This injects real faults into a running service');
     await page.getByTestId('drillbook-launch-confirm-input').fill('recsys-reference');
-    await shot(page, '08-launch-dry-run-plan');
+    await page.waitForFunction(() => !document.querySelector('[data-testid="drillbook-launch-start"]')?.hasAttribute('disabled'));
+    await page.mouse.move(0, 0);
+    await shot(page, '08-launch-dry-run-plan', undefined, false);
     await page.getByTestId('drillbook-launch-start').click();
     await page.getByTestId('drillbook-follow-progress').waitFor({ timeout: 15_000 });
     await shot(page, '09-drill-live');
@@ -122,7 +139,12 @@ async function main() {
     await browser.close();
     await harness.close();
   }
-  writeFileSync(join(outDir, 'console.log'), `${consoleLines.join('\n')}\n`);
+  finish(started);
+}
+
+function finish(started: number) {
+  const consoleFile = join(outDir, process.argv.includes('--real-controller') ? 'console-real.log' : 'console.log');
+  writeFileSync(consoleFile, `${consoleLines.join('\n')}\n`);
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   for (const s of shots) {
     console.log(`  screenshot ${s}`);
@@ -131,7 +153,53 @@ async function main() {
     console.error(`e2e FAILED (${failures.length}):\n${failures.map((f) => `  - ${f}`).join('\n')}`);
     process.exit(1);
   }
-  console.log(`e2e passed: ${shots.length} screenshots in ${seconds} s (browser console: ${join(outDir, 'console.log')})`);
+  console.log(`e2e passed: ${shots.length} screenshots in ${seconds} s (browser console: ${consoleFile})`);
+}
+
+/** The app pages against the real controller: catalogue, a quick real drill followed to its scorecard, history. */
+async function realControllerFlow() {
+  const token = 'grafana-e2e-operator';
+  const controller = await startRealController({ [token]: 'operator' });
+  console.log(`  real controller: ${controller.url}`);
+  const harness = await startHarness({ kind: 'real', url: controller.url, token });
+  const browser = await chromium.launch({
+    executablePath,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    page.on('console', (m) => consoleLines.push(`[${m.type()}] ${m.text()}`));
+    page.on('pageerror', (e) => failures.push(`page error: ${e.message}`));
+    await openView(page, harness.url, 'view=app&route=gamedays');
+    await page.getByTestId('drillbook-gameday-service').first().waitFor({ timeout: 30_000 });
+    await expectText(page, 'Controller token:');
+    await shot(page, 'real-01-gamedays');
+    const runbook = process.env.DRILLBOOK_E2E_RUNBOOK ?? 'dependency-outage';
+    await page.getByRole('button', { name: `Launch ${runbook}` }).click();
+    await expectText(page, 'This injects real faults into a running service', 30_000);
+    await page.getByText('Quick run').click();
+    await page.getByTestId('drillbook-launch-plan').waitFor({ timeout: 30_000 });
+    const service = (await page.getByTestId('drillbook-launch-confirm-input').getAttribute('placeholder')) ?? '';
+    await page.getByTestId('drillbook-launch-confirm-input').fill(service);
+    await page.waitForFunction(() => !document.querySelector('[data-testid="drillbook-launch-start"]')?.hasAttribute('disabled'));
+    await page.mouse.move(0, 0);
+    await shot(page, 'real-02-launch-plan', undefined, false);
+    await page.getByTestId('drillbook-launch-start').click();
+    await page.getByTestId('drillbook-follow-events').locator('li').first().waitFor({ timeout: 60_000 });
+    await shot(page, 'real-03-drill-live');
+    await page.getByTestId('drillbook-scorecard-score').waitFor({ timeout: 240_000 });
+    await shot(page, 'real-04-drill-scorecard');
+    await page.getByRole('button', { name: 'History' }).click();
+    await page.getByTestId('drillbook-history-row').first().waitFor({ timeout: 30_000 });
+    await shot(page, 'real-05-history');
+    await openView(page, harness.url, 'view=config');
+    await page.getByTestId('drillbook-config-test').click();
+    await expectText(page, 'Connected to the drill controller');
+  } finally {
+    await browser.close();
+    await harness.close();
+    await controller.stop();
+  }
 }
 
 main().catch((err) => {

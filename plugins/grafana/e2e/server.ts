@@ -9,7 +9,38 @@ import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, resolve } from 'node:path';
+import pluginJson from '../src/plugin.json';
 import { createFakeController, type FakeControllerOptions } from '../src/__fixtures__/fakeController';
+
+/** Where /api/plugin-proxy/<id>/api/* goes: the fake controller, or a real one reached like Grafana's route does. */
+export type HarnessBackend = { kind: 'fake'; options?: FakeControllerOptions } | { kind: 'real'; url: string; token: string };
+
+const ROLE_RANK = { Viewer: 1, Editor: 2, Admin: 3 } as const;
+const HARNESS_ROLE = 'Editor';
+
+/**
+ * What Grafana's plugin proxy does with the app's routes (pkg/api/pluginproxy): match method and
+ * `api/*`, check the route's reqRole against the user's org role, then forward to
+ * `{{ .JsonData.controllerUrl }}/api/v1/<rest>` with the Authorization header from secureJsonData.
+ */
+function realProxy(controllerUrl: string, token: string) {
+  return async (pathAfterApi: string, search: string, init: { method: string; headers: Record<string, string>; body?: string }) => {
+    const route = pluginJson.routes.find((r) => r.method === init.method);
+    if (!route) {
+      return new Response(JSON.stringify({ message: 'plugin route match not found' }), { status: 404, headers: { 'Content-Type': 'application/json' } });
+    }
+    if (ROLE_RANK[HARNESS_ROLE] < ROLE_RANK[route.reqRole as keyof typeof ROLE_RANK]) {
+      return new Response(JSON.stringify({ message: 'plugin proxy route access denied' }), { status: 403, headers: { 'Content-Type': 'application/json' } });
+    }
+    const headers: Record<string, string> = { Authorization: `Bearer ${token}` };
+    for (const h of ['accept', 'content-type', 'last-event-id']) {
+      if (init.headers[h]) {
+        headers[h] = init.headers[h];
+      }
+    }
+    return fetch(`${controllerUrl}/api/v1${pathAfterApi}${search}`, { method: init.method, headers, body: init.body });
+  };
+}
 
 const root = resolve(import.meta.dirname, '..');
 const dist = join(root, 'dist');
@@ -31,6 +62,7 @@ const page = `<!doctype html>
   // What Grafana's index.html provides before any plugin code runs.
   window.grafanaBootData = { settings: { featureToggles: {}, buildInfo: { version: '12.4.10' }, appSubUrl: '' }, user: { orgRole: 'Editor', login: 'harness' }, navTree: [] };
   window.__grafana_public_path__ = '/public/';
+  window.__drillbook_harness_backend__ = '__BACKEND__';
 </script>
 </head><body><div id="root"></div><script src="/harness.js"></script></body></html>`;
 
@@ -72,14 +104,16 @@ async function readBody(req: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-export async function startHarness(fakeOptions: FakeControllerOptions = { eventDelayMs: 350 }) {
+export async function startHarness(backend: HarnessBackend = { kind: 'fake', options: { eventDelayMs: 350 } }) {
   const harnessJs = await bundleHarness();
-  const fake = createFakeController(fakeOptions);
+  const fake = createFakeController(backend.kind === 'fake' ? backend.options : {});
+  const real = backend.kind === 'real' ? realProxy(backend.url, backend.token) : null;
+  const banner = backend.kind === 'real' ? `REAL drill controller at ${backend.url}` : 'a FAKE controller serving recorded responses';
   const server = createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     try {
       if (url.pathname === '/') {
-        res.writeHead(200, { 'Content-Type': 'text/html' }).end(page);
+        res.writeHead(200, { 'Content-Type': 'text/html' }).end(page.replace('__BACKEND__', banner));
       } else if (url.pathname === '/harness.js') {
         res.writeHead(200, { 'Content-Type': 'text/javascript' }).end(harnessJs);
       } else if (url.pathname.startsWith(`/public/plugins/${APP_ID}/`)) {
@@ -96,7 +130,10 @@ export async function startHarness(fakeOptions: FakeControllerOptions = { eventD
             headers[k] = v;
           }
         }
-        const answer = await fake.fetch(url.pathname + url.search, { method: req.method, headers, body });
+        const method = (req.method ?? 'GET').toUpperCase();
+        const answer = real
+          ? await real(url.pathname.slice(`/api/plugin-proxy/${APP_ID}/api`.length), url.search, { method, headers, body })
+          : await fake.fetch(url.pathname + url.search, { method, headers, body });
         res.writeHead(answer.status, Object.fromEntries(answer.headers.entries()));
         if (!answer.body) {
           res.end();

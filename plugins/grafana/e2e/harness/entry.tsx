@@ -65,8 +65,8 @@ function PanelBox({ c, plugin }: { c: PanelCase; plugin: PanelPlugin }) {
 function Banner() {
   return (
     <div style={{ background: '#8a6d00', color: '#fff', padding: '4px 12px', fontSize: 12 }} data-testid="harness-banner">
-      HARNESS — built module.js from dist/, loaded by a test AMD loader; the controller behind /api/plugin-proxy is a fake
-      serving recorded responses. This is not Grafana.
+      HARNESS — built module.js from dist/, loaded by a test AMD loader; behind /api/plugin-proxy:{' '}
+      {(window as unknown as { __drillbook_harness_backend__?: string }).__drillbook_harness_backend__ ?? 'a fake controller'}. This is not Grafana.
     </div>
   );
 }

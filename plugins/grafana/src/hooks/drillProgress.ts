@@ -62,7 +62,11 @@ export function applyEvent(p: DrillProgress, e: DrillEvent): DrillProgress {
       next.faults = [...p.faults, e.message];
       break;
     case 'end':
+      // The controller's last event carries the final status (data.status), often without a state event before it.
       next.ended = true;
+      if (typeof e.data?.status === 'string' && STATES.includes(e.data.status)) {
+        next.state = e.data.status as DrillState;
+      }
       break;
     default:
       break;

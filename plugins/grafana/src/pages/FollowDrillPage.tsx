@@ -77,7 +77,8 @@ export function FollowDrillPage() {
     return () => ctrl.abort();
   }, [api, drillId, refresh, followRun]);
 
-  const state = progress.state ?? drill?.state ?? null;
+  // Once the stream has ended, the drill fetched after it is the authority on the final state.
+  const state = progress.ended && drill && !RUNNING.has(drill.state) ? drill.state : (progress.state ?? drill?.state ?? null);
   const running = state !== null && RUNNING.has(state) && !progress.ended;
   const model = useMemo(() => {
     if (!scorecard) {

@@ -39,7 +39,7 @@ describe('GameDaysPage', () => {
     expect(plan).toHaveTextContent('restart killed replica');
     expect(plan).toHaveTextContent('6,000 requests over 120 s');
     expect(fake.calls.filter((c) => c.method === 'POST')).toEqual([
-      expect.objectContaining({ path: '/drills', body: { runbook: 'replica-crash', service: 'recsys-reference', dryRun: true } }),
+      expect.objectContaining({ path: '/drills', body: { runbook: 'replica-crash', service: 'recsys-reference', dryRun: true, quick: false } }),
     ]);
 
     const start = screen.getByTestId(TEST_IDS.launch.start);
@@ -53,13 +53,31 @@ describe('GameDaysPage', () => {
 
     await waitFor(() => expect(path()).toBe(prefixRoute('drills/drl_live_0002')));
     expect(fake.calls.filter((c) => c.method === 'POST').map((c) => c.body)).toEqual([
-      { runbook: 'replica-crash', service: 'recsys-reference', dryRun: true },
+      { runbook: 'replica-crash', service: 'recsys-reference', dryRun: true, quick: false },
       { runbook: 'replica-crash', service: 'recsys-reference', quick: false },
     ]);
     // follows the events to the end, then shows the scorecard
     expect(await screen.findByTestId(TEST_IDS.scorecard.score)).toHaveTextContent('95');
     expect(screen.getByTestId(TEST_IDS.follow.events)).toHaveTextContent('process.kill on r1');
     expect(screen.getByTestId(TEST_IDS.follow.state)).toHaveTextContent('passed');
+  });
+
+  it('asks for a new dry-run plan when the quick run is ticked, and starts the quick run', async () => {
+    const user = userEvent.setup({ delay: null });
+    const { fake, path } = renderApp('gamedays');
+    await user.click(launchButton(await serviceCard('Reference recommender'), 'replica-crash'));
+    await screen.findByTestId(TEST_IDS.launch.plan);
+    await user.click(screen.getByText('Quick run'));
+    await waitFor(() => expect(fake.calls.filter((c) => c.method === 'POST')).toHaveLength(2));
+    await screen.findByTestId(TEST_IDS.launch.plan);
+    await user.type(screen.getByTestId(TEST_IDS.launch.confirmInput), 'recsys-reference');
+    await user.click(screen.getByTestId(TEST_IDS.launch.start));
+    await waitFor(() => expect(path()).toBe(prefixRoute('drills/drl_live_0002')));
+    expect(fake.calls.filter((c) => c.method === 'POST').map((c) => c.body)).toEqual([
+      { runbook: 'replica-crash', service: 'recsys-reference', dryRun: true, quick: false },
+      { runbook: 'replica-crash', service: 'recsys-reference', dryRun: true, quick: true },
+      { runbook: 'replica-crash', service: 'recsys-reference', quick: true },
+    ]);
   });
 
   it("shows Grafana's refusal when the user's role may not use the POST route", async () => {

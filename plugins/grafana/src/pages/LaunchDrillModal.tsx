@@ -27,16 +27,19 @@ export function LaunchDrillModal({ service, runbook, onDismiss, onStarted }: Pro
   const [starting, setStarting] = useState(false);
   const [startError, setStartError] = useState<unknown>(null);
 
+  // The plan is asked again when "quick" changes: quick runs have their own phases and rate.
   useEffect(() => {
     let live = true;
-    api.startDrill({ runbook: runbook.name, service: service.id, dryRun: true }).then(
+    setPlan(null);
+    setPlanError(null);
+    api.startDrill({ runbook: runbook.name, service: service.id, dryRun: true, quick }).then(
       (res) => live && setPlan(res),
       (err) => live && setPlanError(err)
     );
     return () => {
       live = false;
     };
-  }, [api, runbook.name, service.id]);
+  }, [api, runbook.name, service.id, quick]);
 
   const confirmed = typed.trim() === service.id;
   const start = async () => {
@@ -54,35 +57,30 @@ export function LaunchDrillModal({ service, runbook, onDismiss, onStarted }: Pro
   return (
     <Modal title={`Launch "${runbook.title}" on ${service.title}`} isOpen onDismiss={onDismiss}>
       <div data-testid={TEST_IDS.launch.modal}>
+        <Alert severity="warning" title="This injects real faults into a running service">
+          Dry-run plan below: nothing has been touched yet. Faults expire on their own, the rollback always runs and the
+          guardrails abort the drill if the service degrades beyond them.
+        </Alert>
         {!plan && !planError && <LoadingPlaceholder text="Asking the controller for a dry-run plan…" />}
         {planError !== null && <ErrorAlert error={planError} action="plan the drill" />}
-        {plan && (
-          <>
-            <Alert severity="warning" title="This injects real faults into a running service">
-              Dry-run plan below: nothing has been touched yet. Faults expire on their own, the rollback always runs and
-              the guardrails abort the drill if the service degrades beyond them.
-            </Alert>
-            <DrillPlanView plan={plan.plan} />
-            <Stack direction="row" gap={2} alignItems="flex-start" wrap="wrap">
-              <Field label={`Type ${service.id} to confirm`} invalid={typed !== '' && !confirmed} error={typed !== '' && !confirmed ? 'does not match the service id' : undefined}>
-                <Input
-                  data-testid={TEST_IDS.launch.confirmInput}
-                  value={typed}
-                  placeholder={service.id}
-                  onChange={(e) => setTyped(e.currentTarget.value)}
-                />
-              </Field>
-              <div style={{ paddingTop: 24 }}>
-                <Checkbox
-                  label="Quick run"
-                  description="shortened phases from the runbook's quick settings"
-                  value={quick}
-                  onChange={(e) => setQuick(e.currentTarget.checked)}
-                />
-              </div>
-            </Stack>
-          </>
-        )}
+        {plan && <DrillPlanView plan={plan.plan} />}
+        <Stack direction="column" gap={1}>
+          <div>
+            <Checkbox
+              label="Quick run"
+              description="shortened phases and rate from the runbook's quick settings; the plan above follows"
+              value={quick}
+              onChange={(e) => setQuick(e.currentTarget.checked)}
+            />
+          </div>
+          <Field
+            label={`Type ${service.id} to confirm`}
+            invalid={typed !== '' && !confirmed}
+            error={typed !== '' && !confirmed ? 'does not match the service id' : undefined}
+          >
+            <Input data-testid={TEST_IDS.launch.confirmInput} width={40} value={typed} placeholder={service.id} onChange={(e) => setTyped(e.currentTarget.value)} />
+          </Field>
+        </Stack>
         {startError !== null && <ErrorAlert error={startError} action="launch the drill" />}
       </div>
       <Modal.ButtonRow>
