@@ -1,7 +1,8 @@
 /**
- * SQLite store (better-sqlite3, WAL journal, synchronous writes): every write is durable when the
- * call returns, so an accepted drill, an injected fault in the journal or an event survives a
- * SIGKILL of the controller the instant after.
+ * SQLite store (better-sqlite3, WAL journal, synchronous writes): every write is in the WAL when
+ * the call returns, so an accepted drill, an injected fault in the journal or an event survives a
+ * SIGKILL of the controller the instant after. `synchronous=NORMAL` syncs the WAL at checkpoints,
+ * not on every commit: a controller crash loses nothing; a power loss may lose the last commits.
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -24,7 +25,7 @@ export class SqliteStore implements Store {
     if (location !== ':memory:') mkdirSync(dirname(location), { recursive: true });
     this.db = new Database(location);
     this.db.pragma('journal_mode = WAL');
-    // WAL + synchronous=FULL: a committed transaction survives power loss, not only a process kill.
+    // No fsync per event on the event loop (see above); a committed write survives the process.
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('foreign_keys = ON');
     this.db.pragma('busy_timeout = 5000');
