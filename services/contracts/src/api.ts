@@ -229,3 +229,20 @@ export interface ScorecardResponse {
   drill: DrillSummary;
   scorecard: Scorecard;
 }
+
+/** One audit log entry (`GET /audit`, admin): who changed what, when, from where, and the outcome. */
+export interface AuditEntry {
+  id: number;
+  at: string;
+  /** Token subject, or `controller` for what the controller did by itself (crash recovery). */
+  subject: string;
+  role: Role | 'system';
+  /** e.g. `drill.start`, `drill.abort`, `emergency-stop.engage`, `emergency-stop.release`, `drill.interrupted`. */
+  action: string;
+  /** A drill id, a service id, or `*`. */
+  target: string;
+  outcome: 'ok' | 'denied' | 'refused' | 'failed';
+  detail: string | null;
+  /** Remote address (and X-Forwarded-For when the controller trusts its proxy). */
+  remote: string | null;
+}

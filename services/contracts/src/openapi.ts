@@ -131,6 +131,16 @@ export const openApiDocument = {
     '/drills/{drillId}/scorecard': { get: { summary: 'Scorecard of a finished drill', parameters: [idParam('drillId', 'drill id')], responses: { '200': json(ref('ScorecardResponse')), '404': error('unknown drill or no scorecard yet'), ...stdErrors } } },
     '/drills/{drillId}/journal': { get: { summary: 'Drill journal', parameters: [idParam('drillId', 'drill id')], responses: { '200': json({ type: 'object' }), '404': error('unknown drill'), ...stdErrors } } },
     '/drills/{drillId}/report': { get: { summary: 'Self-contained HTML report', parameters: [idParam('drillId', 'drill id')], responses: { '200': { description: 'text/html', content: { 'text/html': { schema: { type: 'string' } } } }, '404': error('unknown drill or no report yet'), ...stdErrors } } },
+    '/audit': {
+      get: {
+        summary: 'Audit log, newest first: every state change and every refused attempt (admin)',
+        parameters: [
+          { name: 'action', in: 'query', schema: { type: 'string' } },
+          { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 1000 } },
+        ],
+        responses: { '200': json({ type: 'object', properties: { items: { type: 'array', items: ref('AuditEntry') } } }), ...stdErrors },
+      },
+    },
     '/emergency-stop': {
       get: { summary: 'Emergency stop state', responses: { '200': json(ref('EmergencyStopState')), ...stdErrors } },
       post: { summary: 'Abort every running drill and refuse new ones until released (operator)', requestBody: { content: { 'application/json': { schema: { type: 'object', properties: { reason: { type: 'string' } } } } } }, responses: { '200': json(ref('EmergencyStopState')), ...stdErrors } },
@@ -228,6 +238,14 @@ export const openApiDocument = {
           seq: { type: 'integer' }, drillId: { type: 'string' }, at: { type: 'string', format: 'date-time' },
           type: { enum: ['state', 'phase', 'activity', 'progress', 'fault', 'guardrail', 'detection', 'log', 'end'] },
           message: { type: 'string' }, phase: { type: 'string' }, data: { type: 'object' },
+        },
+      },
+      AuditEntry: {
+        type: 'object',
+        required: ['id', 'at', 'subject', 'role', 'action', 'target', 'outcome', 'detail', 'remote'],
+        properties: {
+          id: { type: 'integer' }, at: { type: 'string', format: 'date-time' }, subject: { type: 'string' }, role: { enum: ['viewer', 'operator', 'admin', 'system'] },
+          action: { type: 'string' }, target: { type: 'string' }, outcome: { enum: ['ok', 'denied', 'refused', 'failed'] }, detail: nullable('string'), remote: nullable('string'),
         },
       },
       EmergencyStopState: { type: 'object', required: ['active', 'reason', 'since', 'by'], properties: { active: { type: 'boolean' }, reason: nullable('string'), since: nullable('string'), by: nullable('string') } },

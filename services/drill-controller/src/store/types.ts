@@ -3,7 +3,9 @@
  * their events, the audit log and the emergency stop. Two implementations with one behaviour:
  * SQLite (WAL, the default) and PostgreSQL (when a connection URL is configured).
  */
-import type { DrillEvent, DrillJournal, DrillPhase, DrillPlan, DrillState, EmergencyStopState, Role, Scorecard } from '@drillbook/contracts';
+import type { AuditEntry, DrillEvent, DrillJournal, DrillPhase, DrillPlan, DrillState, EmergencyStopState, Scorecard } from '@drillbook/contracts';
+
+export type { AuditEntry };
 
 export interface DrillRecord {
   id: string;
@@ -46,23 +48,7 @@ export interface DrillQuery {
   dryRuns?: boolean;
 }
 
-export type AuditOutcome = 'ok' | 'denied' | 'refused' | 'failed';
-
-export interface AuditEntry {
-  id: number;
-  at: string;
-  /** Token subject, or `controller` for what the controller does by itself (crash recovery). */
-  subject: string;
-  role: Role | 'system';
-  /** e.g. `drill.start`, `drill.abort`, `emergency-stop.engage`, `emergency-stop.release`, `drill.interrupted`. */
-  action: string;
-  /** What it acted on: a drill id, a service, `*`. */
-  target: string;
-  outcome: AuditOutcome;
-  detail: string | null;
-  /** Where the request came from (remote address, and X-Forwarded-For when trusted). */
-  remote: string | null;
-}
+export type AuditOutcome = AuditEntry['outcome'];
 
 export type NewAuditEntry = Omit<AuditEntry, 'id' | 'at'> & { at?: string };
 

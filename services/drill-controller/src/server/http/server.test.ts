@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DrillSummary, ServiceSummary, StartDrillResponse } from '@drillbook/contracts';
+import { Ajv } from 'ajv';
+import { openApiDocument, type DrillSummary, type ServiceSummary, type StartDrillResponse } from '@drillbook/contracts';
 import { defaultConfig } from '../config/load.js';
 import type { ControllerConfig } from '../config/types.js';
 import { startController, type RunningController } from '../Controller.js';
@@ -44,6 +45,14 @@ function config(over: Partial<ControllerConfig> = {}, name = 'c'): ControllerCon
   };
 }
 
+/** Validates a body against a component schema of the contract's OpenAPI document. */
+const ajv = new Ajv({ strict: false, validateFormats: false, allErrors: true });
+ajv.addSchema(JSON.parse(JSON.stringify(openApiDocument)), 'openapi');
+function conforms(component: string, body: unknown): string[] {
+  const v = ajv.getSchema(`openapi#/components/schemas/${component}`)!;
+  return v(body) ? [] : (v.errors ?? []).map((e) => `${e.instancePath} ${e.message}`);
+}
+
 const TOKENS = { DRILLBOOK_TOKENS: 'v:viewer,o:operator,a:admin' };
 let ctl: RunningController;
 let http: ReturnType<typeof api>;
@@ -69,6 +78,8 @@ describe('controller API over HTTP', () => {
     expect(res.status).toBe(401);
     expect(res.headers.get('www-authenticate')).toMatch(/^Bearer/);
     expect(await res.json()).toEqual({ error: 'missing bearer token (Authorization: Bearer <token>)' });
+    expect(conforms('WhoAmI', (await http.get('/me', 'v')).body)).toEqual([]);
+    expect(conforms('WhoAmI', { subject: 'x', role: 'root' })).not.toEqual([]); // the schema check is live
     expect((await http.get('/me', 'a')).body).toEqual({ subject: expect.stringMatching(/^env:admin-/), role: 'admin', services: ['*'] });
     const doc = await http.get<{ paths: Record<string, unknown> }>('/openapi.json');
     expect(Object.keys(doc.body.paths)).toContain('/drills/{drillId}/events');
@@ -126,6 +137,7 @@ describe('controller API over HTTP', () => {
     expect(s.replicas).toEqual([{ id: 'r0', zone: 'zone-a', url: r0.url, ready: true, modelVersion: 'v7' }]);
     expect(s.modelVersion).toBe('v7');
     expect(s.gatewayUrl).toBe(gw.url);
+    expect(conforms('ServiceSummary', s)).toEqual([]);
     expect(s.slos.length).toBeGreaterThan(0);
     expect(s.slos.every((x) => x.source.kind === 'scrape')).toBe(true);
     const runbooks = await http.get<{ items: Array<{ name: string; faults: string[] }> }>('/runbooks', 'v');
@@ -133,6 +145,7 @@ describe('controller API over HTTP', () => {
       ['latency-blip', ['latency']],
       ['long-latency', ['latency']],
     ]);
+    for (const r of runbooks.body.items) expect(conforms('RunbookSummary', r)).toEqual([]);
     const one = await http.get<{ source: string }>('/runbooks/latency-blip', 'v');
     expect(one.body.source).toContain('kind: Runbook');
   });
@@ -141,6 +154,7 @@ describe('controller API over HTTP', () => {
     const dry = await http.post<StartDrillResponse>('/drills', 'v', { runbook: 'latency-blip', dryRun: true });
     expect(dry.status).toBe(200);
     expect(dry.body.drill).toMatchObject({ dryRun: true, statusReason: 'dry run: plan only, nothing touched' });
+    expect(conforms('StartDrillResponse', dry.body)).toEqual([]);
     expect(dry.body.plan.actions.find((a) => a.kind === 'fault.inject')?.targets).toEqual(['r0']);
     expect((await http.get<{ items: unknown[] }>('/drills', 'v')).body.items).toEqual([]);
   });
@@ -152,6 +166,13 @@ describe('controller API over HTTP', () => {
     const events = await followEvents(ctl.url, id, 'v');
     expect(events.at(-1)).toMatchObject({ type: 'end', data: { status: 'aborted', reportUrl: null } });
     const d = await http.get<DrillSummary>(`/drills/${id}`, 'v');
+    expect(conforms('DrillSummary', d.body)).toEqual([]);
+    expect(conforms('StartDrillResponse', started.body)).toEqual([]);
+    expect(conforms('EmergencyStopState', (await http.get('/emergency-stop', 'v')).body)).toEqual([]);
+    const audit = await http.get<{ items: unknown[] }>('/audit', 'a');
+    expect(audit.body.items.length).toBeGreaterThan(0);
+    for (const e of audit.body.items) expect(conforms('AuditEntry', e)).toEqual([]);
+    for (const e of events) expect(conforms('DrillEvent', e)).toEqual([]);
     expect(d.body).toMatchObject({ state: 'aborted', statusReason: expect.stringMatching(/cannot run a drill now/), reportUrl: null });
     expect((await http.get(`/drills/${id}/scorecard`, 'v')).status).toBe(404);
     const replay = await followEvents(ctl.url, id, 'v', { lastEventId: 1 });
