@@ -54,7 +54,7 @@ export interface ReplicaDeps {
 
 export async function startReplica(config: ReplicaConfig, deps: ReplicaDeps = {}): Promise<Replica> {
   const logger = createLogger({ name: 'inference', level: config.logLevel, base: { replica: config.id, zone: config.zone }, destination: deps.logDestination });
-  const tracingHandle: TracingHandle = startTracing({
+  const tracingHandle: TracingHandle = await startTracing({
     serviceName: 'drillbook-inference',
     attributes: { 'service.instance.id': config.id, 'cloud.availability_zone': config.zone },
     exporter: config.tracesExporter,
