@@ -11,3 +11,5 @@ export { DrillbookApiError, describeError, type ApiErrorKind } from './api/error
 export { SseParser, readEventStream } from './api/sse';
 export { PLUGIN_ID, PLUGIN_BASE_URL, PROXY_BASE, ROUTES, TEST_IDS, prefixRoute } from './constants';
 export { AppRoutes } from './pages/App';
+export { DrillbookDataSource, historyFrame } from './datasource/datasource';
+export type { DrillbookQuery, DrillbookQueryKind } from './datasource/types';
