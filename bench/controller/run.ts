@@ -223,7 +223,7 @@ async function main(): Promise<void> {
     console.log(`machine during the reads: load average ${load.toFixed(1)} on ${(await import('node:os')).cpus().length} cores, CPU pressure ${Number.isNaN(psi) ? 'n/a' : `${(psi * 100).toFixed(0)}% (some task waiting for a CPU)`}`);
     console.log(`catalogue reads: ${l.length} in ${wall.toFixed(1)} s (${(l.length / wall).toFixed(1)}/s), errors ${reads.errors} (statuses ${[...reads.statuses].map(([s, n]) => `${s}:${n}`).join(' ')})`);
     console.log(`catalogue latency, client side from scheduled send: p50 ${percentile(l, 50).toFixed(1)} ms, p95 ${percentile(l, 95).toFixed(1)} ms, p99 ${percentile(l, 99).toFixed(1)} ms, max ${l[l.length - 1].toFixed(1)} ms`);
-    console.log(`catalogue latency, controller side (histogram): p99 ${serverP99(before, buckets(after))} ms; controller event-loop lag since start: ${lag(after)}`);
+    console.log(`catalogue latency, controller side (histogram): p99 ${serverP99(before, buckets(after))} ms; controller event-loop lag during the reads: ${lag(after)}`);
     console.log(`seconds with most reads over 50 ms: ${worst.map(([s, n]) => `t+${s}s:${n}`).join(' ') || 'none'}`);
     console.log(`drill state when the reads ended: ${stillRunning.state} (reads ran while it was running: ${stillRunning.state === 'running' ? 'yes' : 'NO'})`);
     console.log(`SSE followers: ${SSE}, reached the end event: ${followers.filter((f) => f.state.ended).length}, events each: ${Math.min(...followers.map((f) => f.state.events))}..${Math.max(...followers.map((f) => f.state.events))}`);

@@ -94,3 +94,15 @@ tokens:
     expect(problems('listen: {port: 1\n')[0]).toMatch(/^\d+:\d+ : YAML syntax error/);
   });
 });
+
+describe('the shipped example configuration', () => {
+  it('parses, with its secrets taken from the environment', async () => {
+    const { loadConfig } = await import('./load.js');
+    const { fileURLToPath } = await import('node:url');
+    const file = fileURLToPath(new URL('../../../controller.example.yaml', import.meta.url));
+    const { config } = loadConfig(file, { DRILLBOOK_DATABASE_URL: 'postgres://drillbook@127.0.0.1/drillbook' });
+    expect(config.services.map((s) => [s.id, s.slos])).toEqual([['recsys-reference', ['availability', 'latency', 'degraded-serving']]]);
+    expect(config.tokens.map((t) => t.role)).toEqual(['viewer', 'operator']);
+    expect(config.database.url).toBe('postgres://drillbook@127.0.0.1/drillbook');
+  });
+});
