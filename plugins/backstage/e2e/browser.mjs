@@ -15,7 +15,14 @@ export async function launchChromium() {
 /** A page that signs in as the dev app's guest without prompting and reports page errors. */
 export async function openPage(browser, { onPageError }) {
   const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
-  await context.addInitScript(() => window.localStorage.setItem('enableLegacyGuestToken', 'true'));
+  await context.addInitScript(() => {
+    // Runs in every frame, including the sandboxed report frame, which has no storage.
+    try {
+      window.localStorage.setItem('enableLegacyGuestToken', 'true');
+    } catch {
+      /* sandboxed frame */
+    }
+  });
   const page = await context.newPage();
   page.on('dialog', dialog => dialog.accept());
   page.on('pageerror', error => onPageError(error));

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Browser test: the dev app in Debian's chromium against the REAL drill controller (`drillbook
 // serve`, which starts the embedded reference stack). Checks that the cards show the live figures
-// the controller serves, runs a dry-run launch, and saves screenshots in e2e-screenshots/.
+// the controller serves, plans a dry run, launches a quick drill, follows it over SSE, aborts it
+// from the UI, and saves screenshots in e2e-screenshots/.
 //   npm run e2e                                     (starts the controller itself)
 //   DRILLBOOK_CONTROLLER_URL=... DRILLBOOK_TOKEN=... npm run e2e   (a controller already running)
 import { mkdirSync, rmSync } from 'node:fs';
@@ -98,10 +99,47 @@ try {
   for (const expected of [plan.title, plan.hypothesis, ...plan.actions.map(a => a.name)]) {
     if (!planText.includes(expected)) throw new Error(`the dry-run plan on screen lacks "${expected}"`);
   }
-  if (!(await dialog.getByRole('button', { name: 'Confirm and launch' }).isVisible())) throw new Error('no confirm button after the plan');
+  const confirm = dialog.getByRole('button', { name: 'Confirm and launch' });
+  if (!(await confirm.isEnabled())) throw new Error('"Confirm and launch" is not enabled for an operator token after the plan');
   await page.screenshot({ path: `${SHOTS}04-dry-run-plan.png` });
-  await dialog.getByRole('button', { name: 'Cancel' }).click();
-  step(`dry run of ${plan.runbook}: ${plan.actions.length} action(s), ${plan.load.totalRequests} planned requests; not confirmed`);
+  step(`dry run of ${plan.runbook}: ${plan.actions.length} action(s), ${plan.load.totalRequests} planned requests`);
+
+  step('launch a quick drill, follow it live over SSE, abort it');
+  await dialog.getByRole('button', { name: 'Back' }).click();
+  await dialog.getByLabel('Quick run (shortened phases)').check();
+  await dialog.getByRole('button', { name: 'Plan (dry run)' }).click();
+  await dialog.getByTestId('drill-plan').waitFor();
+  const started = page.waitForResponse(r => new URL(r.url()).pathname === `${API}/drills` && r.request().method() === 'POST');
+  await dialog.getByRole('button', { name: 'Confirm and launch' }).click();
+  const startResponse = await started;
+  if (startResponse.status() !== 202) throw new Error(`the controller answered the launch with ${startResponse.status()}: ${await startResponse.text()}`);
+  const { drill } = await startResponse.json();
+  const live = page.getByLabel(`live drill ${drill.id}`);
+  await live.waitFor({ timeout: 30_000 });
+  // Events reach the browser through the proxy as they happen: wait until load is running (the
+  // live figures line shows the controller's progress events), then abort mid-load.
+  const figures = live.getByTestId('live-figures');
+  await eventually(() => figures.innerText().catch(() => ''), text => (/req\/s/.test(text) ? [] : ['a progress event with the load rate']), { what: 'live drill progress', timeoutMs: 120_000 });
+  await live.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: `${SHOTS}05-live-drill.png` });
+  await live.getByRole('button', { name: 'Abort drill' }).click();
+  await eventually(() => live.innerText(), text => (/\[end\]/.test(text) ? [] : ['the end event']), { what: 'drill end after abort', timeoutMs: 120_000 });
+  const after = await direct(`/drills/${encodeURIComponent(drill.id)}`);
+  if (after.state !== 'aborted') throw new Error(`drill ${drill.id} ended ${after.state} after the abort button, not aborted (${after.statusReason})`);
+  const shownStatus = await live.innerText();
+  if (!shownStatus.includes('aborted')) throw new Error(`the live panel does not show the aborted state: ${shownStatus.slice(0, 300)}`);
+  await live.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: `${SHOTS}06-aborted-drill.png` });
+  step(`drill ${drill.id}: followed live, aborted from the UI, controller says ${after.state} (${after.statusReason})`);
+
+  step('HTML report of the aborted drill');
+  const reportButton = page.getByRole('button', { name: `open report of drill ${drill.id}` });
+  await reportButton.waitFor({ timeout: 60_000 });
+  await reportButton.click();
+  const report = page.frameLocator(`iframe[title="drill report ${drill.id}"]`).locator('body');
+  await eventually(() => report.innerText().catch(() => ''), text => (text.includes(drill.runbook) ? [] : [`the runbook name ${drill.runbook} in the report`]), { what: 'report frame', timeoutMs: 30_000 });
+  await page.screenshot({ path: `${SHOTS}07-report.png` });
+  await page.getByRole('button', { name: 'Close' }).click();
 
   if (pageErrors.length) throw new Error(`the page threw: ${pageErrors.map(e => e.message).join('; ')}`);
   step(`passed; screenshots in ${SHOTS}`);

@@ -26,7 +26,7 @@ export function DrillHistoryTable({ drills }: { drills: DrillSummary[] }) {
     <>
       <Table size="small" aria-label="drill history">
         <TableHead>
-          <TableRow>
+          <TableRow style={{ whiteSpace: 'nowrap' }}>
             <TableCell>Started</TableCell>
             <TableCell>Runbook</TableCell>
             <TableCell>Status</TableCell>

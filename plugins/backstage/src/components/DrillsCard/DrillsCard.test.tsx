@@ -81,8 +81,9 @@ describe('DrillsCard', () => {
     expect(getReportHtml).toHaveBeenCalledWith(expect.objectContaining({ id: 'drl_02', reportUrl: '/api/v1/drills/drl_02/report' }));
   });
 
-  it('refuses to launch when the token may not launch on this service, and says why', async () => {
-    const startDrill = vi.fn();
+  it('lets a token without launch permission plan a dry run but refuses to launch, and says why', async () => {
+    const user = userEvent.setup();
+    const startDrill = vi.fn<DrillbookApi['startDrill']>(async () => ({ drill: makeDrill({ id: 'dry-1', dryRun: true }), plan: makePlan() }));
     const api = makeFakeDrillbookApi({
       getService: async id => makeService({ id, permissions: { launch: false, abort: false } }),
       getMe: async () => makeWhoAmI({ subject: 'backstage-viewer', role: 'viewer', services: [] }),
@@ -90,20 +91,57 @@ describe('DrillsCard', () => {
       startDrill,
     });
     await renderEntityCard(<DrillsCard />, { entity, api });
-    expect(await screen.findByRole('button', { name: 'Launch drill' })).toBeDisabled();
-    expect(screen.getByTestId('launch-refusal')).toHaveTextContent('Your Drillbook token (backstage-viewer, role viewer) may not launch drills on recsys-reference.');
-    expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
-    expect(startDrill).not.toHaveBeenCalled();
+    expect(await screen.findByTestId('launch-refusal')).toHaveTextContent(
+      'Your Drillbook token (backstage-viewer, role viewer) may not launch drills on recsys-reference. Dry runs are still possible.',
+    );
+
+    await user.click(screen.getByRole('button', { name: 'Launch drill' }));
+    const dialog = within(await screen.findByRole('dialog'));
+    expect(dialog.getByTestId('launch-blocked')).toHaveTextContent('may not launch drills on recsys-reference');
+    await user.click(dialog.getByRole('button', { name: 'Plan (dry run)' }));
+    expect(await dialog.findByTestId('drill-plan')).toBeInTheDocument();
+    const confirm = dialog.getByRole('button', { name: 'Confirm and launch' });
+    expect(confirm).toBeDisabled();
+    await user.click(confirm).catch(() => undefined);
+    expect(startDrill).toHaveBeenCalledTimes(1);
+    expect(startDrill.mock.calls.every(([request]) => request.dryRun === true)).toBe(true);
   });
 
   it('refuses to launch while the emergency stop is active', async () => {
+    const user = userEvent.setup();
     const api = makeFakeDrillbookApi({
       listRunbooks: async () => runbooks,
       getEmergencyStop: async () => ({ active: true, reason: 'checkout incident', since: '2025-11-20T09:00:00Z', by: 'oncall' }),
     });
     await renderEntityCard(<DrillsCard />, { entity, api });
-    expect(await screen.findByRole('button', { name: 'Launch drill' })).toBeDisabled();
-    expect(screen.getByTestId('launch-refusal')).toHaveTextContent('Emergency stop is active (set by oncall at 2025-11-20 09:00:00Z): checkout incident.');
+    expect(await screen.findByTestId('launch-refusal')).toHaveTextContent(
+      'Emergency stop is active (set by oncall at 2025-11-20 09:00:00Z): checkout incident. No drill can start until an admin releases it.',
+    );
+    await user.click(screen.getByRole('button', { name: 'Launch drill' }));
+    const dialog = within(await screen.findByRole('dialog'));
+    await user.click(dialog.getByRole('button', { name: 'Plan (dry run)' }));
+    expect(await dialog.findByRole('button', { name: 'Confirm and launch' })).toBeDisabled();
+  });
+
+  it('says nothing was started when the runbook only allows dry runs', async () => {
+    const user = userEvent.setup();
+    const followDrill = vi.fn();
+    const api = makeFakeDrillbookApi({
+      listRunbooks: async () => runbooks,
+      startDrill: async () => ({
+        drill: makeDrill({ id: 'dry-2', dryRun: true, state: 'passed', statusReason: 'dry run (the runbook sets guardrails.dryRun): plan only, nothing touched' }),
+        plan: makePlan(),
+      }),
+      followDrill,
+    });
+    await renderEntityCard(<DrillsCard />, { entity, api });
+    await user.click(await screen.findByRole('button', { name: 'Launch drill' }));
+    const dialog = within(await screen.findByRole('dialog'));
+    await user.click(dialog.getByRole('button', { name: 'Plan (dry run)' }));
+    await user.click(await dialog.findByRole('button', { name: 'Confirm and launch' }));
+    expect(await dialog.findByTestId('not-started')).toHaveTextContent('Nothing was started: dry run (the runbook sets guardrails.dryRun)');
+    expect(screen.queryByLabelText(/live drill/)).not.toBeInTheDocument();
+    expect(followDrill).not.toHaveBeenCalled();
   });
 
   it('shows the dry-run plan before anything starts, then launches on confirm and follows the drill live with an abort button', async () => {
@@ -183,6 +221,6 @@ describe('DrillsCard', () => {
     await renderEntityCard(<DrillsCard />, { entity, api });
     const live = within(await screen.findByLabelText('live drill drl_run'));
     expect(await live.findByText(/checking recovery/)).toBeInTheDocument();
-    expect(screen.getByRole('button', { name: 'Launch drill' })).toBeDisabled();
+    expect(screen.getByTestId('launch-refusal')).toHaveTextContent('Drill drl_run is already running on recsys-reference.');
   });
 });

@@ -28,16 +28,18 @@ interface DrillsData {
   emergencyStop?: EmergencyStopState;
 }
 
-function launchRefusal(data: DrillsData): string | undefined {
-  const { service, me, emergencyStop, runbooks } = data;
+/** Why a real drill cannot start now; dry runs stay possible whatever this says. */
+function launchBlock(data: DrillsData, running: DrillSummary | undefined): string | undefined {
+  const { service, me, emergencyStop } = data;
   if (!service.permissions.launch) {
     const who = me ? ` (${me.subject}, role ${me.role})` : '';
     return `Your Drillbook token${who} may not launch drills on ${service.id}.`;
   }
   if (emergencyStop?.active) {
-    return `Emergency stop is active${emergencyStop.by ? ` (set by ${emergencyStop.by}` : ' ('}${emergencyStop.since ? ` at ${formatTimestamp(emergencyStop.since)}` : ''})${emergencyStop.reason ? `: ${emergencyStop.reason}` : ''}. No drill can start until an admin releases it.`;
+    const by = [emergencyStop.by ? `set by ${emergencyStop.by}` : '', emergencyStop.since ? `at ${formatTimestamp(emergencyStop.since)}` : ''].filter(Boolean).join(' ');
+    return `Emergency stop is active${by ? ` (${by})` : ''}${emergencyStop.reason ? `: ${emergencyStop.reason}` : ''}. No drill can start until an admin releases it.`;
   }
-  if (runbooks.length === 0) return `No runbook targets ${service.id}.`;
+  if (running) return `Drill ${running.id} is already running on ${service.id}.`;
   return undefined;
 }
 
@@ -65,8 +67,8 @@ function DrillsView({ serviceId }: { serviceId: string }) {
   if (loading) return <Progress />;
   if (!value) return <DrillbookErrorPanel error={error} prefix={`Drills of "${serviceId}"`} />;
 
-  const refusal = launchRefusal(value);
   const running = value.drills.find(d => (d.state === 'running' || d.state === 'queued') && !d.dryRun);
+  const blocked = launchBlock(value, running);
   const active = launched ?? running;
 
   return (
@@ -76,17 +78,17 @@ function DrillsView({ serviceId }: { serviceId: string }) {
       <Box display="flex" justifyContent="space-between" alignItems="flex-start" flexWrap="wrap" mb={2} style={{ gap: 8 }}>
         <ScoreTrend points={value.service.scoreTrend} />
         <Box textAlign="right" maxWidth={360}>
-          <Button variant="contained" color="primary" disabled={refusal !== undefined || running !== undefined} onClick={() => setDialogOpen(true)}>
+          <Button variant="contained" color="primary" disabled={value.runbooks.length === 0} onClick={() => setDialogOpen(true)}>
             Launch drill
           </Button>
-          {refusal && (
-            <Typography variant="body2" color="textSecondary" data-testid="launch-refusal" style={{ marginTop: 4 }}>
-              {refusal}
+          {value.runbooks.length === 0 && (
+            <Typography variant="body2" color="textSecondary" style={{ marginTop: 4 }}>
+              No runbook targets {serviceId}.
             </Typography>
           )}
-          {!refusal && running && (
-            <Typography variant="body2" color="textSecondary" style={{ marginTop: 4 }}>
-              A drill is already running on this service.
+          {blocked && (
+            <Typography variant="body2" color="textSecondary" data-testid="launch-refusal" style={{ marginTop: 4 }}>
+              {blocked} Dry runs are still possible.
             </Typography>
           )}
         </Box>
@@ -95,12 +97,12 @@ function DrillsView({ serviceId }: { serviceId: string }) {
         <LiveDrillPanel key={active.id} drillId={active.id} runbook={active.runbook} canAbort={value.service.permissions.abort} onFinished={onFinished} />
       )}
       <DrillHistoryTable drills={value.drills} />
-      {refusal === undefined && (
+      {value.runbooks.length > 0 && (
         <LaunchDrillDialog
           open={dialogOpen}
           serviceId={serviceId}
           runbooks={value.runbooks}
-          canLaunch={value.service.permissions.launch}
+          launchBlockedReason={blocked}
           onClose={() => setDialogOpen(false)}
           onLaunched={drill => {
             setLaunched(drill);

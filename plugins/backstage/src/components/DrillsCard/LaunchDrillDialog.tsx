@@ -20,19 +20,27 @@ export interface LaunchDrillDialogProps {
   open: boolean;
   serviceId: string;
   runbooks: RunbookSummary[];
-  /** From `ServiceSummary.permissions.launch`; without it nothing can be planned or started. */
-  canLaunch: boolean;
+  /**
+   * Why a real drill cannot start now (no launch permission, emergency stop, a drill already
+   * running). Dry runs stay available: the controller lets any token plan.
+   */
+  launchBlockedReason?: string;
   onClose: () => void;
   onLaunched: (drill: DrillSummary) => void;
 }
 
-type Step = { kind: 'pick' } | { kind: 'planning' } | { kind: 'plan'; plan: DrillPlan } | { kind: 'launching'; plan: DrillPlan };
+type Step =
+  | { kind: 'pick' }
+  | { kind: 'planning' }
+  | { kind: 'plan'; plan: DrillPlan }
+  | { kind: 'launching'; plan: DrillPlan }
+  | { kind: 'not-started'; plan: DrillPlan; reason: string };
 
 /**
  * Launch flow: pick a runbook -> the controller's dry-run plan is shown -> confirm starts the drill.
  * The confirm button exists only once a plan for exactly the chosen runbook and options is on screen.
  */
-export function LaunchDrillDialog({ open, serviceId, runbooks, canLaunch, onClose, onLaunched }: LaunchDrillDialogProps) {
+export function LaunchDrillDialog({ open, serviceId, runbooks, launchBlockedReason, onClose, onLaunched }: LaunchDrillDialogProps) {
   const api = useApi(drillbookApiRef);
   const [runbook, setRunbook] = useState(runbooks[0]?.name ?? '');
   const [quick, setQuick] = useState(false);
@@ -51,8 +59,10 @@ export function LaunchDrillDialog({ open, serviceId, runbooks, canLaunch, onClos
 
   const chosen = runbooks.find(r => r.name === runbook);
 
+  const canLaunch = launchBlockedReason === undefined;
+
   async function planDryRun() {
-    if (!canLaunch || !runbook) return;
+    if (!runbook) return;
     setError(undefined);
     setStep({ kind: 'planning' });
     try {
@@ -70,6 +80,11 @@ export function LaunchDrillDialog({ open, serviceId, runbooks, canLaunch, onClos
     setStep({ kind: 'launching', plan });
     try {
       const { drill } = await api.startDrill({ runbook, service: serviceId, quick });
+      if (drill.dryRun) {
+        // The runbook itself sets guardrails.dryRun: the controller planned again and touched nothing.
+        setStep({ kind: 'not-started', plan, reason: drill.statusReason ?? 'the controller answered with a dry run' });
+        return;
+      }
       onLaunched(drill);
       onClose();
     } catch (e) {
@@ -83,8 +98,8 @@ export function LaunchDrillDialog({ open, serviceId, runbooks, canLaunch, onClos
       <DialogTitle id="drillbook-launch-title">Launch a drill on {serviceId}</DialogTitle>
       <DialogContent dividers>
         {!canLaunch && (
-          <Typography color="error" paragraph>
-            Your Drillbook token may not launch drills on this service.
+          <Typography color="textSecondary" paragraph data-testid="launch-blocked">
+            You can plan a dry run; launching is not possible: {launchBlockedReason}
           </Typography>
         )}
         {error !== undefined && <DrillbookErrorPanel error={error} />}
@@ -124,7 +139,12 @@ export function LaunchDrillDialog({ open, serviceId, runbooks, canLaunch, onClos
             {step.kind === 'planning' && <Progress />}
           </>
         )}
-        {(step.kind === 'plan' || step.kind === 'launching') && (
+        {step.kind === 'not-started' && (
+          <Typography color="error" paragraph data-testid="not-started">
+            Nothing was started: {step.reason}
+          </Typography>
+        )}
+        {(step.kind === 'plan' || step.kind === 'launching' || step.kind === 'not-started') && (
           <>
             <Typography variant="overline" display="block">
               Dry-run plan: nothing has been touched yet
@@ -137,16 +157,21 @@ export function LaunchDrillDialog({ open, serviceId, runbooks, canLaunch, onClos
       <DialogActions>
         <Button onClick={onClose}>Cancel</Button>
         {(step.kind === 'pick' || step.kind === 'planning') && (
-          <Button color="primary" variant="outlined" onClick={planDryRun} disabled={!canLaunch || !runbook || step.kind === 'planning'}>
+          <Button color="primary" variant="outlined" onClick={planDryRun} disabled={!runbook || step.kind === 'planning'}>
             Plan (dry run)
           </Button>
         )}
-        {(step.kind === 'plan' || step.kind === 'launching') && (
+        {(step.kind === 'plan' || step.kind === 'launching' || step.kind === 'not-started') && (
           <>
             <Button onClick={() => setStep({ kind: 'pick' })} disabled={step.kind === 'launching'}>
               Back
             </Button>
-            <Button color="secondary" variant="contained" onClick={() => confirm(step.plan)} disabled={!canLaunch || step.kind === 'launching'}>
+            <Button
+              color="secondary"
+              variant="contained"
+              onClick={() => step.kind === 'plan' && confirm(step.plan)}
+              disabled={!canLaunch || step.kind !== 'plan'}
+            >
               Confirm and launch
             </Button>
           </>
