@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { DrillSummary, ServiceSummary, StartDrillResponse } from '@drillbook/contracts';
+import type { DrillSummary, ScorecardResponse, ServiceSummary, StartDrillResponse } from '@drillbook/contracts';
 import { api, followEvents, waitFor } from './__fixtures__/api.js';
 import { startControllerProcess, type ControllerProcess } from './__fixtures__/controllerProcess.js';
 
@@ -47,7 +47,7 @@ const alive = (pid: number) => {
 };
 
 describe('drillbook serve with no targets configured', () => {
-  it('starts the embedded stack, shows it live, and on SIGTERM aborts the drill, stops everything and exits 0', async () => {
+  it('starts the embedded stack, shows it live, kills a replica in a drill, and on SIGTERM aborts the running drill, stops everything and exits 0', async () => {
     ctl = await startControllerProcess({ config, tokens: 'v:viewer,o:operator' });
     const http = api(ctl.url);
     const svc = await waitFor(
@@ -65,6 +65,16 @@ describe('drillbook serve with no targets configured', () => {
     expect(svc.gpu.devices.every((d) => d.kind === 'cpu')).toBe(true);
     const stackPids = descendants(ctl.child.pid!);
     expect(stackPids.length).toBeGreaterThanOrEqual(4); // two replicas, the gateway, the shoppers
+
+    // Process control from the drill's worker thread: the stack (owned by the API thread) kills a
+    // replica, and the engine sees the process gone (the fault's proof) and the replica back.
+    const kill = await http.post<StartDrillResponse>('/drills', 'o', { runbook: 'replica-kill', quick: true });
+    expect(kill.status).toBe(202);
+    const killEvents = await followEvents(ctl.url, kill.body.drill.id, 'v');
+    expect(killEvents.at(-1)?.type).toBe('end');
+    const killCard = await http.get<ScorecardResponse>(`/drills/${kill.body.drill.id}/scorecard`, 'v');
+    expect(killCard.body.scorecard.proof.faultObserved).toMatchObject({ ok: true, evidence: [expect.stringMatching(/process \d+ exited on SIGKILL/)] });
+    expect(killCard.body.scorecard.objectives.find((o) => o.sli === 'probe')?.verdict).toBe('met');
 
     const started = await http.post<StartDrillResponse>('/drills', 'o', { runbook: 'long-latency', quick: true });
     expect(started.status).toBe(202);

@@ -7,12 +7,14 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { DrillEvent, DrillPlan, EmergencyStopState, StartDrillRequest, StartDrillResponse, DrillSummary } from '@drillbook/contracts';
-import { Drill, DEFAULT_SLO, type AbortSource } from '../../engine/executor.js';
+import { DEFAULT_SLO, type AbortSource } from '../../engine/executor.js';
+import { undoDrill } from '../../engine/undo.js';
 import type { LoadedRunbook } from '../../runbook/validate.js';
 import { buildPlan } from '../../runbook/plan.js';
 import { chooseEngine } from '../../load/index.js';
 import type { SloReference } from '../../scorecard/compute.js';
 import type { DrillRecord, DrillPatch, Store } from '../../store/types.js';
+import type { DrillTarget } from '../../engine/target.js';
 import { allowed, type Permission, type Principal } from '../auth/tokens.js';
 import { ApiError } from '../errors.js';
 import type { DrillMetrics } from '../metrics.js';
@@ -22,6 +24,7 @@ import { EventLog, type EventListener } from './eventLog.js';
 import { DrillHistory } from './history.js';
 import type { RunbookCatalog } from './runbooks.js';
 import { toSummary } from './summary.js';
+import { WorkerDrill, WorkerFailed } from './worker/WorkerDrill.js';
 
 export interface Actor extends Principal {
   remote: string | null;
@@ -50,7 +53,7 @@ interface Active {
   record: DrillRecord;
   loaded: LoadedRunbook;
   log: EventLog;
-  drill: Drill | null;
+  drill: { abort(source: AbortSource, reason: string): void } | null;
   abortRequested: { source: AbortSource; reason: string } | null;
   engineEnd: DrillEvent | null;
   done: Promise<void>;
@@ -213,28 +216,30 @@ export class DrillManager {
       await this.patch(a, { state: 'running', startedAt: new Date().toISOString() });
       this.d.metrics.started(rec.service, rec.runbook);
       this.d.grafana?.annotate('start', this.ref(a), `Drill ${rec.runbook} started on ${rec.service} by ${rec.requestedBy}`, Date.now());
-      const drill = new Drill(a.loaded, {
-        drillId: rec.id,
-        outDir: rec.outDir,
-        quick: rec.quick,
-        loadEngine: this.d.loadEngine,
-        target,
-        keepTarget: true,
-        prometheusUrl: this.d.prometheusUrl,
-        slo: this.d.services.get(rec.service)?.slo ?? DEFAULT_SLO,
-        persist: (j) => void this.d.store.saveJournal(rec.id, j).catch((e: Error) => this.d.log(`journal of drill ${rec.id} not persisted: ${e.message}`)),
-        ack: async (prompt) => {
-          a.log.emit({ type: 'log', message: `acknowledgement "${prompt}" answered "continue" for ${rec.requestedBy}, who launched the drill through the API (API drills are non-interactive)` });
-          return true;
+      const drill = new WorkerDrill(
+        {
+          runbook: { file: a.loaded.file, source: a.loaded.source, sha256: a.loaded.sha256 },
+          options: { drillId: rec.id, outDir: rec.outDir, quick: rec.quick, loadEngine: this.d.loadEngine, prometheusUrl: this.d.prometheusUrl, slo: this.d.services.get(rec.service)?.slo ?? DEFAULT_SLO },
         },
-        observers: [(e) => this.onEngineEvent(a, e)],
-        log: (l) => this.d.log(`[drill ${rec.id}] ${l}`),
-      });
+        target,
+        {
+          onEvent: (e) => this.onEngineEvent(a, e),
+          onJournal: (j) => void this.d.store.saveJournal(rec.id, j).catch((e: Error) => this.d.log(`journal of drill ${rec.id} not persisted: ${e.message}`)),
+          onAck: (prompt) => a.log.emit({ type: 'log', message: `acknowledgement "${prompt}" answered "continue" for ${rec.requestedBy}, who launched the drill through the API (API drills are non-interactive)` }),
+          log: (l) => this.d.log(`[drill ${rec.id}] ${l}`),
+        },
+      );
       a.drill = drill;
       // An abort may have arrived while the drill was being set up (the check above was before an await).
       const pending = a.abortRequested as Active['abortRequested'];
       if (pending) drill.abort(pending.source, pending.reason);
-      const result = await drill.run();
+      let result;
+      try {
+        result = await drill.run();
+      } catch (e) {
+        if (!(e instanceof WorkerFailed)) throw e;
+        return await this.workerFailed(a, target, e);
+      }
       const sc = result.scorecard;
       try {
         await this.d.store.saveScorecard(rec.id, sc);
@@ -266,6 +271,23 @@ export class DrillManager {
     } finally {
       await this.release(a);
     }
+  }
+
+  /** The engine's thread died: undo what its last journal says it did, then end the drill aborted. */
+  private async workerFailed(a: Active, target: DrillTarget, e: WorkerFailed): Promise<void> {
+    const j = e.journal;
+    let undone = 'nothing was recorded as injected';
+    if (j) {
+      try {
+        const r = await undoDrill(j, { gatewayUrl: target.gatewayUrl, adminToken: target.adminToken, replicas: target.replicas(), process: target.process }, 'abort', (f, patch) => Object.assign(f, patch));
+        undone = `cleared ${r.cleared.length} fault(s), restarted ${r.restarted.length} replica(s), ${r.unreachable.length} unreachable`;
+      } catch (err) {
+        undone = `undo failed: ${(err as Error).message}; faults expire by their TTL`;
+      }
+      Object.assign(j, { status: 'aborted', endedAt: new Date().toISOString(), abort: j.abort ?? { source: 'guardrail', reason: e.message, at: new Date().toISOString() } });
+      await this.d.store.saveJournal(a.record.id, j).catch(() => {});
+    }
+    await this.endWithout(a, 'aborted', `${e.message}; ${undone}`);
   }
 
   private onEngineEvent(a: Active, e: DrillEvent): void {
