@@ -144,6 +144,7 @@ describe('controller API over HTTP', () => {
     expect(runbooks.body.items.map((r) => [r.name, r.faults])).toEqual([
       ['latency-blip', ['latency']],
       ['long-latency', ['latency']],
+      ['replica-kill', ['process.kill']],
     ]);
     for (const r of runbooks.body.items) expect(conforms('RunbookSummary', r)).toEqual([]);
     const one = await http.get<{ source: string }>('/runbooks/latency-blip', 'v');
