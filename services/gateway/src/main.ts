@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { parseConfig } from './config.js';
 import { ConfigError } from './errors.js';
 import { Gateway } from './Gateway.js';
-import { createLogger, type Logger } from './logger.js';
+import { createLogger, dropLogOutput, type Logger } from './logger.js';
 
 function loadRawConfig(argv: string[], env: NodeJS.ProcessEnv): { raw: unknown; source: string } {
   const fromArg = argv[2];
@@ -89,7 +89,13 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
   // Started by a supervisor over an IPC channel (the topology runner): if it dies, so do we (no orphans).
-  if (process.send) process.on('disconnect', () => shutdown('parent exited'));
+  // Its stdout and stderr were pipes to it, so nothing can be logged any more.
+  if (process.send) {
+    process.on('disconnect', () => {
+      dropLogOutput(logger);
+      shutdown('parent exited');
+    });
+  }
 }
 
 main().catch((err: Error) => {

@@ -4,19 +4,29 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Stack } from './Stack.js';
 import { startControl } from './control.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/**
+ * Running, not merely present: once the runner is SIGKILLed its children are reparented, and an
+ * exited child stays a zombie (state Z) until the new parent reaps it, which a container's init may
+ * never do. A zombie holds no port, memory or model; it is not an orphan left running.
+ */
 const alive = (pid: number) => {
   try {
     process.kill(pid, 0);
-    return true;
   } catch {
     return false;
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return !/^\d+ \(.*\) [ZX] /s.test(stat);
+  } catch {
+    return true; // no /proc: signal 0 is all there is
   }
 };
 async function until<T>(f: () => Promise<T | null | undefined | false>, ms = 30_000): Promise<T> {
@@ -117,7 +127,16 @@ describe('npm run stack', () => {
     const pids = [...topo.replicas.map((r) => r.pid), topo.processes.gateway];
     expect(pids.every(alive)).toBe(true);
     cli.kill('SIGKILL');
-    await until(async () => pids.every((p) => !alive(p)), 15_000);
+    await until(async () => pids.every((p) => !alive(p)), 15_000).catch(() => {
+      const state = (p: number) => {
+        try {
+          return readFileSync(`/proc/${p}/stat`, 'utf8').split(' ').slice(0, 4).join(' ');
+        } catch {
+          return `${p} gone`;
+        }
+      };
+      throw new Error(`still running 15 s after the runner was SIGKILLed: ${pids.filter(alive).map(state).join('; ')}`);
+    });
   }, 240_000);
 
   it('stops cleanly on SIGTERM and says so', async () => {
