@@ -50,9 +50,12 @@ async function until<T>(what: string, probe: () => Promise<T | null>, timeoutMs 
 describe('catalogue figures from Prometheus', () => {
   it('reads attainment, budget and burn rates from the recording rules, and sees an outage burn the budget', async () => {
     const src = new PrometheusSource(prom.url, slos, { service: 'recsys-reference', replicaSelector: 'job="recsys-replica"' });
+    // Sloth's rule groups are evaluated independently: the budget and burn-rate series that read the
+    // SLI recordings appear an evaluation or two after them, so wait for every figure.
     const healthy = await until('recorded SLO series', async () => {
       const a = availability((await src.collect()).slos);
-      return a.attainment !== null && a.burnRates[0].value !== null ? a : null;
+      const figures = [a.attainment, a.errorBudgetRemaining, a.burnRate, a.burnRates[0].value];
+      return figures.every((f) => f !== null) ? a : null;
     });
     expect(healthy.attainment).toBe(1);
     expect(healthy.errorBudgetRemaining).toBe(1);
