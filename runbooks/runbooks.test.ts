@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadRunbook, runbookFiles } from '@drillbook/drill-controller';
 import { MUTATIONS } from './mutations.js';
+import { drillThresholds } from '../load-tests/lib/drills.js';
 
 const DIR = import.meta.dirname;
 const readme = readFileSync(join(DIR, 'README.md'), 'utf8');
@@ -33,5 +34,19 @@ describe('the game-day suite', () => {
     const m = MUTATIONS.find((x) => x.drill === name);
     expect(m, `mutation for ${name}`).toBeTruthy();
     expect(rb.objectives.map((o) => o.name)).toContain(m!.objective);
+  });
+
+  // The load's thresholds (k6 exit 99, or the built-in engine's verdict) fail a drill on their own, so
+  // one stricter than the runbook's objective for the same phase would fail a drill whose objectives
+  // all hold, and the scorecard would contradict itself.
+  it.each(suite.map((r) => [r.metadata.name, r] as const))('%s has no load threshold stricter than its own availability objectives', (name, rb) => {
+    const thresholds = drillThresholds(name, ['baseline', 'fault', 'recovery']);
+    for (const o of rb.objectives.filter((x) => x.sli === 'availability' && x.phase)) {
+      for (const expr of thresholds[`http_req_failed{scenario:${o.phase}}`] ?? []) {
+        const m = /^rate<=?([\d.]+)$/.exec(expr);
+        if (!m) continue;
+        expect(Number(m[1]), `${o.phase}: threshold ${expr} vs objective "${o.name}" >= ${o.target}`).toBeGreaterThanOrEqual(1 - o.target - 1e-9);
+      }
+    }
   });
 });

@@ -58,7 +58,8 @@ export const DRILLS = Object.freeze({
     hypothesis: 'at twice the capacity, load shedding keeps the latency SLO for the traffic that is admitted',
     profile: 'stress',
     mix: {},
-    slo: { phaseAvailability: { baseline: 0.999, recovery: 0.999 }, admittedP99Ms: 250 },
+    // Recovery as the runbook's objective: up to 1% shed while the last of the backlog drains.
+    slo: { phaseAvailability: { baseline: 0.999, recovery: 0.99 }, admittedP99Ms: 250 },
   },
   'accelerator-saturation': {
     title: 'Accelerator saturation',
