@@ -12,7 +12,10 @@ export interface Mutation {
 
 const table: Array<[string, string, EmbeddedStackSpec, string]> = [
   ['replica-loss', 'gateway retries off', { gateway: { retries: false } }, 'no failed requests'],
-  ['zone-loss', 'gateway retries off', { gateway: { retries: false } }, 'availability while the zone is down'],
+  // Retries alone off is not enough to fail it reliably: a refused connection ejects a dead replica at
+  // once, so only the few requests already on the lost zone fail (measured 99.25-99.75% against 99.5%).
+  // Without ejection the gateway keeps routing there until two health checks fail (97.5-98.75%).
+  ['zone-loss', 'gateway retries and outlier ejection off', { gateway: { retries: false, ejection: false } }, 'availability while the zone is down'],
   ['bad-model-deploy', 'canary analysis off (no automatic rollback)', { gateway: { canaryAnalysis: false } }, 'bad candidate rolled back'],
   ['model-load-failure', 'no fallback on replicas or gateway', { replica: { fallback: false }, gateway: { fallback: false } }, 'every request answered'],
   ['dependency-outage', 'no feature-lookup deadline', { replica: { featureTimeoutMs: 5000 } }, 'p99 latency while the dependency fails'],
