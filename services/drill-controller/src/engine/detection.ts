@@ -1,7 +1,11 @@
 /**
- * Time to detect: from the start of the fault phase, poll the runbook's detection signals (a
- * Prometheus alert firing, or a metric crossing a threshold at the gateway or replicas) until one
- * holds. The first one that does is recorded in the journal.
+ * Time to detect: poll the runbook's detection signals (a Prometheus alert firing, or a metric
+ * crossing a threshold at the gateway or replicas) until one holds after the fault began. The first
+ * one that does is recorded in the journal.
+ *
+ * Polling starts with the baseline, before any fault: a signal that already holds then is a false
+ * alarm that says nothing about the fault (a noisy gauge, a counter left over from an earlier drill),
+ * so it only counts once it has been seen clear and then holds again. The drill log says so.
  */
 import type { DetectionSignal } from '@drillbook/contracts';
 import type { DrillContext } from './context.js';
@@ -24,30 +28,56 @@ async function holds(ctx: DrillContext, s: DetectionSignal): Promise<boolean> {
   return compare(await metricValue(ctx, urls, s.metric, s.labels, s.mode), s.expect);
 }
 
-export function startDetection(ctx: DrillContext, signals: DetectionSignal[], intervalMs = 250): { stop(): void } {
+export interface Detection {
+  /** The fault phase began: from now on an armed signal that holds is the detection. */
+  faultStarted(): void;
+  stop(): void;
+}
+
+export function startDetection(ctx: DrillContext, signals: DetectionSignal[], intervalMs = 250): Detection {
   let stopped = !signals.length;
+  let faultBegan = false;
+  // A signal is armed once it has been seen not holding; one that held before the fault disarms it.
+  const armed = signals.map(() => true);
+  const warned = signals.map(() => false);
   const loop = async () => {
     while (!stopped && !ctx.signal.aborted) {
-      for (const s of signals) {
+      for (const [i, s] of signals.entries()) {
+        const afterFault = faultBegan; // judged by when the poll was sent, not when it answered
         let ok = false;
         try {
           ok = await holds(ctx, s);
         } catch {
           ok = false; // a scrape that fails is not a detection
         }
-        if (ok && !stopped) {
-          stopped = true;
-          const desc = describeSignal(s);
-          ctx.journal.update((j) => (j.detection = { signal: desc, at: new Date().toISOString() }));
-          ctx.events.emit('detection', `detected: ${desc}`, { data: { signal: desc } });
-          return;
+        if (stopped) return;
+        if (!ok) {
+          armed[i] = true;
+          continue;
         }
+        if (!afterFault) {
+          armed[i] = false;
+          if (!warned[i]) {
+            warned[i] = true;
+            ctx.log(`detection signal "${describeSignal(s)}" already holds before the fault: a false alarm, counted only once it clears and holds again`);
+          }
+          continue;
+        }
+        if (!armed[i]) continue;
+        stopped = true;
+        const desc = describeSignal(s);
+        ctx.journal.update((j) => (j.detection = { signal: desc, at: new Date().toISOString() }));
+        ctx.events.emit('detection', `detected: ${desc}`, { data: { signal: desc } });
+        return;
       }
       await new Promise((r) => setTimeout(r, intervalMs));
     }
   };
   void loop();
   return {
+    faultStarted() {
+      faultBegan = true;
+    },
     stop() {
       stopped = true;
     },

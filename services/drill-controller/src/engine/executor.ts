@@ -20,7 +20,7 @@ import { readLoadResult, startLoad, chooseEngine, type LoadOutcome, type LoadRes
 import { computeScorecard, type SloReference } from '../scorecard/compute.js';
 import { writeOutputs, type OutputFiles } from '../report/outputs.js';
 import { activity, type DrillContext } from './context.js';
-import { startDetection } from './detection.js';
+import { startDetection, type Detection } from './detection.js';
 import { EventBus, type DrillObserver } from './events.js';
 import { GuardrailMonitor } from './guardrails.js';
 import { JournalWriter } from './journal.js';
@@ -344,7 +344,7 @@ export class Drill {
       const trip = guard.observe(t);
       if (trip) this.abort('guardrail', trip.reason);
     });
-    let detection: { stop(): void } | null = null;
+    let detection: Detection | null = null;
     let faultSteps: Promise<void> = Promise.resolve();
     let recoverySteps: Promise<void> = Promise.resolve();
     const runSteps = async (steps: Step[], lp: LoadPhaseName) => {
@@ -361,8 +361,11 @@ export class Drill {
     run.onPhase((p) => {
       setPhase(p);
       this.events.emit('phase', `load phase ${p}`, { phase: 'method', data: { loadPhase: p } });
+      // Detection signals are watched from the baseline on, so one that already holds before the fault is not taken for a detection.
+      if (p === 'baseline') detection = startDetection(ctx, rb.detection ?? []);
       if (p === 'fault') {
-        detection = startDetection(ctx, rb.detection ?? []);
+        detection ??= startDetection(ctx, rb.detection ?? []);
+        detection.faultStarted();
         if (phases.find((x) => x.phase === 'fault')?.mix === 'drifted') {
           const at = new Date().toISOString();
           this.journalWriter.update((j) => {
@@ -397,7 +400,7 @@ export class Drill {
     const outcome = await run.done;
     await faultSteps.catch(() => {});
     await recoverySteps.catch(() => {});
-    (detection as { stop(): void } | null)?.stop();
+    (detection as Detection | null)?.stop();
     clearTimeout(maxTimer);
     setPhase(null);
     if (loadAct.status === 'failed' && !this.aborted) this.abort('guardrail', `load engine failed: ${loadAct.error}`);
