@@ -11,7 +11,7 @@ import type { EmbeddedStackSpec } from '@drillbook/contracts';
 import type { ModelManifest } from '@drillbook/inference/registry/registry';
 import { Stack, runAction, type StackAction, type StackOptions } from '@drillbook/stack';
 import { TargetError } from '../errors.js';
-import { publishDerivedModel } from './publish.js';
+import { publishOffThread } from './publish.js';
 
 export interface ReplicaRef {
   id: string;
@@ -54,7 +54,7 @@ export function stackTarget(stack: Stack, service: string, opts: { prometheusUrl
       pid: (replica) => stack.replica(replica).pid,
       phase: (replica) => stack.replica(replica).phase,
     },
-    publish: (input) => publishDerivedModel({ registryRoot: stack.info.registryRoot, backupRoot: stack.info.backupRoot, ...input }),
+    publish: (input) => publishOffThread({ registryRoot: stack.info.registryRoot, backupRoot: stack.info.backupRoot, ...input }),
     close: async () => {
       await opts.onClose?.();
     },
