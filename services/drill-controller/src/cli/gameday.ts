@@ -34,7 +34,7 @@ export async function gameday(argv: string[]): Promise<number> {
     return 2;
   }
   // Validate the whole suite before running anything.
-  const loaded = [];
+  const loaded: LoadedRunbook[] = [];
   const problems = [];
   for (const f of files) {
     try {
@@ -60,16 +60,27 @@ export async function gameday(argv: string[]): Promise<number> {
   };
   process.on('SIGINT', onSignal);
   // Drills that need the same stack configuration share one embedded stack (each drill's rollback
-  // restores it); a drill with other settings (more replicas, mutations) gets its own.
+  // restores it) and run one after the other; a drill with other settings (more replicas, mutations)
+  // gets its own. A stack is stopped after the last drill that needs it, so only one runs at a time:
+  // idle stacks (their health checks and background shoppers) would otherwise take CPU from the drill.
+  const stackKey = (l: LoadedRunbook) => JSON.stringify(l.runbook.stack ?? {});
+  const order = [...new Set(loaded.map(stackKey))];
+  loaded.sort((a, b) => order.indexOf(stackKey(a)) - order.indexOf(stackKey(b)));
   const stacks = new Map<string, DrillTarget>();
   const targetFor = async (l: LoadedRunbook) => {
-    const key = JSON.stringify(l.runbook.stack ?? {});
+    const key = stackKey(l);
     let t = stacks.get(key);
     if (!t) {
       t = await startEmbeddedTarget({ service: l.runbook.target.service, spec: l.runbook.stack, onLog: (m) => process.stdout.write(`    [stack] ${m}\n`) });
       stacks.set(key, t);
     }
     return t;
+  };
+  const releaseAfter = async (i: number) => {
+    const key = stackKey(loaded[i]);
+    if (loaded[i + 1] && stackKey(loaded[i + 1]) === key) return;
+    await stacks.get(key)?.close();
+    stacks.delete(key);
   };
   for (const [i, l] of loaded.entries()) {
     if (aborted) break;
@@ -102,6 +113,7 @@ export async function gameday(argv: string[]): Promise<number> {
       scorecard: join(name, 'scorecard.json'),
     });
     process.stdout.write(`    ${sc.status.toUpperCase()} score ${sc.score} — ${sc.statusReason}\n`);
+    await releaseAfter(i);
   }
   process.off('SIGINT', onSignal);
   await Promise.all([...stacks.values()].map((t) => t.close()));
