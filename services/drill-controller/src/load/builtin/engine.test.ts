@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
 import { GROUND_TRUTH_HEADER, SYNTHETIC_HEADER, type LoadPhaseName } from '@drillbook/contracts';
 import { readLoadResult } from '../reader/readLoadResult.js';
@@ -152,6 +153,46 @@ describe('the built-in load engine', () => {
     const lag = readSummary(outcome.summaryFile).metrics.drillbook_schedule_lag.values;
     expect(lag.max).toBeGreaterThanOrEqual(350);
     expect(lag.count).toBe(60);
+  });
+
+  it('does not call an answer that arrived while the engine itself was stalled past the deadline a timeout', async () => {
+    // The target answers in 100 ms from its own thread (about two requests always in flight), so it
+    // answers during the engine's stall.
+    const worker = new Worker(
+      `const http = require('node:http');
+       const s = http.createServer((req, res) => {
+         if (req.url === '/readyz') return res.end('{"ready":true}');
+         req.resume();
+         req.on('end', () => setTimeout(() => { res.setHeader('content-type', 'application/json'); res.end('{"items":[{"itemId":"i-1","score":1}],"model":"m","modelVersion":"v1","degraded":false}'); }, 100));
+       });
+       s.listen(0, '127.0.0.1', () => require('node:worker_threads').parentPort.postMessage(s.address().port));`,
+      { eval: true },
+    );
+    try {
+      const port = await new Promise<number>((r) => worker.once('message', r));
+      const run = startLoad(plan(`http://127.0.0.1:${port}`, { phases: [{ phase: 'baseline', durationS: 1, rate: 20, mix: 'training' }], timeoutMs: 200 }), { engine: 'builtin' });
+      // Stalled from the check phase, so the next loop iteration starts with the timers phase, as after
+      // the process was descheduled: the expired deadlines run before the answers are read.
+      run.onPhase(() => {
+        setTimeout(
+          () =>
+            setImmediate(() => {
+              const until = performance.now() + 500; // longer than the 200 ms deadline
+              while (performance.now() < until) {
+                // busy
+              }
+            }),
+          300,
+        );
+      });
+      const outcome = await run.done;
+      const r = await readLoadResult(outcome.summaryFile, outcome.pointsFile);
+      expect(r.phases[0]).toMatchObject({ requests: 20, errors: 0 });
+      // The stall is still in the latency of what was in flight or scheduled during it.
+      expect(r.phases[0].latencyMs.max!).toBeGreaterThanOrEqual(400);
+    } finally {
+      await worker.terminate();
+    }
   });
 
   it('drops and counts iterations when the concurrency cap is reached, like k6 out of VUs', async () => {

@@ -220,7 +220,16 @@ class BuiltinEngine {
     );
     entry.req = req;
     this.inFlight.add(entry);
-    const timeout = setTimeout(() => req.destroy(new RequestTimeout(`no answer within ${this.plan.timeoutMs} ms`)), this.plan.timeoutMs);
+    // The verdict waits for I/O already pending (setImmediate runs after the poll phase): when this
+    // process was itself stalled past the deadline, timers fire first after the stall and would call
+    // an answer sitting in the socket a timeout, blaming the engine's stall on the service.
+    const timeout = setTimeout(
+      () =>
+        setImmediate(() => {
+          if (!finished) req.destroy(new RequestTimeout(`no answer within ${this.plan.timeoutMs} ms`));
+        }),
+      this.plan.timeoutMs,
+    );
     req.on('error', (e) => complete(0, null, e));
     req.on('close', () => complete(0, null, Object.assign(new Error('connection closed'), { code: 'ECONNRESET' })));
     req.end(prepared.body);
