@@ -10,7 +10,7 @@ started=$SECONDS
 step "system packages"
 bash scripts/setup-system.sh
 
-step "type-check (tsc -b, every workspace)"
+step "type-check (tsc -b, every workspace; tsc -p runbooks)"
 npm run --silent typecheck
 
 step "generated alerts and dashboards are up to date"
