@@ -27,6 +27,8 @@ export interface ReplicaConfig {
   };
   serving: ServingOptions;
   ortThreads: number;
+  /** onnxruntime session in a worker thread (ORT_WORKER, default true) rather than on the event loop. */
+  ortInWorker: boolean;
   /** Admin API bearer token (read-write); without it the admin API answers 401. */
   adminToken: string;
   readOnlyToken?: string;
@@ -93,6 +95,7 @@ export function loadConfig(env: Env = process.env): ReplicaConfig {
       drift: { enabled: bool(env, 'DRIFT', true), window: int(env, 'DRIFT_WINDOW', 2000, 10, 1_000_000) },
     },
     ortThreads: int(env, 'ORT_THREADS', 0, 0, 64),
+    ortInWorker: bool(env, 'ORT_WORKER', true),
     adminToken: env.ADMIN_TOKEN ?? '',
     readOnlyToken: env.READONLY_TOKEN || undefined,
     logLevel: level,

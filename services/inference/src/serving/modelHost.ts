@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { ModelState } from '@drillbook/contracts';
 import { ModelRegistryError, ModelUnavailable } from '../errors.js';
 import type { ModelRegistry, ServingFeatures, ModelManifest } from '../registry/registry.js';
-import { OnnxScorer } from './session.js';
+import { OnnxScorer, ThreadedScorer, type Scorer } from './session.js';
 import type { Logger } from '../telemetry/logger.js';
 import type { ReplicaMetrics } from '../telemetry/metrics.js';
 import type { FaultRegistry } from '../faults/faults.js';
@@ -17,7 +17,7 @@ import type { FaultRegistry } from '../faults/faults.js';
 export interface ServingModel {
   version: string;
   sha256: string;
-  scorer: OnnxScorer;
+  scorer: Scorer;
   features: ServingFeatures;
   manifest: ModelManifest;
 }
@@ -42,6 +42,8 @@ export class ModelHost {
       logger: Logger;
       replica: string;
       ortThreads?: number;
+      /** Run the onnxruntime session in a worker thread (default), so a batch does not stop the event loop. */
+      ortInWorker?: boolean;
       onSwap?: (m: ServingModel | null) => void;
     },
   ) {}
@@ -101,7 +103,8 @@ export class ModelHost {
     }
     if (loaded.restoredFromBackup) this.recordRestore(version, loaded.localError);
     this.lastFeatures = loaded.features;
-    const scorer = await OnnxScorer.create(loaded.modelBytes, loaded.manifest.shape, { intraOpThreads: this.deps.ortThreads });
+    const Impl = this.deps.ortInWorker === false ? OnnxScorer : ThreadedScorer;
+    const scorer: Scorer = await Impl.create(loaded.modelBytes, loaded.manifest.shape, { intraOpThreads: this.deps.ortThreads });
     const slow = this.deps.faults.active('slow-warmup');
     if (slow?.latencyMs) await sleep(slow.latencyMs);
     await scorer.score([{ userRow: 0, query: 'warm up' }, { userRow: 1 }], 10); // first run allocates buffers

@@ -62,7 +62,22 @@ interface Job {
   model: ServingModel;
 }
 
-const timeout = (ms: number) => new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), ms).unref());
+/** `p`, or 'timeout' after `ms`; the timer is cleared as soon as `p` settles. */
+function withDeadline<T>(p: Promise<T>, ms: number): Promise<T | 'timeout'> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => resolve('timeout'), ms).unref();
+    p.then(
+      (v) => {
+        clearTimeout(timer);
+        resolve(v);
+      },
+      (e: unknown) => {
+        clearTimeout(timer);
+        reject(e);
+      },
+    );
+  });
+}
 const perfNow = () => performance.timeOrigin + performance.now();
 
 export class Recommender {
@@ -105,7 +120,23 @@ export class Recommender {
     };
   }
 
+  /** The pending gauge, set when a batch starts and ends (per batch, not per request: it is on the hot path). */
+  private publishPending(model: ServingModel): void {
+    this.metrics.pending.set({ model: this.host.name, version: model.version }, this.batcher.pending);
+  }
+
   private async runBatch(jobs: Job[], t: { runStart: () => void }): Promise<ScoreResult[]> {
+    const model = jobs[0].model;
+    this.publishPending(model);
+    try {
+      return await this.runGrouped(jobs, t);
+    } finally {
+      // Still counts this batch (the batcher settles it after run() resolves): the queue behind it is what matters.
+      setImmediate(() => this.publishPending(model));
+    }
+  }
+
+  private async runGrouped(jobs: Job[], t: { runStart: () => void }): Promise<ScoreResult[]> {
     // Jobs in one batch may straddle a model swap: group by model.
     const model = jobs[0].model;
     if (jobs.some((j) => j.model !== model)) {
@@ -167,7 +198,7 @@ export class Recommender {
     let row = user + 1;
     let degradedReason: FallbackReason | undefined;
     try {
-      const f = await Promise.race([this.features.lookup(user), timeout(this.opts.featureTimeoutMs)]);
+      const f = await withDeadline(this.features.lookup(user), this.opts.featureTimeoutMs);
       if (f === 'timeout') throw new Error('feature lookup timed out');
       this.driftSegment?.observe(f.segment);
     } catch {
@@ -177,10 +208,9 @@ export class Recommender {
 
     const remaining = this.opts.deadlineMs - (perfNow() - arrival);
     const labels = { model: this.host.name, version: model.version };
-    this.metrics.pending.set(labels, this.batcher.pending + 1);
     let outcome: { result: ScoreResult; timing: BatchTiming } | 'timeout';
     try {
-      outcome = await Promise.race([this.batcher.submit({ row, query: input.query, k: input.k, model }), timeout(Math.max(1, remaining))]);
+      outcome = await withDeadline(this.batcher.submit({ row, query: input.query, k: input.k, model }), Math.max(1, remaining));
     } catch (e) {
       if (e instanceof QueueFull) {
         this.metrics.shed.inc({ reason: 'queue_full' });
@@ -188,8 +218,6 @@ export class Recommender {
       }
       this.metrics.inferenceRequests.inc({ ...labels, result: 'failure', reason: 'model_error' });
       return this.fallback(input, 'model_error', model.version);
-    } finally {
-      this.metrics.pending.set(labels, this.batcher.pending);
     }
     if (outcome === 'timeout') {
       this.metrics.inferenceRequests.inc({ ...labels, result: 'failure', reason: 'deadline' });

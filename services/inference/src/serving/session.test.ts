@@ -1,0 +1,45 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildTestRegistry, type TestRegistry } from '../testing/fixtures.js';
+import { OnnxScorer, ThreadedScorer, type ScoreRequest } from './session.js';
+
+let reg: TestRegistry;
+beforeAll(async () => {
+  reg = await buildTestRegistry();
+}, 120_000);
+afterAll(() => reg?.cleanup());
+
+const batch: ScoreRequest[] = [
+  { userRow: 1, query: 'running shoes' },
+  { userRow: 0, query: 'red kettle' },
+  { userRow: 17 },
+  { userRow: 300, query: 'wireless headphones for travel' },
+];
+
+describe('the onnxruntime session in a worker thread', () => {
+  it('ranks exactly as the in-process session does', async () => {
+    const model = reg.registry.load('v1');
+    const local = await OnnxScorer.create(model.modelBytes, model.manifest.shape);
+    const threaded = await ThreadedScorer.create(model.modelBytes, model.manifest.shape);
+    try {
+      const [a, b] = await Promise.all([local.score(batch, 10), threaded.score(batch, 10)]);
+      expect(b).toEqual(a);
+      expect(b).toHaveLength(4);
+      expect(b[0].indices).toHaveLength(10);
+      // Several batches in flight at once come back to their own callers.
+      const many = await Promise.all([1, 2, 3].map((k) => threaded.score(batch.slice(0, k), 5)));
+      expect(many.map((r) => r.length)).toEqual([1, 2, 3]);
+      expect(many[2]).toEqual((await local.score(batch.slice(0, 3), 5)));
+    } finally {
+      await local.release();
+      await threaded.release();
+    }
+  });
+
+  it('refuses bytes that are not a model, and answers nothing once released', async () => {
+    const model = reg.registry.load('v1');
+    await expect(ThreadedScorer.create(new Uint8Array([1, 2, 3, 4]), model.manifest.shape)).rejects.toThrow(/could not create the onnxruntime session/);
+    const threaded = await ThreadedScorer.create(model.modelBytes, model.manifest.shape);
+    await threaded.release();
+    await expect(threaded.score(batch, 10)).rejects.toThrow(/model released/);
+  });
+});
