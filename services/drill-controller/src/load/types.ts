@@ -178,6 +178,12 @@ export interface LoadSample {
   degraded: boolean;
   ndcg: number | null;
   phase: LoadPhaseName;
+  /**
+   * Iteration number within its phase (from the request id `<phase>:<n>` both engines put in the
+   * points' metadata), or null when the points carry none. Both engines send the n-th request of
+   * every phase from the same held-out session, so equal indices in two phases are the same query.
+   */
+  index?: number | null;
 }
 
 export interface LoadResult {

@@ -3,7 +3,7 @@ import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import { scorecardSchema } from '@drillbook/contracts';
 import { computeScorecard, credit, recovery } from './compute.js';
-import { PHASES, fakeJournal, fakeLoad, fakeRunbook, iso } from './__fixtures__/factories.js';
+import { PHASES, fakeJournal, fakeLoad, fakeRunbook, iso, type PhaseRecipe } from './__fixtures__/factories.js';
 
 const SLO = { name: 'recommend-availability', objective: 0.999, periodDays: 30 };
 const ajv = new Ajv({ allErrors: true, strict: false });
@@ -105,6 +105,24 @@ describe('scorecard', () => {
     const sc = computeScorecard({ journal: fakeJournal(), load, outcome, runbook: objectives, slo: SLO });
     expect(sc.errorBudget.burnRate).toBeCloseTo(10, 0);
     expect(sc.errorBudget.consumed).toBeCloseTo((10 * 40) / (30 * 86400), 6);
+  });
+
+  it('compares ranking quality on the same queries when the load says which request is which', () => {
+    // The n-th request of every phase is the same held-out query; queries past the baseline's 100 are
+    // harder ones. The model is the same throughout, so quality has not changed.
+    const quality = (_t: number, i: number) => ({ ndcg: i < 100 ? 0.3 : 0.1 });
+    const phases: PhaseRecipe[] = [
+      { phase: 'baseline', durationS: 10, rate: 10, at: quality },
+      { phase: 'fault', durationS: 10, rate: 10, at: quality },
+      { phase: 'recovery', durationS: 20, rate: 10, at: quality },
+    ];
+    const rb = fakeRunbook([{ name: 'quality restored', sli: 'ndcg_ratio', phase: 'recovery', op: '>=', target: 0.95 }]);
+    const paired = computeScorecard({ journal: fakeJournal(), ...fakeLoad(phases, { indexed: true }), runbook: rb, slo: SLO });
+    expect(paired.quality.ndcgRatio).toBe(1);
+    expect(paired.objectives[0]).toMatchObject({ measured: 1, verdict: 'met' });
+    // Without request numbers the phases' means are all there is, and the harder extra queries read as a loss.
+    const unpaired = computeScorecard({ journal: fakeJournal(), ...fakeLoad(phases), runbook: rb, slo: SLO });
+    expect(unpaired.objectives[0]).toMatchObject({ measured: 0.6667, verdict: 'missed' });
   });
 
   it('reports ranking quality during the drill against the healthy baseline', () => {

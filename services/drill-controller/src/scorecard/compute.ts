@@ -91,6 +91,34 @@ export interface RecoveryFigures {
   impacted: boolean;
 }
 
+/** Fewest same-query pairs for the paired NDCG ratio; below it the phases' plain means are compared. */
+const MIN_NDCG_PAIRS = 30;
+
+/**
+ * NDCG@10 of a phase against the baseline on the same queries: both engines send the n-th request of
+ * every phase from the same held-out session, so requests with equal iteration numbers in the two
+ * phases asked the same thing. Comparing the phases' plain means instead adds the sampling noise of
+ * two different query sets (a healthy drill read 0.945-1.125). Null when fewer than
+ * MIN_NDCG_PAIRS requests were scored in both.
+ */
+export function pairedNdcgRatio(samples: readonly LoadSample[], phase: LoadPhaseName): number | null {
+  const base = new Map<number, number>();
+  for (const s of samples) if (s.phase === 'baseline' && s.ndcg !== null && s.index != null) base.set(s.index, s.ndcg);
+  let sumBase = 0;
+  let sumPhase = 0;
+  let pairs = 0;
+  for (const s of samples) {
+    if (s.phase !== phase || s.ndcg === null || s.index == null) continue;
+    const b = base.get(s.index);
+    if (b === undefined) continue;
+    sumBase += b;
+    sumPhase += s.ndcg;
+    pairs++;
+  }
+  if (pairs < MIN_NDCG_PAIRS || sumBase === 0) return null;
+  return sumPhase / sumBase;
+}
+
 export function recovery(samples: LoadSample[], from: number, end: number, target: { availability: number; p99Ms: number }, sustainMs: number): RecoveryFigures {
   const ws = windows(samples, from, end, target);
   const bad = ws.filter((w) => !w.good);
@@ -229,7 +257,14 @@ export function computeScorecard(input: ScorecardInput): Scorecard {
   const baselineNdcg = phaseOf('baseline')?.ndcg10 ?? null;
   const later = (['fault', 'recovery'] as const).map((p) => phaseOf(p)?.ndcg10).filter((x): x is number => x !== null && x !== undefined);
   const drillNdcg = later.length ? Math.min(...later) : null;
-  const ndcgRatio = baselineNdcg && drillNdcg !== null ? round(drillNdcg / baselineNdcg, 4) : null;
+  const phaseRatio = (p: LoadPhaseName): number | null => {
+    const paired = pairedNdcgRatio(samples, p);
+    if (paired !== null) return round(paired, 4);
+    const nd = phaseOf(p)?.ndcg10;
+    return baselineNdcg && nd !== null && nd !== undefined ? round(nd / baselineNdcg, 4) : null;
+  };
+  const laterRatios = (['fault', 'recovery'] as const).map(phaseRatio).filter((x): x is number => x !== null);
+  const ndcgRatio = baselineNdcg && laterRatios.length ? Math.min(...laterRatios) : null;
   const scored = load?.phases.reduce((a, p) => a + p.scored, 0) ?? 0;
 
   // Objectives.
@@ -254,7 +289,7 @@ export function computeScorecard(input: ScorecardInput): Scorecard {
         return scope?.degradedShare ?? null;
       case 'ndcg_ratio': {
         if (!baselineNdcg) return null;
-        if (ph) return ph.ndcg10 === null ? null : round(ph.ndcg10 / baselineNdcg, 4);
+        if (ph) return phaseRatio(ph.phase);
         return ndcgRatio;
       }
       case 'time_to_recover_s':

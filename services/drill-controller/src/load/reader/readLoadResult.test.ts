@@ -115,9 +115,9 @@ describe('readLoadResult joins a request’s custom samples through their metada
     writeFileSync(summary, JSON.stringify({ metrics: {}, state: { testRunDurationMs: 1500 } }));
     const r = await readLoadResult(summary, points);
     expect(r.samples).toEqual([
-      { t: 0, ms: 10, ok: true, degraded: false, ndcg: 0.5, phase: 'baseline' },
-      { t: 1000, ms: 30, ok: true, degraded: true, ndcg: null, phase: 'fault' },
-      { t: 1098, ms: 2, ok: false, degraded: false, ndcg: null, phase: 'fault' },
+      { t: 0, ms: 10, ok: true, degraded: false, ndcg: 0.5, phase: 'baseline', index: 0 },
+      { t: 1000, ms: 30, ok: true, degraded: true, ndcg: null, phase: 'fault', index: 0 },
+      { t: 1098, ms: 2, ok: false, degraded: false, ndcg: null, phase: 'fault', index: 1 },
     ]);
     const fault = r.phases.find((p) => p.phase === 'fault')!;
     expect(fault).toMatchObject({ requests: 2, errors: 1, degraded: 1, degradedShare: 0.5, droppedIterations: 1, ndcg10: null, scored: 0 });

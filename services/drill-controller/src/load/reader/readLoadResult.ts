@@ -63,6 +63,14 @@ interface RawSample {
   phase: LoadPhaseName;
   degraded: boolean;
   ndcg: number | null;
+  index: number | null;
+}
+
+/** `<phase>:<n>` -> n. */
+function iterationOf(req: string | undefined): number | null {
+  if (req === undefined) return null;
+  const m = /:(\d+)$/.exec(req);
+  return m ? Number(m[1]) : null;
 }
 
 interface PointsData {
@@ -111,7 +119,7 @@ async function readPoints(file: string): Promise<PointsData> {
       if (!phase || !PHASE_SET.has(phase)) continue;
       const p = phase as LoadPhaseName;
       if (s.metric === 'http_req_duration') {
-        const sample: RawSample = { start: s.time - s.value, ms: s.value, ok: sampleOk(s.tags), phase: p, degraded: false, ndcg: null };
+        const sample: RawSample = { start: s.time - s.value, ms: s.value, ok: sampleOk(s.tags), phase: p, degraded: false, ndcg: null, index: iterationOf(s.req) };
         data.samples.push(sample);
         if (s.req !== undefined) {
           byReq.set(s.req, sample);
@@ -201,7 +209,7 @@ function assemble(summary: K6Summary, thresholds: ThresholdResult[], points: Poi
     });
   }
   const out: LoadSample[] = samples
-    .map((s) => ({ t: s.start - origin, ms: s.ms, ok: s.ok, degraded: s.degraded, ndcg: s.ndcg, phase: s.phase }))
+    .map((s) => ({ t: s.start - origin, ms: s.ms, ok: s.ok, degraded: s.degraded, ndcg: s.ndcg, phase: s.phase, index: s.index }))
     .sort((a, b) => a.t - b.t);
   const metricNames = Object.keys(summary.metrics);
   return {

@@ -9,8 +9,8 @@ export interface PhaseRecipe {
   phase: LoadPhaseName;
   durationS: number;
   rate: number;
-  /** Per request at offset t (ms from T0): latency, ok, degraded, ndcg. */
-  at?: (t: number) => Partial<Pick<LoadSample, 'ms' | 'ok' | 'degraded' | 'ndcg'>>;
+  /** Per request at offset t (ms from T0), the i-th of its phase: latency, ok, degraded, ndcg. */
+  at?: (t: number, i: number) => Partial<Pick<LoadSample, 'ms' | 'ok' | 'degraded' | 'ndcg'>>;
 }
 
 function pct(sorted: number[], p: number): number | null {
@@ -18,7 +18,8 @@ function pct(sorted: number[], p: number): number | null {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
 }
 
-export function fakeLoad(phases: PhaseRecipe[], opts: { dropped?: number; thresholdsOk?: boolean } = {}): { load: LoadResult; outcome: LoadOutcome } {
+/** `indexed`: samples carry their iteration number, as read from points that name their requests. */
+export function fakeLoad(phases: PhaseRecipe[], opts: { dropped?: number; thresholdsOk?: boolean; indexed?: boolean } = {}): { load: LoadResult; outcome: LoadOutcome } {
   const samples: LoadSample[] = [];
   const stats: PhaseLoadStats[] = [];
   const windows: LoadOutcome['windows'] = [];
@@ -28,8 +29,8 @@ export function fakeLoad(phases: PhaseRecipe[], opts: { dropped?: number; thresh
     const mine: LoadSample[] = [];
     for (let i = 0; i < n; i++) {
       const t = start + (i * 1000) / p.rate;
-      const x = p.at?.(t) ?? {};
-      mine.push({ t, ms: x.ms ?? 20, ok: x.ok ?? true, degraded: x.degraded ?? false, ndcg: x.ndcg === undefined ? 0.3 : x.ndcg, phase: p.phase });
+      const x = p.at?.(t, i) ?? {};
+      mine.push({ t, ms: x.ms ?? 20, ok: x.ok ?? true, degraded: x.degraded ?? false, ndcg: x.ndcg === undefined ? 0.3 : x.ndcg, phase: p.phase, ...(opts.indexed ? { index: i } : {}) });
     }
     samples.push(...mine);
     const lat = mine.map((s) => s.ms).sort((a, b) => a - b);
