@@ -54,7 +54,6 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const { url } = await gateway.start();
-  process.stdout.write(`gateway listening on ${url}\n`);
   let stopping = false;
   // Logging must not stand in the way of stopping: when the supervisor died, stdout/stderr are
   // broken pipes and a synchronous write throws EPIPE.
@@ -96,6 +95,8 @@ async function main(): Promise<void> {
       shutdown('parent exited');
     });
   }
+  // Only once the handlers are in place: a supervisor may signal as soon as it reads this line.
+  process.stdout.write(`gateway listening on ${url}\n`);
 }
 
 main().catch((err: Error) => {

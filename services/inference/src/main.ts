@@ -8,7 +8,6 @@ import { startReplica } from './replica.js';
 async function main(): Promise<void> {
   const config = loadConfig();
   const replica = await startReplica(config);
-  process.stdout.write(`replica ${replica.id} listening on ${replica.url}\n`);
   let closing = false;
   const stop = (signal: string) => {
     if (closing) return;
@@ -26,6 +25,8 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => stop('SIGINT'));
   // Started by the topology runner over an IPC channel: if the runner dies, so do we (no orphans).
   if (process.send) process.on('disconnect', () => stop('parent exited'));
+  // Only once the handlers are in place: a supervisor may signal as soon as it reads this line.
+  process.stdout.write(`replica ${replica.id} listening on ${replica.url}\n`);
 }
 
 main().catch((e) => {

@@ -41,11 +41,6 @@ async function main(): Promise<void> {
     onLog: (l) => process.stdout.write(`[stack] ${l}\n`),
   });
   const control = await startControl(stack);
-  process.stdout.write(
-    `\nreference stack running\n  gateway   ${stack.info.gatewayUrl}\n` +
-      stack.info.replicas.map((r) => `  replica   ${r.id} (${r.zone}) ${r.url}\n`).join('') +
-      `  control   ${control.url} (bearer: the admin token)\n  admin token ${stack.info.adminToken}\n  logs      ${join(values.dir!, 'logs')}\nCtrl-C stops everything.\n`,
-  );
   let stopping = false;
   const stop = async (sig: string) => {
     if (stopping) return;
@@ -58,6 +53,12 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
+  // Only once the handlers are in place: a wrapper that signals as soon as it reads this must get a clean stop.
+  process.stdout.write(
+    `\nreference stack running\n  gateway   ${stack.info.gatewayUrl}\n` +
+      stack.info.replicas.map((r) => `  replica   ${r.id} (${r.zone}) ${r.url}\n`).join('') +
+      `  control   ${control.url} (bearer: the admin token)\n  admin token ${stack.info.adminToken}\n  logs      ${join(values.dir!, 'logs')}\nCtrl-C stops everything.\n`,
+  );
 }
 
 main().catch((e) => {

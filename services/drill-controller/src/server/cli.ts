@@ -35,7 +35,6 @@ export async function serve(argv: string[]): Promise<number> {
     }
     throw e;
   }
-  process.stdout.write(`drillbook controller listening on ${controller.url}\n`);
   return new Promise<number>((resolve) => {
     let first = 0;
     const onSignal = (sig: string) => {
@@ -60,5 +59,8 @@ export async function serve(argv: string[]): Promise<number> {
     };
     process.on('SIGTERM', () => onSignal('SIGTERM'));
     process.on('SIGINT', () => onSignal('SIGINT'));
+    // Only once the handlers are in place: a wrapper that signals as soon as it reads this line must get
+    // a clean stop, not the default SIGTERM action (a stack test caught that race in the stack runner).
+    process.stdout.write(`drillbook controller listening on ${controller!.url}\n`);
   });
 }
