@@ -27,6 +27,8 @@ export interface ReplicaConfig {
   };
   serving: ServingOptions;
   ortThreads: number;
+  /** onnxruntime intra-op threads spin-wait between operators (off by default in a replica: see SessionOptions.spin). */
+  ortSpin: boolean;
   /** onnxruntime session in a worker thread (ORT_WORKER, default true) rather than on the event loop. */
   ortInWorker: boolean;
   /** Admin API bearer token (read-write); without it the admin API answers 401. */
@@ -95,6 +97,7 @@ export function loadConfig(env: Env = process.env): ReplicaConfig {
       drift: { enabled: bool(env, 'DRIFT', true), window: int(env, 'DRIFT_WINDOW', 2000, 10, 1_000_000) },
     },
     ortThreads: int(env, 'ORT_THREADS', 0, 0, 64),
+    ortSpin: bool(env, 'ORT_SPIN', false),
     ortInWorker: bool(env, 'ORT_WORKER', true),
     adminToken: env.ADMIN_TOKEN ?? '',
     readOnlyToken: env.READONLY_TOKEN || undefined,

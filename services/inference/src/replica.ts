@@ -123,6 +123,7 @@ export async function startReplica(config: ReplicaConfig, deps: ReplicaDeps = {}
     logger,
     replica: config.id,
     ortThreads: config.ortThreads,
+    ortSpin: config.ortSpin,
     ortInWorker: config.ortInWorker,
     onSwap: (m) => {
       if (m && config.registry.stateFile) writeState(config.registry.stateFile, { version: m.version, sha256: m.sha256 });

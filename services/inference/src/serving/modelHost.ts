@@ -42,6 +42,7 @@ export class ModelHost {
       logger: Logger;
       replica: string;
       ortThreads?: number;
+      ortSpin?: boolean;
       /** Run the onnxruntime session in a worker thread (default), so a batch does not stop the event loop. */
       ortInWorker?: boolean;
       onSwap?: (m: ServingModel | null) => void;
@@ -104,7 +105,7 @@ export class ModelHost {
     if (loaded.restoredFromBackup) this.recordRestore(version, loaded.localError);
     this.lastFeatures = loaded.features;
     const Impl = this.deps.ortInWorker === false ? OnnxScorer : ThreadedScorer;
-    const scorer: Scorer = await Impl.create(loaded.modelBytes, loaded.manifest.shape, { intraOpThreads: this.deps.ortThreads });
+    const scorer: Scorer = await Impl.create(loaded.modelBytes, loaded.manifest.shape, { intraOpThreads: this.deps.ortThreads, spin: this.deps.ortSpin });
     const slow = this.deps.faults.active('slow-warmup');
     if (slow?.latencyMs) await sleep(slow.latencyMs);
     await scorer.score([{ userRow: 0, query: 'warm up' }, { userRow: 1 }], 10); // first run allocates buffers

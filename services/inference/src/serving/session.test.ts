@@ -35,6 +35,18 @@ describe('the onnxruntime session in a worker thread', () => {
     }
   });
 
+  it('ranks the same with onnxruntime thread-pool spinning off (what a replica runs)', async () => {
+    const model = reg.registry.load('v1');
+    const spinning = await OnnxScorer.create(model.modelBytes, model.manifest.shape, { intraOpThreads: 2 });
+    const quiet = await ThreadedScorer.create(model.modelBytes, model.manifest.shape, { intraOpThreads: 2, spin: false });
+    try {
+      expect(await quiet.score(batch, 10)).toEqual(await spinning.score(batch, 10));
+    } finally {
+      await spinning.release();
+      await quiet.release();
+    }
+  });
+
   it('refuses bytes that are not a model, and answers nothing once released', async () => {
     const model = reg.registry.load('v1');
     await expect(ThreadedScorer.create(new Uint8Array([1, 2, 3, 4]), model.manifest.shape)).rejects.toThrow(/could not create the onnxruntime session/);

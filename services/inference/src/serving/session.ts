@@ -33,6 +33,12 @@ export interface Scorer {
 export interface SessionOptions {
   /** Threads onnxruntime uses inside one operator (MatMul, TopK). */
   intraOpThreads?: number;
+  /**
+   * Let onnxruntime's intra-op threads spin-wait between operators (its default). Spinning wins
+   * when the session has the cores to itself; in a replica the spinning threads take CPU from the
+   * event loop that is parsing and answering requests, so the replica turns it off (`ORT_SPIN`).
+   */
+  spin?: boolean;
 }
 
 /** The graph's inputs for one batch. */
@@ -73,7 +79,14 @@ function decodeTopK(idx: BigInt64Array, sc: Float32Array, n: number, kk: number)
 }
 
 function sessionOptions(opts: SessionOptions): ort.InferenceSession.SessionOptions {
-  return { graphOptimizationLevel: 'all', executionMode: 'sequential', intraOpNumThreads: opts.intraOpThreads ?? 0, interOpNumThreads: 1 };
+  return {
+    graphOptimizationLevel: 'all',
+    executionMode: 'sequential',
+    intraOpNumThreads: opts.intraOpThreads ?? 0,
+    interOpNumThreads: 1,
+    // Session config entries (onnxruntime_session_options_config_keys.h), flattened with dots by the binding.
+    ...(opts.spin === false ? { extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } } } : {}),
+  };
 }
 
 function checkInputs(names: readonly string[]): string | null {
