@@ -71,6 +71,7 @@ class Conn {
   }
 
   send(head: string, body: string, timeoutMs: number, resolve: (o: Outcome) => void): void {
+    if (this.dead) return resolve({ ok: false, degraded: false });
     this.pending = { resolve, timer: setTimeout(() => this.fail(), timeoutMs) };
     this.sock.write(head + body);
   }
@@ -83,11 +84,12 @@ class Conn {
     p.resolve(o);
   }
 
+  /** The connection is unusable (error, close, timeout, unframed answer): what was in flight failed. */
   private fail(): void {
+    this.settle({ ok: false, degraded: false });
     if (this.dead) return;
     this.dead = true;
     this.sock.destroy();
-    this.settle({ ok: false, degraded: false });
     this.onDone(this);
   }
 
@@ -134,6 +136,7 @@ class Pool {
     return new Promise((resolve) => {
       const go = () => {
         let c = this.idle.pop();
+        while (c?.dead) c = this.idle.pop(); // closed by the server while idle (keep-alive timeout)
         if (!c) {
           if (this.all.size >= this.maxConns) return void this.waiting.push(go);
           c = new Conn(this.host, this.port, this.release);
