@@ -39,6 +39,12 @@ const users = Number(values.users);
 const seconds = Number(values.seconds);
 const concurrency = Number(values.concurrency);
 const rounds = Number(values.rounds);
+for (const [name, v, min] of [['items', items, 1000], ['users', users, 1], ['seconds', seconds, 1], ['concurrency', concurrency, 1], ['rounds', rounds, 1]] as const) {
+  if (!Number.isInteger(v) || v < min) {
+    process.stderr.write(`bench:inference: --${name} must be an integer >= ${min}, got ${JSON.stringify(values[name])}\n`);
+    process.exit(2);
+  }
+}
 const cores = availableParallelism();
 const say = (s: string) => process.stdout.write(s + '\n');
 
