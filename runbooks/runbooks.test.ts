@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadRunbook, runbookFiles } from '@drillbook/drill-controller';
+import { durationMs, loadPhases, loadRunbook, runbookFiles } from '@drillbook/drill-controller';
 import { MUTATIONS } from './mutations.js';
 import { drillThresholds } from '../load-tests/lib/drills.js';
 
@@ -34,6 +34,24 @@ describe('the game-day suite', () => {
     const m = MUTATIONS.find((x) => x.drill === name);
     expect(m, `mutation for ${name}`).toBeTruthy();
     expect(rb.objectives.map((o) => o.name)).toContain(m!.objective);
+  });
+
+  // A fault the steps inject and later clear lasts (at least) the waits between the two. Objectives
+  // that need the fault to dominate the fault phase ("at least half the answers degraded") only hold
+  // if it does so in both profiles: the full one once read 38% against >= 50% while --quick passed.
+  it.each(suite.map((r) => [r.metadata.name, r] as const))('%s: a fault cleared within the fault phase lasts long enough for its fault-phase share objectives, quick and full', (name, rb) => {
+    const steps = rb.steps.filter((x) => (x.phase ?? 'fault') === 'fault');
+    const inject = steps.findIndex((x) => x.kind === 'fault.inject');
+    const clear = steps.findIndex((x, i) => i > inject && x.kind === 'fault.clear');
+    if (inject < 0 || clear < 0) return;
+    const outageS = steps.slice(inject, clear).reduce((t, x) => t + (x.kind === 'wait' ? durationMs(x.duration) / 1000 : 0), 0);
+    for (const quick of [true, false]) {
+      const faultS = loadPhases(rb, quick).find((p) => p.phase === 'fault')!.durationS;
+      expect(outageS, `${quick ? 'quick' : 'full'}: the steps outlast the fault phase`).toBeLessThanOrEqual(faultS);
+      for (const o of rb.objectives.filter((x) => x.phase === 'fault' && x.sli === 'degraded_share' && x.op === '>=')) {
+        expect(outageS / faultS, `${quick ? 'quick' : 'full'}: a ${outageS}s outage in a ${faultS}s fault phase vs "${o.name}" >= ${o.target}`).toBeGreaterThanOrEqual(o.target);
+      }
+    }
   });
 
   // The load's thresholds (k6 exit 99, or the built-in engine's verdict) fail a drill on their own, so
