@@ -34,9 +34,10 @@ export interface SessionOptions {
   /** Threads onnxruntime uses inside one operator (MatMul, TopK). */
   intraOpThreads?: number;
   /**
-   * Let onnxruntime's intra-op threads spin-wait between operators (its default). Spinning wins
-   * when the session has the cores to itself; in a replica the spinning threads take CPU from the
-   * event loop that is parsing and answering requests, so the replica turns it off (`ORT_SPIN`).
+   * Let onnxruntime's intra-op threads spin-wait between operators (its default, meant for a
+   * session that has the cores to itself). In a replica the spinning threads take CPU from the event
+   * loop that is parsing and answering requests, and from the other replicas on the host, so the
+   * replica turns it off (`ORT_SPIN`): at 200 req/s one replica used 1.6 cores spinning, 0.9 without.
    */
   spin?: boolean;
 }
