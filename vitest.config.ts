@@ -11,6 +11,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
+          setupFiles: ['scripts/testing/k6OnPath.ts'],
           include: ['services/**/*.test.ts', 'alerts/**/*.test.ts', 'dashboards/**/*.test.ts', 'load-tests/**/*.test.ts', 'runbooks/**/*.test.ts', 'bench/**/*.test.ts'],
           exclude: [...exclude, '**/*.int.test.ts'],
           testTimeout: 60_000,
@@ -19,6 +20,7 @@ export default defineConfig({
       {
         test: {
           name: 'integration',
+          setupFiles: ['scripts/testing/k6OnPath.ts'],
           include: ['services/**/*.int.test.ts', 'alerts/**/*.int.test.ts', 'dashboards/**/*.int.test.ts', 'load-tests/**/*.int.test.ts', 'runbooks/**/*.int.test.ts'],
           exclude,
           fileParallelism: false,

@@ -1,7 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { parse } from 'acorn';
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import { LOAD_METRIC } from '@drillbook/contracts';
@@ -57,6 +58,25 @@ describe('the k6 scripts', () => {
     for (const i of imports) expect(K6_V048_MODULES.has(i)).toBe(true);
     const text = out.outputFiles[0].text;
     for (const name of ['options', 'setup', 'recommend', 'handleSummary']) expect(text).toMatch(new RegExp(`export\\s*\\{[^}]*\\b${name}\\b`));
+  });
+
+  // k6 up to v0.51 compiles ES modules with Babel 6, which knows no syntax newer than ES2017: an
+  // optional chain or an object spread anywhere in a script or its imports fails `k6 run` at init
+  // (exit 107). Real k6 is the final word (k6.int.test.ts runs `k6 inspect` on every script); this
+  // catches the same mistakes where k6 is not installed.
+  it.each(scripts)('%s and every module it imports parse as ES2017 (what k6 v0.48 compiles)', async (script) => {
+    const out = await build({ entryPoints: [`${SCENARIOS}${script}`], bundle: true, format: 'esm', write: false, external: ['k6', 'k6/*'], metafile: true, logLevel: 'silent' });
+    const inputs = Object.keys(out.metafile.inputs);
+    expect(inputs.length).toBeGreaterThan(1);
+    for (const file of inputs) {
+      const source = readFileSync(`${ROOT}${file}`, 'utf8');
+      expect(() => parse(source, { ecmaVersion: 2017, sourceType: 'module' }), file).not.toThrow();
+    }
+  });
+
+  it('the ES2017 check refuses the syntax that broke k6 v0.48', () => {
+    expect(() => parse('export const a = (x) => x?.[0];', { ecmaVersion: 2017, sourceType: 'module' })).toThrow();
+    expect(() => parse('export const b = (x) => ({ ...x });', { ecmaVersion: 2017, sourceType: 'module' })).toThrow();
   });
 });
 

@@ -10,7 +10,10 @@ started=$SECONDS
 step "system packages"
 bash scripts/setup-system.sh
 
-step "type-check (tsc -b, every workspace; tsc -p runbooks)"
+step "real k6 for the load tests"
+npx tsx scripts/testing/k6OnPath.ts
+
+step "type-check (tsc -b, every workspace; runbooks; bench and scripts)"
 npm run --silent typecheck
 
 step "generated alerts and dashboards are up to date"

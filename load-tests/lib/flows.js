@@ -7,14 +7,14 @@ import { SharedArray } from 'k6/data';
 import { Rate, Trend } from 'k6/metrics';
 import { GROUND_TRUTH_HEADER, LOAD_METRIC, REQUEST_ID_METADATA, SYNTHETIC_HEADER } from './constants.js';
 import { ndcgAtK } from './ndcg.js';
+import { resolveSessionsFile } from './plan.js';
 import { BASE_URL, K, TIMEOUT } from './target.js';
 
 /**
  * @typedef {{ userId: string, query: string, groundTruth: string[], category: string, segment: string }} RequestTemplate
  */
 
-const SESSIONS_FILE = __ENV.SESSIONS_FILE;
-if (!SESSIONS_FILE) throw new Error('SESSIONS_FILE is not set: pass -e SESSIONS_FILE=<path of the load sessions JSON written by model:build>');
+const SESSIONS_FILE = resolveSessionsFile(__ENV.SESSIONS_FILE, __ENV.PWD);
 
 /**
  * @param {'training' | 'drifted'} mix

@@ -7,7 +7,7 @@ import { defaultMaxInFlight } from '../../services/drill-controller/src/load/pla
 import * as constants from './constants.js';
 import { DRILLS, drill, drillThresholds } from './drills.js';
 import { ndcgAtK as ndcgJs } from './ndcg.js';
-import { defaultMaxVUs, phaseScenarios, readPlan } from './plan.js';
+import { defaultMaxVUs, phaseScenarios, readPlan, resolveSessionsFile } from './plan.js';
 import { PROFILES, profilePhases } from './profiles.js';
 import { DEFAULT_SLO, sloThresholds } from './slo.js';
 import { summaryLines } from './summary.js';
@@ -99,6 +99,14 @@ describe('the run plan from the environment', () => {
         expect(defaultMaxVUs(phases, timeoutMs)).toBe(defaultMaxInFlight(phases, timeoutMs));
       }
     }
+  });
+
+  it('resolves a relative SESSIONS_FILE against the working directory, not against lib/', () => {
+    expect(resolveSessionsFile('out/sessions.json', '/home/me/drillbook')).toBe('/home/me/drillbook/out/sessions.json');
+    expect(resolveSessionsFile('./s.json', '/tmp/')).toBe('/tmp/s.json');
+    expect(resolveSessionsFile('/abs/s.json', '/tmp')).toBe('/abs/s.json');
+    expect(() => resolveSessionsFile('s.json', undefined)).toThrow(/SESSIONS_FILE "s.json" is relative .* pass an absolute path/);
+    expect(() => resolveSessionsFile(undefined, '/tmp')).toThrow(/SESSIONS_FILE is not set/);
   });
 
   it('runs each phase as its own constant-arrival-rate scenario, started where the previous one ends', () => {

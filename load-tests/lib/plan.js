@@ -55,6 +55,22 @@ export function defaultMaxVUs(phases, timeoutMs) {
 }
 
 /**
+ * Where SESSIONS_FILE is. k6's `open()` resolves a relative path against the module that calls it
+ * (`lib/`), not against the directory k6 was started from; so a relative path is resolved here
+ * against the working directory (`PWD`, which `k6 run` passes from the shell's environment).
+ * Without `PWD` (`k6 inspect`/`k6 archive` read only `-e` variables) a relative path is refused.
+ * @param {string | undefined} file
+ * @param {string | undefined} pwd
+ * @returns {string}
+ */
+export function resolveSessionsFile(file, pwd) {
+  if (!file) throw new Error('SESSIONS_FILE is not set: pass -e SESSIONS_FILE=<path of the load sessions JSON written by model:build>');
+  if (file.charAt(0) === '/' || /^[a-zA-Z]:[\\/]/.test(file) || file.indexOf('file://') === 0) return file;
+  if (!pwd) throw new Error(`SESSIONS_FILE "${file}" is relative and the working directory is unknown (no PWD in the environment): pass an absolute path`);
+  return `${pwd.replace(/\/+$/, '')}/${file.replace(/^\.\//, '')}`;
+}
+
+/**
  * Items per request and the request deadline.
  * @param {Record<string, string | undefined>} env
  */
@@ -82,7 +98,7 @@ export function readPlan(env, drill) {
     const names = phases.map((p) => p.phase);
     if (new Set(names).size !== names.length) throw new Error(`LOAD_PLAN: each phase at most once, got ${names.join(', ')}`);
   } else {
-    phases = profilePhases(env.PROFILE || drill.profile).map((p) => ({ ...p, mix: drill.mix[p.phase] || 'training' }));
+    phases = profilePhases(env.PROFILE || drill.profile).map((p) => Object.assign({}, p, { mix: drill.mix[p.phase] || 'training' }));
   }
   const { k, timeoutMs } = requestSettings(env);
   const maxVUs = positiveInt(env.MAX_VUS, defaultMaxVUs(phases, timeoutMs), 'MAX_VUS');

@@ -67,5 +67,5 @@ export const PROFILES = Object.freeze({
 export function profilePhases(name) {
   const p = PROFILES[/** @type {ProfileName} */ (name)];
   if (!p) throw new Error(`unknown load profile "${name}": expected one of ${Object.keys(PROFILES).join(', ')}`);
-  return p.phases.map((x) => ({ ...x }));
+  return p.phases.map((x) => Object.assign({}, x));
 }

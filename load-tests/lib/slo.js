@@ -48,9 +48,9 @@ export function sloThresholds(slo, phases) {
   if (slo.p99Ms !== undefined) add(t, 'http_req_duration', `p(99)<${slo.p99Ms}`);
   if (slo.admittedP99Ms !== undefined) add(t, 'http_req_duration{expected_response:true}', `p(99)<${slo.admittedP99Ms}`);
   for (const phase of phases) {
-    const a = slo.phaseAvailability?.[phase];
+    const a = slo.phaseAvailability ? slo.phaseAvailability[phase] : undefined;
     if (a !== undefined) add(t, `http_req_failed{scenario:${phase}}`, `rate<${num(1 - a)}`);
-    const d = slo.maxDegradedShare?.[phase];
+    const d = slo.maxDegradedShare ? slo.maxDegradedShare[phase] : undefined;
     if (d !== undefined) add(t, `${LOAD_METRIC.degraded}{scenario:${phase}}`, `rate<=${num(d)}`);
   }
   for (const phase of phases) {
