@@ -7,7 +7,7 @@ import { SharedArray } from 'k6/data';
 import { Rate, Trend } from 'k6/metrics';
 import { GROUND_TRUTH_HEADER, LOAD_METRIC, REQUEST_ID_METADATA, SYNTHETIC_HEADER } from './constants.js';
 import { ndcgAtK } from './ndcg.js';
-import { resolveSessionsFile } from './plan.js';
+import { resolveSessionsFile, scheduleLagMs } from './plan.js';
 import { BASE_URL, K, TIMEOUT } from './target.js';
 
 /**
@@ -37,6 +37,8 @@ http.setResponseCallback(http.expectedStatuses({ min: 200, max: 299 }));
 
 const degraded = new Rate(LOAD_METRIC.degraded);
 const ndcg = new Trend(LOAD_METRIC.ndcg);
+/** How late this iteration started against the arrival schedule (the generator's own health). */
+const schedLag = new Trend(LOAD_METRIC.schedLag, true);
 
 /** @param {string | null} body */
 function parseRecommendation(body) {
@@ -53,6 +55,8 @@ function parseRecommendation(body) {
 export function recommend() {
   const pool = __ENV.MIX === 'drifted' ? pools.drifted : pools.training;
   const n = exec.scenario.iterationInTest;
+  const lag = scheduleLagMs(exec.scenario.startTime, n, Number(__ENV.RATE), Date.now());
+  if (lag !== null) schedLag.add(lag);
   const t = /** @type {RequestTemplate} */ (pool[n % pool.length]);
   // Joins this request's samples in the --out json points (metadata, not a tag: no new series).
   exec.vu.metrics.metadata[REQUEST_ID_METADATA] = `${exec.scenario.name}:${n}`;

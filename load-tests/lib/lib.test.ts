@@ -7,7 +7,7 @@ import { defaultMaxInFlight } from '../../services/drill-controller/src/load/pla
 import * as constants from './constants.js';
 import { DRILLS, drill, drillThresholds } from './drills.js';
 import { ndcgAtK as ndcgJs } from './ndcg.js';
-import { defaultMaxVUs, phaseScenarios, readPlan, resolveSessionsFile } from './plan.js';
+import { defaultMaxVUs, phaseScenarios, readPlan, resolveSessionsFile, scheduleLagMs } from './plan.js';
 import { PROFILES, profilePhases } from './profiles.js';
 import { DEFAULT_SLO, sloThresholds } from './slo.js';
 import { summaryLines } from './summary.js';
@@ -118,7 +118,14 @@ describe('the run plan from the environment', () => {
       ['30000ms', '30000ms', 200],
       ['60000ms', '60000ms', 20],
     ]);
-    expect(s.fault).toMatchObject({ executor: 'constant-arrival-rate', exec: 'recommend', timeUnit: '1s', maxVUs: plan.maxVUs, env: { MIX: 'training' } });
+    expect(s.fault).toMatchObject({ executor: 'constant-arrival-rate', exec: 'recommend', timeUnit: '1s', maxVUs: plan.maxVUs, env: { MIX: 'training', RATE: '200' } });
+  });
+
+  it('measures how late an iteration started against its arrival schedule', () => {
+    // Iteration 10 at 20/s is due 500 ms after the scenario start.
+    expect(scheduleLagMs(1_000, 10, 20, 1_530)).toBe(30);
+    expect(scheduleLagMs(1_000, 10, 20, 1_400)).toBe(0);
+    expect(scheduleLagMs(1_000, 10, 0, 1_400)).toBeNull();
   });
 });
 

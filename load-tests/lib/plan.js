@@ -128,9 +128,24 @@ export function phaseScenarios(plan, exec) {
       maxVUs: plan.maxVUs,
       // Requests still running when the phase ends may finish (they keep their phase's tag).
       gracefulStop: `${plan.timeoutMs + 1000}ms`,
-      env: { MIX: p.mix },
+      env: { MIX: p.mix, RATE: String(p.rate) },
     };
     offsetMs += durationMs;
   }
   return scenarios;
+}
+
+/**
+ * ms between iteration n's scheduled start (its scenario's start + n / rate) and `nowMs`, never
+ * negative; null without a rate. A constant-arrival-rate iteration that k6 could not start on time
+ * (no free VU, a starved host) shows here; one it could not start at all is a dropped iteration.
+ * @param {number} startTimeMs the scenario's start (`exec.scenario.startTime`, ms since the epoch)
+ * @param {number} n the iteration within the scenario (`exec.scenario.iterationInTest`)
+ * @param {number} rate the scenario's arrival rate, per second
+ * @param {number} nowMs
+ * @returns {number | null}
+ */
+export function scheduleLagMs(startTimeMs, n, rate, nowMs) {
+  if (!(rate > 0)) return null;
+  return Math.max(0, nowMs - (startTimeMs + (n * 1000) / rate));
 }

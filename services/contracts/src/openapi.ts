@@ -28,7 +28,7 @@ const drillSummary = {
     id: { type: 'string' },
     runbook: { type: 'string' },
     service: { type: 'string' },
-    state: { enum: ['queued', 'running', 'passed', 'failed', 'aborted', 'interrupted', 'invalid'] },
+    state: { enum: ['queued', 'running', 'passed', 'failed', 'aborted', 'interrupted', 'invalid', 'inconclusive'] },
     dryRun: { type: 'boolean' },
     requestedBy: { type: 'string' },
     createdAt: { type: 'string', format: 'date-time' },

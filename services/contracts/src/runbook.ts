@@ -72,6 +72,12 @@ export interface Objective {
   /** For `sli: probe`: the name of the probe step whose outcome is scored (1 passed, 0 failed). */
   probe?: string;
   description?: string;
+  /**
+   * Part of the steady-state hypothesis (default true for availability, error-rate and latency
+   * SLIs): the baseline phase must meet the same target before a fault result counts. Set false to
+   * opt this objective out, explicitly.
+   */
+  steadyState?: boolean;
 }
 
 export interface AbortCondition {

@@ -200,6 +200,7 @@ export const runbookSchema = {
           weight: { type: 'number', exclusiveMinimum: 0, maximum: 100 },
           probe: { type: 'string' },
           description: { type: 'string' },
+          steadyState: { type: 'boolean' },
         },
         if: { properties: { sli: { const: 'probe' } } },
         then: { required: ['probe'] },
@@ -332,7 +333,7 @@ export const scorecardSchema = {
   required: [
     'schemaVersion', 'drillId', 'runbook', 'service', 'modelVersion', 'status', 'statusReason', 'score', 'hypothesis',
     'startedAt', 'endedAt', 'durationS', 'objectives', 'phases', 'timeToDetectS', 'detectedBy', 'timeToRecoverS',
-    'interruptionS', 'recoveryRate', 'errorBudget', 'quality', 'degradedShare', 'proof', 'load', 'abort',
+    'interruptionS', 'recoveryRate', 'errorBudget', 'quality', 'degradedShare', 'proof', 'steadyState', 'load', 'abort',
     'faultWindows', 'timeline', 'series', 'evidence',
   ],
   properties: {
@@ -365,14 +366,21 @@ export const scorecardSchema = {
           target: { type: 'number' },
           measured: nullableNumber,
           unit: { enum: ['ratio', 'ms', 's', 'count'] },
-          verdict: { enum: ['met', 'missed', 'no-data'] },
+          verdict: { enum: ['met', 'missed', 'no-data', 'inconclusive'] },
           weight: { type: 'number', exclusiveMinimum: 0 },
           credit: { type: 'number', minimum: 0, maximum: 1 },
           contribution: { type: 'number', minimum: 0, maximum: 100 },
           maxContribution: { type: 'number', minimum: 0, maximum: 100 },
           explanation: { type: 'string' },
+          interval: { type: 'array', items: { type: 'number' }, minItems: 2, maxItems: 2 },
+          requestsToDecide: { type: ['integer', 'null'], minimum: 0 },
         },
       },
+    },
+    steadyState: {
+      type: 'object',
+      required: ['established', 'reason'],
+      properties: { established: { type: 'boolean' }, reason: { type: 'string', minLength: 1 } },
     },
     phases: {
       type: 'array',
@@ -445,9 +453,36 @@ export const scorecardSchema = {
     },
     load: {
       type: 'object',
-      required: ['engine', 'thresholdsOk', 'exitCode', 'thresholds'],
+      required: ['engine', 'generator', 'thresholdsOk', 'exitCode', 'thresholds'],
       properties: {
         engine: { enum: ['builtin', 'k6'] },
+        generator: {
+          type: 'object',
+          required: ['schedLagP99Ms', 'droppedIterations', 'hostCpuBusy', 'hostCpuSteal', 'saturated', 'reason', 'phases'],
+          properties: {
+            schedLagP99Ms: nullableNumber,
+            droppedIterations: { type: 'integer', minimum: 0 },
+            hostCpuBusy: { type: ['number', 'null'], minimum: 0, maximum: 1 },
+            hostCpuSteal: { type: ['number', 'null'], minimum: 0, maximum: 1 },
+            saturated: { type: 'boolean' },
+            reason: { type: 'string' },
+            phases: {
+              type: 'array',
+              items: {
+                type: 'object',
+                required: ['phase', 'schedLagP99Ms', 'schedLagMaxMs', 'droppedIterations', 'hostCpuBusy', 'hostCpuSteal'],
+                properties: {
+                  phase: { enum: ['baseline', 'fault', 'recovery'] },
+                  schedLagP99Ms: nullableNumber,
+                  schedLagMaxMs: nullableNumber,
+                  droppedIterations: { type: 'integer', minimum: 0 },
+                  hostCpuBusy: { type: ['number', 'null'], minimum: 0, maximum: 1 },
+                  hostCpuSteal: { type: ['number', 'null'], minimum: 0, maximum: 1 },
+                },
+              },
+            },
+          },
+        },
         thresholdsOk: { type: 'boolean' },
         exitCode: { type: ['integer', 'null'] },
         thresholds: {

@@ -5,10 +5,16 @@ import type { ObjectiveSli, Comparator, LoadPhaseName } from './runbook.js';
 
 export const SCORECARD_SCHEMA_VERSION = 1;
 
-export const DRILL_STATUSES = ['passed', 'failed', 'aborted', 'interrupted', 'invalid'] as const;
+/**
+ * `invalid`: the drill proves nothing (no fault seen, load not delivered, no steady state before the
+ * fault, or the load generator / host was the weak part). `inconclusive`: no objective was missed,
+ * but at least one could not be decided from the samples (its confidence interval straddles the target).
+ */
+export const DRILL_STATUSES = ['passed', 'failed', 'aborted', 'interrupted', 'invalid', 'inconclusive'] as const;
 export type DrillStatus = (typeof DRILL_STATUSES)[number];
 
-export type Verdict = 'met' | 'missed' | 'no-data';
+/** `inconclusive`: the point estimate is on one side of the target, the confidence interval on both. */
+export type Verdict = 'met' | 'missed' | 'no-data' | 'inconclusive';
 
 export interface ObjectiveResult {
   name: string;
@@ -29,6 +35,26 @@ export interface ObjectiveResult {
   maxContribution: number;
   /** One sentence: how the credit was computed. */
   explanation: string;
+  /**
+   * Latency SLIs: 95% confidence interval of the percentile (order statistics), ms. The upper end is
+   * the largest sample when there are too few samples above the percentile to bound it.
+   */
+  interval?: [number, number];
+  /** Latency SLIs judged `inconclusive`: about how many requests in the phase would decide it (null: no finite number would). */
+  requestsToDecide?: number | null;
+}
+
+/** How late the load generator was in one phase, and how busy the host was. */
+export interface GeneratorPhaseHealth {
+  phase: LoadPhaseName;
+  /** Scheduled vs actual send time (built-in engine and k6 scenarios), ms. */
+  schedLagP99Ms: number | null;
+  schedLagMaxMs: number | null;
+  droppedIterations: number;
+  /** Share of the host's CPU time busy (not idle or iowait) during the phase, 0..1; null off Linux. */
+  hostCpuBusy: number | null;
+  /** Share of the host's CPU time stolen by the hypervisor during the phase, 0..1. */
+  hostCpuSteal: number | null;
 }
 
 export interface LatencyStats {
@@ -118,8 +144,21 @@ export interface Scorecard {
       achievedRatio: number | null;
     };
   };
+  /** Steady-state hypothesis: did the baseline meet the runbook's latency and availability objectives? */
+  steadyState: { established: boolean; reason: string };
   load: {
     engine: 'builtin' | 'k6';
+    /** Worst figures over the scored phases, with the per-phase detail and the verdict on the generator. */
+    generator: {
+      schedLagP99Ms: number | null;
+      droppedIterations: number;
+      hostCpuBusy: number | null;
+      hostCpuSteal: number | null;
+      /** The generator (or the host) was too weak for the latency objectives: the drill is `invalid`. */
+      saturated: boolean;
+      reason: string;
+      phases: GeneratorPhaseHealth[];
+    };
     thresholdsOk: boolean;
     exitCode: number | null;
     thresholds: Array<{ metric: string; expr: string; ok: boolean }>;

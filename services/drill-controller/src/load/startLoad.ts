@@ -5,6 +5,7 @@ import { thresholdsForPlan } from './defaultThresholds.js';
 import { InvalidLoadPlan, LoadEngineUnavailable } from './errors.js';
 import { startK6Load } from './k6/runner.js';
 import { findOnPath } from './k6/which.js';
+import { HostCpuSampler, perPhase } from './hostCpu.js';
 import { normalizePlan } from './plan.js';
 import type { LoadEngineChoice, LoadEngineName, LoadPlan, LoadRun } from './types.js';
 
@@ -49,9 +50,10 @@ export function chooseEngine(choice: LoadEngineChoice, scenario: string | undefi
 export function startLoad(plan: LoadPlan, opts: StartLoadOptions): LoadRun {
   const p = normalizePlan(plan);
   const chosen = chooseEngine(opts.engine, p.scenario ?? undefined, opts.k6Path);
-  if (chosen.engine === 'k6') {
-    if (!existsSync(p.scenario!)) throw new InvalidLoadPlan('scenario', `an existing k6 script (no file at ${p.scenario})`);
-    return startK6Load(p, chosen.k6Path!, p.scenario!);
-  }
-  return startBuiltinLoad(p, () => thresholdsForPlan(p));
+  if (chosen.engine === 'k6' && !existsSync(p.scenario!)) throw new InvalidLoadPlan('scenario', `an existing k6 script (no file at ${p.scenario})`);
+  const host = new HostCpuSampler();
+  const run = chosen.engine === 'k6' ? startK6Load(p, chosen.k6Path!, p.scenario!) : startBuiltinLoad(p, () => thresholdsForPlan(p));
+  // The host's CPU per phase goes with the outcome, for the verdict on the generator and the host.
+  const done = run.done.then((o) => ({ ...o, hostCpu: perPhase(host.stop(), o.windows) }));
+  return { ...run, stop: (reason) => run.stop(reason).then(() => done).then(() => undefined), done };
 }

@@ -117,6 +117,16 @@ export interface LoadOutcome {
   interrupted: number;
   /** Human-readable reason for `setup-failed` / `failed`. */
   error?: string;
+  /** The host's CPU during each phase window (from /proc/stat), when it could be read. */
+  hostCpu?: HostCpuPhase[];
+}
+
+export interface HostCpuPhase {
+  phase: LoadPhaseName;
+  /** Share of CPU time not idle (idle and iowait excluded), all cores, 0..1. */
+  busy: number;
+  /** Share of CPU time stolen by the hypervisor, 0..1. */
+  steal: number;
 }
 
 export type Unsubscribe = () => void;
@@ -166,6 +176,8 @@ export interface PhaseLoadStats {
   ndcg10: number | null;
   scored: number;
   droppedIterations: number;
+  /** How late the generator sent this phase's requests against its schedule (`drillbook_schedule_lag`), ms; null when the engine recorded none. */
+  schedLagMs: { p99: number | null; max: number | null; count: number };
 }
 
 /** One request, compact: enough for time-to-recover, interruption and per-second series. */

@@ -7,7 +7,7 @@ import type { Scorecard } from '@drillbook/contracts';
 const esc = (s: unknown) =>
   String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
-const COLORS = { passed: '#1a7f37', failed: '#cf222e', aborted: '#9a6700', interrupted: '#9a6700', invalid: '#6e7781' } as const;
+const COLORS = { passed: '#1a7f37', failed: '#cf222e', aborted: '#9a6700', interrupted: '#9a6700', invalid: '#6e7781', inconclusive: '#9a6700' } as const;
 
 function fmtValue(v: number | null, unit: string): string {
   if (v === null) return '—';
@@ -81,12 +81,13 @@ export function renderReport(sc: Scorecard): string {
   const p99Target = sc.objectives.find((o) => o.sli === 'latency_p99_ms')?.target ?? 250;
   const rows = sc.objectives
     .map(
-      (o) => `<tr class="${o.verdict}"><td>${esc(o.name)}</td><td>${esc(o.sli)}${o.phase !== 'drill' ? ` (${esc(o.phase)})` : ''}</td><td>${esc(fmtValue(o.measured, o.unit))}</td><td>${esc(o.op)} ${esc(fmtValue(o.target, o.unit))}</td><td class="verdict">${esc(o.verdict)}</td><td>${o.contribution.toFixed(1)} / ${o.maxContribution.toFixed(1)}</td><td class="why">${esc(o.explanation)}</td></tr>`,
+      (o) => `<tr class="${o.verdict}"><td>${esc(o.name)}</td><td>${esc(o.sli)}${o.phase !== 'drill' ? ` (${esc(o.phase)})` : ''}</td><td>${esc(fmtValue(o.measured, o.unit))}${o.interval ? `<div class="muted ci">95% CI ${esc(fmtValue(o.interval[0], o.unit))}–${esc(fmtValue(o.interval[1], o.unit))}</div>` : ''}</td><td>${esc(o.op)} ${esc(fmtValue(o.target, o.unit))}</td><td class="verdict">${esc(o.verdict)}</td><td>${o.contribution.toFixed(1)} / ${o.maxContribution.toFixed(1)}</td><td class="why">${esc(o.explanation)}</td></tr>`,
     )
     .join('\n');
+  const gen = (phase: string) => sc.load.generator.phases.find((g) => g.phase === phase);
   const phases = sc.phases
     .map(
-      (p) => `<tr><td>${esc(p.phase)}</td><td>${p.startS.toFixed(1)}–${p.endS.toFixed(1)} s</td><td>${p.requests}</td><td>${p.throughputRps?.toFixed(1) ?? '—'} / ${p.plannedRps ?? '—'}</td><td>${p.errorRate === null ? '—' : (p.errorRate * 100).toFixed(3) + '%'}</td><td>${p.latencyMs.p50?.toFixed(1) ?? '—'}</td><td>${p.latencyMs.p95?.toFixed(1) ?? '—'}</td><td>${p.latencyMs.p99?.toFixed(1) ?? '—'}</td><td>${p.degradedShare === null ? '—' : (p.degradedShare * 100).toFixed(2) + '%'}</td><td>${p.ndcg10?.toFixed(4) ?? '—'}</td></tr>`,
+      (p) => `<tr><td>${esc(p.phase)}</td><td>${p.startS.toFixed(1)}–${p.endS.toFixed(1)} s</td><td>${p.requests}</td><td>${p.throughputRps?.toFixed(1) ?? '—'} / ${p.plannedRps ?? '—'}</td><td>${p.errorRate === null ? '—' : (p.errorRate * 100).toFixed(3) + '%'}</td><td>${p.latencyMs.p50?.toFixed(1) ?? '—'}</td><td>${p.latencyMs.p95?.toFixed(1) ?? '—'}</td><td>${p.latencyMs.p99?.toFixed(1) ?? '—'}</td><td>${p.degradedShare === null ? '—' : (p.degradedShare * 100).toFixed(2) + '%'}</td><td>${p.ndcg10?.toFixed(4) ?? '—'}</td><td class="gen">${gen(p.phase)?.schedLagP99Ms?.toFixed(1) ?? '—'}</td><td class="gen">${gen(p.phase)?.hostCpuBusy == null ? '—' : `${((gen(p.phase)?.hostCpuBusy ?? 0) * 100).toFixed(0)}%`}</td></tr>`,
     )
     .join('\n');
   const timeline = sc.timeline
@@ -104,7 +105,7 @@ h1{font-size:22px;margin:0 0 4px} h2{font-size:16px;margin:28px 0 8px;border-bot
 .figs{display:grid;grid-template-columns:repeat(auto-fill,minmax(160px,1fr));gap:8px;margin:12px 0}
 .fig{border:1px solid #d0d7de;border-radius:6px;padding:8px 10px}.fig .k{color:#57606a;font-size:12px}.fig .v{font-size:18px;font-weight:600}
 table{border-collapse:collapse;width:100%;font-size:13px} th,td{border-bottom:1px solid #eaeef2;padding:5px 6px;text-align:left;vertical-align:top}
-th{background:#f6f8fa} tr.missed td.verdict,tr.no-data td.verdict,tr.failed td{color:#cf222e;font-weight:600} tr.met td.verdict{color:#1a7f37;font-weight:600}
+th{background:#f6f8fa} tr.missed td.verdict,tr.no-data td.verdict,tr.failed td{color:#cf222e;font-weight:600} tr.met td.verdict{color:#1a7f37;font-weight:600} tr.inconclusive td.verdict{color:#9a6700;font-weight:600} .ci{font-size:11px}
 td.why{color:#57606a;font-size:12px} .chart{margin:8px 0} figcaption{color:#57606a;font-size:12px}
 .proof li.ok::marker{content:'✔ ';color:#1a7f37} .proof li.bad::marker{content:'✘ ';color:#cf222e}
 code{background:#f6f8fa;padding:1px 4px;border-radius:4px}
@@ -136,12 +137,15 @@ ${lineChart({ title: 'error rate (1 s buckets)', t: sc.series.t, values: sc.seri
 ${lineChart({ title: 'throughput (requests per second)', t: sc.series.t, values: sc.series.rps, yLabel: 'req/s', windows: sc.faultWindows, color: '#8250df', format: (v) => `${Math.round(v)}`, testId: 'chart-rps' })}
 ${lineChart({ title: 'degraded share (1 s buckets)', t: sc.series.t, values: sc.series.degradedShare, yLabel: 'degraded', windows: sc.faultWindows, color: '#9a6700', format: (v) => `${(v * 100).toFixed(0)}%`, testId: 'chart-degraded', minMax: 0.1 })}
 <h2>Phases</h2>
-<table data-testid="phases"><thead><tr><th>phase</th><th>window</th><th>requests</th><th>req/s (planned)</th><th>error rate</th><th>p50 ms</th><th>p95 ms</th><th>p99 ms</th><th>degraded</th><th>NDCG@10</th></tr></thead><tbody>${phases}</tbody></table>
+<table data-testid="phases"><thead><tr><th>phase</th><th>window</th><th>requests</th><th>req/s (planned)</th><th>error rate</th><th>p50 ms</th><th>p95 ms</th><th>p99 ms</th><th>degraded</th><th>NDCG@10</th><th title="how late the load generator sent against its schedule">generator lag p99 ms</th><th>host CPU busy</th></tr></thead><tbody>${phases}</tbody></table>
 <h2>Proof the drill was real</h2>
 <ul class="proof" data-testid="proof">
 <li class="${sc.proof.faultObserved.ok ? 'ok' : 'bad'}">Fault seen at the target: ${sc.proof.faultObserved.evidence.length ? sc.proof.faultObserved.evidence.map(esc).join('; ') : 'no evidence'}</li>
 <li class="${sc.proof.loadDelivered.ok ? 'ok' : 'bad'}">Load delivered: ${sc.proof.loadDelivered.sentRequests} of ${sc.proof.loadDelivered.plannedRequests} planned requests (${sc.proof.loadDelivered.achievedRatio === null ? '—' : (sc.proof.loadDelivered.achievedRatio * 100).toFixed(1) + '%'}), ${sc.proof.loadDelivered.droppedIterations} dropped, ${esc(sc.load.engine)} engine${sc.load.thresholds.length ? `; thresholds ${sc.load.thresholdsOk ? 'held' : 'crossed: ' + esc(sc.load.thresholds.filter((t) => !t.ok).map((t) => `${t.metric} ${t.expr}`).join(', '))}` : ''}</li>
+<li class="${sc.load.generator.saturated ? 'bad' : 'ok'}" data-testid="generator">Load generator: ${esc(sc.load.generator.reason)}</li>
+<li class="${sc.steadyState.established ? 'ok' : 'bad'}" data-testid="steady-state">Steady state: ${esc(sc.steadyState.reason)}</li>
 </ul>
+${sc.objectives.some((o) => o.verdict === 'inconclusive') ? '<p class="muted" data-testid="inconclusive-note">An <b>inconclusive</b> objective missed its target on the point estimate, but the 95% interval of the percentile includes the target: it earns the partial credit of its point estimate, and the drill is <b>inconclusive</b> instead of failed. Run it longer or at a higher rate (the objective says about how many requests would decide it).</p>' : ''}
 ${sc.abort ? `<p><b>Aborted</b> at ${sc.abort.atS.toFixed(1)} s by ${esc(sc.abort.source)}: ${esc(sc.abort.reason)}</p>` : ''}
 ${sc.status !== 'passed' && sc.onFailure ? `<h2>What to do</h2><p data-testid="on-failure">${esc(sc.onFailure)}</p>` : ''}
 <h2>Timeline</h2>

@@ -167,9 +167,10 @@ class BuiltinEngine {
     const writer = this.writer!;
     const phaseTags = this.phaseTags(p.phase);
     const now = performance.now();
-    // Scheduling lag and http_reqs go to the summary only: the points file carries what the
-    // reader needs per request (duration, failed, degraded, NDCG, drops), which keeps it cheap.
+    // Scheduling lag goes to the points too (the verdict judges the generator per phase, for both
+    // engines alike); http_reqs only to the summary.
     this.recorder.add(LOAD_METRIC.schedLag, now - scheduled, phaseTags.tags);
+    writer.point(LOAD_METRIC.schedLag, wallClock(now), now - scheduled, phaseTags);
 
     if (this.inFlight.size >= this.plan.maxInFlight) {
       this.recorder.add('dropped_iterations', 1, phaseTags.tags);

@@ -15,7 +15,7 @@ import { percentileSorted } from '../stats.js';
 import type { LatencySummary, LoadResult, LoadSample, PhaseLoadStats, ThresholdResult } from '../types.js';
 import { parsePointLine, sampleOk } from './pointLine.js';
 
-const WANTED = new Set(['http_req_duration', LOAD_METRIC.degraded, LOAD_METRIC.ndcg, 'dropped_iterations']);
+const WANTED = new Set(['http_req_duration', LOAD_METRIC.degraded, LOAD_METRIC.ndcg, LOAD_METRIC.schedLag, 'dropped_iterations']);
 const PHASE_SET = new Set<string>(LOAD_PHASES);
 
 export async function readLoadResult(summaryFile: string, pointsFile: string): Promise<LoadResult> {
@@ -79,6 +79,7 @@ interface PointsData {
   ndcgSum: Map<LoadPhaseName, number>;
   ndcgCount: Map<LoadPhaseName, number>;
   dropped: Map<LoadPhaseName, number>;
+  lag: Map<LoadPhaseName, number[]>;
 }
 
 function isGzip(file: string): boolean {
@@ -97,7 +98,7 @@ async function readPoints(file: string): Promise<PointsData> {
   const raw = createReadStream(file);
   const input = isGzip(file) ? raw.pipe(createGunzip()) : raw;
   const rl = createInterface({ input, crlfDelay: Infinity });
-  const data: PointsData = { samples: [], degraded: new Map(), ndcgSum: new Map(), ndcgCount: new Map(), dropped: new Map() };
+  const data: PointsData = { samples: [], degraded: new Map(), ndcgSum: new Map(), ndcgCount: new Map(), dropped: new Map(), lag: new Map() };
   const byReq = new Map<string, RawSample>();
   const pendingDegraded = new Map<string, boolean>();
   const pendingNdcg = new Map<string, number>();
@@ -145,6 +146,10 @@ async function readPoints(file: string): Promise<PointsData> {
         }
       } else if (s.metric === 'dropped_iterations') {
         inc(data.dropped, p, s.value);
+      } else if (s.metric === LOAD_METRIC.schedLag) {
+        const l = data.lag.get(p);
+        if (l) l.push(s.value);
+        else data.lag.set(p, [s.value]);
       }
     }
   } catch (e) {
@@ -192,6 +197,7 @@ function assemble(summary: K6Summary, thresholds: ThresholdResult[], points: Poi
     const degraded = points.degraded.get(phase) ?? 0;
     const scored = points.ndcgCount.get(phase) ?? 0;
     const spanS = (last - first) / 1000;
+    const lag = Float64Array.from(points.lag.get(phase) ?? []).sort();
     phases.push({
       phase,
       firstMs: mine.length === 0 ? null : first - origin,
@@ -206,6 +212,7 @@ function assemble(summary: K6Summary, thresholds: ThresholdResult[], points: Poi
       ndcg10: scored === 0 ? null : (points.ndcgSum.get(phase) ?? 0) / scored,
       scored,
       droppedIterations: dropped,
+      schedLagMs: { p99: lag.length ? percentileSorted(lag, 0.99) : null, max: lag.length ? lag[lag.length - 1] : null, count: lag.length },
     });
   }
   const out: LoadSample[] = samples
@@ -213,7 +220,8 @@ function assemble(summary: K6Summary, thresholds: ThresholdResult[], points: Poi
     .sort((a, b) => a.t - b.t);
   const metricNames = Object.keys(summary.metrics);
   return {
-    engine: metricNames.includes(LOAD_METRIC.schedLag) ? 'builtin' : metricNames.includes('vus_max') || metricNames.includes('iterations') ? 'k6' : 'unknown',
+    // k6's summary always has vus_max; the built-in engine's never does (both record the schedule lag).
+    engine: metricNames.includes('vus_max') ? 'k6' : metricNames.includes(LOAD_METRIC.schedLag) ? 'builtin' : metricNames.includes('iterations') ? 'k6' : 'unknown',
     origin: samples.length === 0 ? null : new Date(origin).toISOString(),
     testRunDurationMs: summary.state?.testRunDurationMs ?? 0,
     thresholds,

@@ -19,7 +19,7 @@ function pct(sorted: number[], p: number): number | null {
 }
 
 /** `indexed`: samples carry their iteration number, as read from points that name their requests. */
-export function fakeLoad(phases: PhaseRecipe[], opts: { dropped?: number; thresholdsOk?: boolean; indexed?: boolean } = {}): { load: LoadResult; outcome: LoadOutcome } {
+export function fakeLoad(phases: PhaseRecipe[], opts: { dropped?: number; thresholdsOk?: boolean; indexed?: boolean; schedLagP99Ms?: number; hostCpu?: LoadOutcome['hostCpu'] } = {}): { load: LoadResult; outcome: LoadOutcome } {
   const samples: LoadSample[] = [];
   const stats: PhaseLoadStats[] = [];
   const windows: LoadOutcome['windows'] = [];
@@ -50,6 +50,7 @@ export function fakeLoad(phases: PhaseRecipe[], opts: { dropped?: number; thresh
       ndcg10: scored.length ? scored.reduce((a, s) => a + (s.ndcg ?? 0), 0) / scored.length : null,
       scored: scored.length,
       droppedIterations: 0,
+      schedLagMs: { p99: opts.schedLagP99Ms ?? 2, max: (opts.schedLagP99Ms ?? 2) * 1.5, count: mine.length },
     });
     windows.push({ phase: p.phase, start: iso(start), end: iso(start + p.durationS * 1000) });
     start += p.durationS * 1000;
@@ -83,6 +84,7 @@ export function fakeLoad(phases: PhaseRecipe[], opts: { dropped?: number; thresh
     endedAt: iso(start),
     windows,
     interrupted: 0,
+    ...(opts.hostCpu ? { hostCpu: opts.hostCpu } : {}),
   };
   return { load, outcome };
 }

@@ -1,0 +1,38 @@
+/**
+ * Step: status, in this order — the first that applies wins:
+ * interrupted, aborted; `invalid` when the drill proves nothing (no fault evidence, load not
+ * delivered, load generator or host saturated, steady state not established); `failed` when an
+ * objective was missed; `inconclusive` when none was missed but one could not be decided; `failed`
+ * when the load's thresholds were crossed; otherwise `passed`.
+ */
+import type { DrillJournal, DrillStatus, ObjectiveResult, Scorecard } from '@drillbook/contracts';
+import type { LoadResult } from '../../load/index.js';
+import { fmt } from './objectives.js';
+import type { ProofStep } from './proof.js';
+
+export interface StatusInput {
+  journal: DrillJournal;
+  proof: ProofStep;
+  generator: Scorecard['load']['generator'];
+  steadyState: Scorecard['steadyState'];
+  objectives: ObjectiveResult[];
+  load: LoadResult | null;
+}
+
+export function statusStep({ journal: j, proof, generator, steadyState, objectives, load }: StatusInput): { status: DrillStatus; statusReason: string } {
+  const { faultObserved, loadDelivered } = proof.proof;
+  const missed = objectives.filter((o) => o.verdict === 'missed' || o.verdict === 'no-data');
+  const inconclusive = objectives.filter((o) => o.verdict === 'inconclusive');
+  const thresholds = load?.thresholds ?? [];
+  const figure = (o: ObjectiveResult) => `"${o.name}" (${o.measured === null ? 'no data' : fmt(o.measured, o.sli)} vs ${o.op} ${fmt(o.target, o.sli)}${o.interval ? `, 95% interval ${fmt(o.interval[0], o.sli)}-${fmt(o.interval[1], o.sli)}` : ''})`;
+  if (j.status === 'interrupted') return { status: 'interrupted', statusReason: 'the controller stopped mid-drill; rollbacks ran on restart' };
+  if (j.abort) return { status: 'aborted', statusReason: `aborted by ${j.abort.source}: ${j.abort.reason}` };
+  if (!faultObserved.ok) return { status: 'invalid', statusReason: proof.faultSteps.length ? `no evidence at the target that ${proof.unproven.join(', ')} took effect` : 'no fault was injected' };
+  if (!loadDelivered.ok) return { status: 'invalid', statusReason: `the planned load did not arrive (${loadDelivered.sentRequests} of ${loadDelivered.plannedRequests} requests, ${loadDelivered.droppedIterations} dropped)` };
+  if (generator.saturated) return { status: 'invalid', statusReason: generator.reason };
+  if (!steadyState.established) return { status: 'invalid', statusReason: steadyState.reason };
+  if (missed.length) return { status: 'failed', statusReason: `missed ${missed.map(figure).join(', ')}` };
+  if (inconclusive.length) return { status: 'inconclusive', statusReason: `no objective missed, but the samples cannot decide ${inconclusive.map((o) => `${figure(o)}${o.requestsToDecide ? `: about ${o.requestsToDecide} requests would` : ''}`).join(', ')}` };
+  if (load && !load.thresholdsOk) return { status: 'failed', statusReason: `load thresholds crossed: ${thresholds.filter((t) => !t.ok).map((t) => `${t.metric} ${t.expr}`).join(', ')}` };
+  return { status: 'passed', statusReason: `every objective met (${objectives.length}), fault proven at the target, load delivered, steady state held` };
+}
