@@ -108,6 +108,11 @@ describe.skipIf(!K6)('the drill scripts under real k6', () => {
         expect(p.errors).toBe(0);
       }
       expect(r.totals.droppedIterations ?? 0).toBe(0);
+      // The scenario records how late each iteration started against its arrival schedule.
+      for (const p of r.phases) {
+        expect(p.schedLagMs.count).toBe(p.requests);
+        expect(p.schedLagMs.p99).toBeGreaterThanOrEqual(0);
+      }
       // Every degraded answer the target gave is joined to its request, and no other: u-2's requests.
       const toU2 = target.received.filter((x) => (x.body as { userId?: string }).userId === 'u-2').length;
       expect(toU2).toBeGreaterThan(0);

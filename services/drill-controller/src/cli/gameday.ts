@@ -13,6 +13,7 @@ import { startEmbeddedTarget, type DrillTarget } from '../engine/target.js';
 import { Drill } from '../engine/executor.js';
 import { progressObserver } from './progress.js';
 import { renderSuite, type Suite, type SuiteEntry } from '../report/suite.js';
+import { formatRepeat, summarizeRepeats, writeRepeat } from './repeat.js';
 
 export async function gameday(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -24,8 +25,14 @@ export async function gameday(argv: string[]): Promise<number> {
       runbooks: { type: 'string', default: 'runbooks' },
       load: { type: 'string', default: 'auto' },
       only: { type: 'string' },
+      repeat: { type: 'string', default: '1' },
     },
   });
+  const repeat = Number(values.repeat);
+  if (!Number.isInteger(repeat) || repeat < 1 || repeat > 100) {
+    process.stderr.write(`drillbook gameday: --repeat must be a whole number from 1 to 100, got "${values.repeat}"\n`);
+    return 2;
+  }
   const dir = positionals[0] ?? values.runbooks!;
   const outDir = resolve(values.out ?? join('.drillbook', 'gameday', new Date().toISOString().replace(/[-:]/g, '').slice(0, 15)));
   const files = runbookFiles([dir]).filter((f) => !values.only || values.only.split(',').some((n) => f.includes(n)));
@@ -86,18 +93,32 @@ export async function gameday(argv: string[]): Promise<number> {
     if (aborted) break;
     const name = l.runbook.metadata.name;
     process.stdout.write(`\n[${i + 1}/${loaded.length}] ${name}: ${l.runbook.metadata.title}\n`);
-    const drill = new Drill(l, {
-      outDir: join(outDir, name),
-      quick: values.quick,
-      loadEngine: values.load as 'auto',
-      autoAck: true,
-      target: await targetFor(l),
-      observers: [progressObserver(process.stdout, { plainEveryS: 10 })],
-    });
-    current = drill;
     const t0 = Date.now();
-    const r = await drill.run();
-    const sc: Scorecard = r.scorecard;
+    const runs: Array<{ dir: string; scorecard: Scorecard }> = [];
+    for (let k = 1; k <= repeat && !aborted; k++) {
+      const rel = repeat === 1 ? name : join(name, `run-${k}`);
+      if (repeat > 1) process.stdout.write(`  run ${k} of ${repeat}\n`);
+      const drill = new Drill(l, {
+        outDir: join(outDir, rel),
+        quick: values.quick,
+        loadEngine: values.load as 'auto',
+        autoAck: true,
+        target: await targetFor(l),
+        observers: [progressObserver(process.stdout, { plainEveryS: 10 })],
+      });
+      current = drill;
+      const r = await drill.run();
+      runs.push({ dir: rel, scorecard: r.scorecard });
+      if (repeat > 1) process.stdout.write(`    run ${k}: ${r.scorecard.status.toUpperCase()} score ${r.scorecard.score} — ${r.scorecard.statusReason}\n`);
+    }
+    const summary = repeat > 1 ? summarizeRepeats(name, runs) : null;
+    if (summary) {
+      writeRepeat(join(outDir, name), summary);
+      process.stdout.write(formatRepeat(summary).replace(/^/gm, '    '));
+    }
+    // The suite row shows the majority's first run (the only run without --repeat).
+    const shown = runs.find((x) => x.scorecard.status === (summary?.majority ?? x.scorecard.status)) ?? runs[0];
+    const sc: Scorecard = shown.scorecard;
     entries.push({
       runbook: name,
       title: l.runbook.metadata.title,
@@ -109,8 +130,9 @@ export async function gameday(argv: string[]): Promise<number> {
       ndcg_ratio: sc.quality.ndcgRatio,
       status_reason: sc.statusReason,
       duration_s: Math.round((Date.now() - t0) / 100) / 10,
-      report: join(name, 'report.html'),
-      scorecard: join(name, 'scorecard.json'),
+      report: join(shown.dir, 'report.html'),
+      scorecard: join(shown.dir, 'scorecard.json'),
+      ...(summary ? { repeat: { runs: summary.runs.length, statuses: summary.statuses, verdictAgreement: summary.verdictAgreement, flips: summary.flips, file: join(name, 'repeat.json') } } : {}),
     });
     process.stdout.write(`    ${sc.status.toUpperCase()} score ${sc.score} — ${sc.statusReason}\n`);
     await releaseAfter(i);
@@ -125,9 +147,10 @@ export async function gameday(argv: string[]): Promise<number> {
     passed: entries.filter((e) => e.status === 'passed').length,
     total: loaded.length,
     drills: entries,
+    flipping: entries.filter((e) => e.repeat?.flips).map((e) => e.runbook),
   };
   writeFileSync(join(outDir, 'suite.json'), JSON.stringify(suite, null, 2) + '\n');
   writeFileSync(join(outDir, 'suite.html'), renderSuite(suite));
-  process.stdout.write(`\ngame day: ${suite.passed}/${suite.total} drills passed in ${suite.durationS}s\n  suite  ${join(outDir, 'suite.json')}\n  report ${join(outDir, 'suite.html')}\n`);
+  process.stdout.write(`\ngame day: ${suite.passed}/${suite.total} drills passed in ${suite.durationS}s${suite.flipping.length ? `; verdict flips between runs: ${suite.flipping.join(', ')}` : ''}\n  suite  ${join(outDir, 'suite.json')}\n  report ${join(outDir, 'suite.html')}\n`);
   return suite.passed === suite.total && entries.length === loaded.length ? 0 : 1;
 }

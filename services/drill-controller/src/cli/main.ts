@@ -2,9 +2,9 @@
  * drillbook — game-day drills for ML recommender services.
  *
  *   drillbook validate <files or dirs>
- *   drillbook run <runbook> [--quick] [--out DIR] [--dry-run] [--load builtin|k6|auto] [--yes]
+ *   drillbook run <runbook> [--quick] [--repeat N] [--out DIR] [--dry-run] [--load builtin|k6|auto] [--yes]
  *                 [--target URL --admin-token T [--control URL] [--sessions FILE]] [--prometheus URL]
- *   drillbook gameday [--quick] [--out DIR] [runbooks dir]
+ *   drillbook gameday [--quick] [--repeat N] [--out DIR] [runbooks dir]
  *   drillbook serve [--config FILE] [--port N]
  */
 import { parseArgs } from 'node:util';
@@ -18,16 +18,22 @@ import { Drill } from '../engine/executor.js';
 import { connectTarget, type DrillTarget } from '../engine/target.js';
 import { terminalSummary } from '../report/outputs.js';
 import { progressObserver } from './progress.js';
+import { formatRepeat, repeatExitCode, summarizeRepeats, writeRepeat } from './repeat.js';
+import type { Scorecard } from '@drillbook/contracts';
+
+/** Most runs `--repeat` accepts. */
+const MAX_REPEAT = 100;
 
 const out = process.stdout;
 const err = process.stderr;
 const USAGE = `usage:
   drillbook validate <files or dirs>
-  drillbook run <runbook.yaml> [--quick] [--out DIR] [--dry-run] [--load builtin|k6|auto] [--yes]
+  drillbook run <runbook.yaml> [--quick] [--repeat N] [--out DIR] [--dry-run] [--load builtin|k6|auto] [--yes]
                 [--target URL --admin-token TOKEN [--control URL] [--sessions FILE]] [--prometheus URL]
-  drillbook gameday [--quick] [--out DIR] [--runbooks DIR]
+  drillbook gameday [--quick] [--repeat N] [--out DIR] [--runbooks DIR]
   drillbook serve [--config FILE] [--port N]   (tokens also from DRILLBOOK_TOKENS=token:role[:svc+svc],...)
-exit codes (run): 0 passed, 1 failed, 2 aborted / invalid / interrupted / usage error`;
+exit codes (run): 0 passed, 1 failed, 2 aborted / invalid / inconclusive / interrupted / usage error
+  (--repeat N: 0 every run passed, 1 most runs failed, 2 otherwise; DIR/repeat.json summarises the runs)`;
 
 async function validate(args: string[]): Promise<number> {
   if (!args.length) {
@@ -61,8 +67,14 @@ async function run(argv: string[]): Promise<number> {
       sessions: { type: 'string' },
       prometheus: { type: 'string' },
       'keep-stack': { type: 'boolean', default: false },
+      repeat: { type: 'string', default: '1' },
     },
   });
+  const repeat = Number(values.repeat);
+  if (!Number.isInteger(repeat) || repeat < 1 || repeat > MAX_REPEAT) {
+    err.write(`drillbook run: --repeat must be a whole number from 1 to ${MAX_REPEAT}, got "${values.repeat}"\n`);
+    return 2;
+  }
   if (positionals.length !== 1) {
     err.write(`drillbook run: name exactly one runbook\n${USAGE}\n`);
     return 2;
@@ -91,33 +103,35 @@ async function run(argv: string[]): Promise<number> {
   const outDir = resolve(values.out ?? join('.drillbook', 'drills', `${new Date().toISOString().replace(/[-:]/g, '').slice(0, 15)}-${rb.metadata.name}`));
   out.write(`drill ${rb.metadata.name}: ${rb.metadata.title}\n  target ${target ? target.gatewayUrl : 'embedded reference stack (started for this drill)'} · load engine ${engine.engine} (${engine.reason})${values.quick ? ' · quick profile' : ''}\n  output ${outDir}\n`);
   const interactive = !!process.stdin.isTTY && !values.yes;
-  const drill = new Drill(loaded, {
-    outDir,
-    quick: values.quick,
-    loadEngine: values.load as 'auto',
-    autoAck: values.yes,
-    ack: interactive
-      ? async (prompt, timeoutMs) => {
-          const rl = createInterface({ input: process.stdin, output: process.stdout });
-          const timer = timeoutMs ? setTimeout(() => rl.close(), timeoutMs) : null;
-          try {
-            const a = await rl.question(`\n?? ${prompt} [y/N] `);
-            return /^y(es)?$/i.test(a.trim());
-          } catch {
-            return false;
-          } finally {
-            if (timer) clearTimeout(timer);
-            rl.close();
+  const makeDrill = (dir: string) =>
+    new Drill(loaded, {
+      outDir: dir,
+      quick: values.quick,
+      loadEngine: values.load as 'auto',
+      autoAck: values.yes,
+      ack: interactive
+        ? async (prompt, timeoutMs) => {
+            const rl = createInterface({ input: process.stdin, output: process.stdout });
+            const timer = timeoutMs ? setTimeout(() => rl.close(), timeoutMs) : null;
+            try {
+              const a = await rl.question(`\n?? ${prompt} [y/N] `);
+              return /^y(es)?$/i.test(a.trim());
+            } catch {
+              return false;
+            } finally {
+              if (timer) clearTimeout(timer);
+              rl.close();
+            }
           }
-        }
-      : undefined,
-    target,
-    keepTarget: values['keep-stack'],
-    prometheusUrl: values.prometheus,
-    observers: [progressObserver(out)],
-    log: (l) => (process.env.DRILLBOOK_DEBUG ? err.write(`[drill] ${l}\n`) : undefined),
-  });
+        : undefined,
+      target,
+      keepTarget: values['keep-stack'],
+      prometheusUrl: values.prometheus,
+      observers: [progressObserver(out)],
+      log: (l) => (process.env.DRILLBOOK_DEBUG ? err.write(`[drill] ${l}\n`) : undefined),
+    });
   let signals = 0;
+  let current: Drill | null = null;
   const onSignal = (sig: string) => {
     signals++;
     if (signals > 1) {
@@ -125,15 +139,34 @@ async function run(argv: string[]): Promise<number> {
       process.exit(2);
     }
     err.write(`\n${sig}: aborting the drill — stopping load and clearing faults (Ctrl-C again to exit at once)\n`);
-    drill.abort('signal', `${sig} received`);
+    current?.abort('signal', `${sig} received`);
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  const result = await drill.run();
-  process.off('SIGINT', onSignal);
-  process.off('SIGTERM', onSignal);
-  out.write(terminalSummary(result.scorecard, result.files, !!out.isTTY));
-  return result.exitCode;
+  try {
+    if (repeat === 1) {
+      current = makeDrill(outDir);
+      const result = await current.run();
+      out.write(terminalSummary(result.scorecard, result.files, !!out.isTTY));
+      return result.exitCode;
+    }
+    const runs: Array<{ dir: string; scorecard: Scorecard }> = [];
+    for (let k = 1; k <= repeat && signals === 0; k++) {
+      const dir = join(outDir, `run-${k}`);
+      out.write(`\nrun ${k} of ${repeat} -> ${dir}\n`);
+      current = makeDrill(dir);
+      const result = await current.run();
+      out.write(`  run ${k}: ${result.scorecard.status.toUpperCase()} score ${result.scorecard.score} — ${result.scorecard.statusReason}\n`);
+      runs.push({ dir: `run-${k}`, scorecard: result.scorecard });
+    }
+    const summary = summarizeRepeats(rb.metadata.name, runs);
+    const file = writeRepeat(outDir, summary);
+    out.write(`\n${formatRepeat(summary)}  repeat ${file}\n`);
+    return signals ? 2 : repeatExitCode(summary);
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
 }
 
 async function main(): Promise<number> {

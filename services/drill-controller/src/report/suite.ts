@@ -12,6 +12,8 @@ export interface SuiteEntry {
   duration_s: number;
   report: string;
   scorecard: string;
+  /** With `--repeat N`: how the runs' statuses split; the row shows the majority's first run. */
+  repeat?: { runs: number; statuses: Record<string, number | undefined>; verdictAgreement: number; flips: boolean; file: string };
 }
 
 export interface Suite {
@@ -22,10 +24,12 @@ export interface Suite {
   passed: number;
   total: number;
   drills: SuiteEntry[];
+  /** Drills whose status differed between repeated runs. */
+  flipping: string[];
 }
 
 const esc = (s: unknown) => String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-const COLOR: Record<string, string> = { passed: '#1a7f37', failed: '#cf222e', aborted: '#9a6700', interrupted: '#9a6700', invalid: '#6e7781' };
+const COLOR: Record<string, string> = { passed: '#1a7f37', failed: '#cf222e', aborted: '#9a6700', interrupted: '#9a6700', invalid: '#6e7781', inconclusive: '#9a6700' };
 
 export function renderSuite(s: Suite): string {
   const rows = s.drills
@@ -34,13 +38,13 @@ export function renderSuite(s: Suite): string {
 <td><span class="badge" style="background:${COLOR[d.status] ?? '#6e7781'}">${esc(d.status)}</span></td><td class="num">${d.score}</td>
 <td class="num">${d.time_to_recover_s === null ? '—' : d.time_to_recover_s + ' s'}</td><td class="num">${d.time_to_detect_s === null ? '—' : d.time_to_detect_s + ' s'}</td>
 <td class="num">${d.error_budget_consumed === null ? '—' : (d.error_budget_consumed * 100).toFixed(4) + '%'}</td><td class="num">${d.ndcg_ratio === null ? '—' : d.ndcg_ratio.toFixed(3)}</td>
-<td class="muted">${esc(d.status_reason)}</td><td class="num">${d.duration_s}s</td></tr>`,
+<td class="muted">${esc(d.status_reason)}${d.repeat ? `<div data-testid="repeat-${esc(d.runbook)}" class="${d.repeat.flips ? 'flips' : ''}">${d.repeat.runs} runs: ${esc(Object.entries(d.repeat.statuses).map(([k, v]) => `${v} ${k}`).join(', '))} · agreement ${(d.repeat.verdictAgreement * 100).toFixed(0)}%${d.repeat.flips ? ' · <b>verdict flips</b>' : ''}</div>` : ''}</td><td class="num">${d.duration_s}s</td></tr>`,
     )
     .join('\n');
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Game day: ${s.passed}/${s.total} passed</title>
 <style>body{font:14px/1.45 system-ui,sans-serif;max-width:1200px;margin:24px auto;padding:0 16px;color:#1f2328}
 table{border-collapse:collapse;width:100%}th,td{border-bottom:1px solid #eaeef2;padding:6px;text-align:left;vertical-align:top}th{background:#f6f8fa}
-.num{text-align:right;white-space:nowrap}.muted{color:#57606a;font-size:12px}.badge{color:#fff;border-radius:6px;padding:1px 8px;font-size:12px;text-transform:uppercase}</style></head>
+.num{text-align:right;white-space:nowrap}.muted{color:#57606a;font-size:12px}.badge{color:#fff;border-radius:6px;padding:1px 8px;font-size:12px;text-transform:uppercase}.flips{color:#cf222e}</style></head>
 <body><h1>Game day: ${s.passed} of ${s.total} drills passed</h1>
 <p class="muted">started ${esc(s.startedAt)} · ${s.durationS}s${s.quick ? ' · quick profile' : ''}</p>
 <table><thead><tr><th>drill</th><th>status</th><th>score</th><th>time to recover</th><th>time to detect</th><th>budget burned</th><th>NDCG ratio</th><th>why</th><th>took</th></tr></thead>

@@ -1,7 +1,9 @@
 /**
  * Step: status, in this order — the first that applies wins:
  * interrupted, aborted; `invalid` when the drill proves nothing (no fault evidence, load not
- * delivered, load generator or host saturated, steady state not established); `failed` when an
+ * delivered, steady state not established, or a load generator / host too weak to judge a drill
+ * that missed or could not decide something — a late generator only inflates latency, so a pass
+ * despite it stands); `failed` when an
  * objective was missed; `inconclusive` when none was missed but one could not be decided; `failed`
  * when the load's thresholds were crossed; otherwise `passed`.
  */
@@ -29,10 +31,14 @@ export function statusStep({ journal: j, proof, generator, steadyState, objectiv
   if (j.abort) return { status: 'aborted', statusReason: `aborted by ${j.abort.source}: ${j.abort.reason}` };
   if (!faultObserved.ok) return { status: 'invalid', statusReason: proof.faultSteps.length ? `no evidence at the target that ${proof.unproven.join(', ')} took effect` : 'no fault was injected' };
   if (!loadDelivered.ok) return { status: 'invalid', statusReason: `the planned load did not arrive (${loadDelivered.sentRequests} of ${loadDelivered.plannedRequests} requests, ${loadDelivered.droppedIterations} dropped)` };
-  if (generator.saturated) return { status: 'invalid', statusReason: generator.reason };
+  // A late generator only ever adds latency (measured from the scheduled send time) and bunches
+  // requests: it can turn a healthy service's verdict into a miss, never a miss into a pass. So it
+  // invalidates the drill when something was missed or undecided, and leaves a pass standing.
+  const judgedBad = missed.length > 0 || inconclusive.length > 0 || !steadyState.established || (!!load && !load.thresholdsOk);
+  if (generator.saturated && judgedBad) return { status: 'invalid', statusReason: generator.reason };
   if (!steadyState.established) return { status: 'invalid', statusReason: steadyState.reason };
   if (missed.length) return { status: 'failed', statusReason: `missed ${missed.map(figure).join(', ')}` };
   if (inconclusive.length) return { status: 'inconclusive', statusReason: `no objective missed, but the samples cannot decide ${inconclusive.map((o) => `${figure(o)}${o.requestsToDecide ? `: about ${o.requestsToDecide} requests would` : ''}`).join(', ')}` };
   if (load && !load.thresholdsOk) return { status: 'failed', statusReason: `load thresholds crossed: ${thresholds.filter((t) => !t.ok).map((t) => `${t.metric} ${t.expr}`).join(', ')}` };
-  return { status: 'passed', statusReason: `every objective met (${objectives.length}), fault proven at the target, load delivered, steady state held` };
+  return { status: 'passed', statusReason: `every objective met (${objectives.length}), fault proven at the target, load delivered, steady state held${generator.saturated ? ` — although the load generator fell behind (${generator.reason.replace(/^load generator saturated: /, '')}), which only adds to the latency measured` : ''}` };
 }

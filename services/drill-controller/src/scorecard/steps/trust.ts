@@ -7,7 +7,8 @@
  * - Generator health: how late the load generator sent against its schedule, what it dropped, and how
  *   busy the host was, per phase. When the generator's lag p99 in a scored phase exceeds a tenth of the
  *   tightest latency target, it dropped iterations in a scored phase, or the hypervisor stole more than
- *   a tenth of the host's CPU, the latency it measured is its own as much as the service's: `invalid`.
+ *   a tenth of the host's CPU, the latency it measured is its own as much as the service's: a drill
+ *   that then missed or could not decide an objective is `invalid`, not `failed` (status.ts).
  */
 import type { GeneratorPhaseHealth, LoadPhaseName, Objective, Runbook, Scorecard } from '@drillbook/contracts';
 import { LOAD_PHASES } from '@drillbook/contracts';
