@@ -1,26 +1,28 @@
 /**
- * Benchmark: can the built-in load engine hold 1,000 req/s against a trivial local endpoint within
- * 1% of the target rate, using under half a core?
+ * Benchmark: the built-in load engine side by side with real k6, same target, same plan, same run.
  *
- *   npm run bench:load-engine [-- --rate 1000 --duration 30]
+ *   npm run bench:load-engine [-- --rate 1000 --duration 20]
  *
- * The endpoint (target.mjs) runs in its own process; this process runs only the engine, so its CPU
- * time over the run is the engine's (scheduling, HTTP client, NDCG scoring, writing the k6 summary
- * and every --out json point). Figures:
- * - achieved rate: requests answered per second of run (first scheduled send to last answer);
- * - CPU cores: this process's user+system CPU time over the run / wall time;
- * - scheduling lag p99: how late requests left relative to their scheduled send time
- *   (drillbook_schedule_lag in the engine's own summary);
- * plus the worst single second, dropped iterations and latency (from the scheduled time).
+ * The endpoint (target.mjs) runs in its own process. First the built-in engine runs in this
+ * process, then real k6 (found on PATH, or ../shared/bin/k6 via scripts/testing/k6OnPath.ts) runs
+ * `load-tests/scenarios/replica-loss.js` with the same one-phase plan through the same runner a drill
+ * uses. Per engine:
+ * - achieved rate: requests answered per second of run (first send to last answer);
+ * - CPU cores: the engine's user+system CPU time over its run / wall time — the built-in engine's
+ *   from this process's usage, k6's from this process's reaped-children times (/proc/self/stat
+ *   cutime + cstime, which grow by k6's CPU once it exits; the endpoint is still running then);
+ * - p50/p95/p99 latency as that engine measured it (the built-in engine from the scheduled send,
+ *   k6 from when the request was written), and its schedule lag (drillbook_schedule_lag).
+ * Goals (issue 13): CPU per request no more than k6's, rate within 1% and percentiles within 10% of k6's.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { LOAD_METRIC, type LoadSessionsFile } from '@drillbook/contracts';
-import { readLoadResult, startLoad } from '../../services/drill-controller/src/load/index.js';
-import { readSummary } from '../../services/drill-controller/src/load/reader/readLoadResult.js';
+import type { LoadSessionsFile } from '@drillbook/contracts';
+import { readLoadResult, startLoad, type LoadResult } from '../../services/drill-controller/src/load/index.js';
+import { ensureK6OnPath } from '../../scripts/testing/k6OnPath.js';
 
 function arg(name: string, dflt: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -30,7 +32,8 @@ function arg(name: string, dflt: number): number {
 }
 
 const RATE = arg('rate', 1000);
-const DURATION_S = arg('duration', 30);
+const DURATION_S = arg('duration', 20);
+const SCENARIO = 'load-tests/scenarios/replica-loss.js';
 
 function startTarget(): Promise<{ url: string; stop: () => void }> {
   const child = spawn(process.execPath, [fileURLToPath(new URL('./target.mjs', import.meta.url))], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -52,44 +55,95 @@ function sessions(): LoadSessionsFile {
 
 const fmt = (x: number | null | undefined, d = 2) => (x === null || x === undefined ? 'n/a' : x.toFixed(d));
 
+/** CPU seconds of this process's children that have exited and been reaped (cutime + cstime). */
+function childrenCpuS(): number {
+  const stat = readFileSync('/proc/self/stat', 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // Fields after the command: state is field 3, cutime 16, cstime 17 (1-based over the whole line).
+  const ticks = Number(f[16 - 3]) + Number(f[17 - 3]);
+  return ticks / 100; // USER_HZ: 100 on Linux
+}
+
+interface EngineFigures {
+  name: string;
+  answered: number;
+  errors: number;
+  dropped: number;
+  achievedRps: number;
+  cpuCores: number;
+  cpuMsPerRequest: number;
+  p50: number | null;
+  p95: number | null;
+  p99: number | null;
+  lagP99: number | null;
+  pointsMB: number;
+}
+
+function figures(name: string, result: LoadResult, cpuS: number, wallS: number, pointsFile: string): EngineFigures {
+  const answered = result.samples.filter((s) => s.ok).length;
+  const runS = Math.max(...result.samples.map((s) => s.t + s.ms)) / 1000;
+  const p = result.phases[0];
+  return {
+    name,
+    answered,
+    errors: result.totals.errors,
+    dropped: result.totals.droppedIterations,
+    achievedRps: answered / runS,
+    cpuCores: cpuS / wallS,
+    cpuMsPerRequest: (cpuS * 1000) / Math.max(1, result.totals.requests),
+    p50: p.latencyMs.p50,
+    p95: p.latencyMs.p95,
+    p99: p.latencyMs.p99,
+    lagP99: p.schedLagMs.p99,
+    pointsMB: statSync(pointsFile).size / 1e6,
+  };
+}
+
 async function main(): Promise<void> {
+  const k6 = ensureK6OnPath();
+  if (!k6) throw new Error('no k6 on PATH and none in ../shared/bin: the side-by-side needs real k6 (https://k6.io)');
   const target = await startTarget();
   const outDir = mkdtempSync(join(tmpdir(), 'bench-load-engine-'));
+  const plan = (dir: string) => ({ baseUrl: target.url, phases: [{ phase: 'baseline' as const, durationS: DURATION_S, rate: RATE, mix: 'training' as const }], k: 10, timeoutMs: 2000, sessions: sessions(), outDir: join(outDir, dir), scenario: SCENARIO });
   try {
-    console.log(`built-in load engine: ${RATE} req/s for ${DURATION_S} s against ${target.url} (endpoint in a separate process)`);
-    const cpu0 = process.cpuUsage();
-    const wall0 = performance.now();
-    const run = startLoad(
-      { baseUrl: target.url, phases: [{ phase: 'baseline', durationS: DURATION_S, rate: RATE, mix: 'training' }], k: 10, timeoutMs: 2000, sessions: sessions(), outDir },
-      { engine: 'builtin' },
-    );
-    const outcome = await run.done;
-    const cpu = process.cpuUsage(cpu0);
-    const wallS = (performance.now() - wall0) / 1000;
-    if (outcome.status !== 'completed' && outcome.status !== 'thresholds-crossed') throw new Error(`load ended ${outcome.status}: ${outcome.error ?? ''}`);
-
-    const summary = readSummary(outcome.summaryFile);
-    const result = await readLoadResult(outcome.summaryFile, outcome.pointsFile);
-    const answered = result.samples.filter((s) => s.ok).length;
-    const runS = Math.max(...result.samples.map((s) => s.t + s.ms)) / 1000;
-    const achievedRps = answered / runS;
-    const perSecond = new Map<number, number>();
-    for (const s of result.samples) if (s.ok) perSecond.set(Math.floor((s.t + s.ms) / 1000), (perSecond.get(Math.floor((s.t + s.ms) / 1000)) ?? 0) + 1);
-    const fullSeconds = [...perSecond.entries()].filter(([sec]) => sec >= 1 && sec < Math.floor(runS) - 1).map(([, n]) => n);
-    const cpuCores = (cpu.user + cpu.system) / 1e6 / wallS;
-    const lag = summary.metrics[LOAD_METRIC.schedLag].values;
-    const p = result.phases[0];
-
-    console.log(`planned requests     ${RATE * DURATION_S}`);
-    console.log(`answered (2xx)       ${answered}   errors ${result.totals.errors}   dropped iterations ${result.totals.droppedIterations}`);
-    console.log(`achieved rate        ${fmt(achievedRps, 1)} req/s over ${fmt(runS, 3)} s  (ratio ${fmt(achievedRps / RATE, 4)})`);
-    console.log(`worst / best second  ${Math.min(...fullSeconds)} / ${Math.max(...fullSeconds)} answers`);
-    console.log(`engine CPU           ${fmt(cpuCores, 3)} cores  (${fmt((cpu.user + cpu.system) / 1e6, 2)} s CPU in ${fmt(wallS, 2)} s wall)`);
-    console.log(`scheduling lag       p50 ${fmt(lag.med, 3)} ms   p99 ${fmt(lag['p(99)'], 3)} ms   max ${fmt(lag.max, 1)} ms`);
-    console.log(`latency (scheduled)  p50 ${fmt(p.latencyMs.p50)} ms   p99 ${fmt(p.latencyMs.p99)} ms   max ${fmt(p.latencyMs.max)} ms`);
-    console.log(`outputs              summary ${statSync(outcome.summaryFile).size} B, points ${(statSync(outcome.pointsFile).size / 1e6).toFixed(1)} MB`);
-    console.log(`target               within 1% of ${RATE} req/s: ${Math.abs(achievedRps / RATE - 1) <= 0.01 ? 'yes' : 'NO'}; under half a core: ${cpuCores < 0.5 ? 'yes' : 'NO'}`);
-    console.log(`RESULT target_rps=${RATE} achieved_ratio=${fmt(achievedRps / RATE, 4)} cpu_cores=${fmt(cpuCores, 3)} sched_lag_p99_ms=${fmt(lag['p(99)'], 3)}`);
+    console.log(`load engines side by side: ${RATE} req/s for ${DURATION_S} s each against ${target.url} (endpoint in a separate process); k6 ${k6}`);
+    const rows: EngineFigures[] = [];
+    {
+      const cpu0 = process.cpuUsage();
+      const wall0 = performance.now();
+      const outcome = await startLoad(plan('builtin'), { engine: 'builtin' }).done;
+      const cpu = process.cpuUsage(cpu0);
+      const wallS = (performance.now() - wall0) / 1000;
+      if (outcome.status !== 'completed' && outcome.status !== 'thresholds-crossed') throw new Error(`built-in load ended ${outcome.status}: ${outcome.error ?? ''}`);
+      rows.push(figures('built-in', await readLoadResult(outcome.summaryFile, outcome.pointsFile), (cpu.user + cpu.system) / 1e6, wallS, outcome.pointsFile));
+    }
+    {
+      const c0 = childrenCpuS();
+      const wall0 = performance.now();
+      const outcome = await startLoad(plan('k6'), { engine: 'k6' }).done;
+      const wallS = (performance.now() - wall0) / 1000;
+      const cpuS = childrenCpuS() - c0;
+      if (outcome.status !== 'completed' && outcome.status !== 'thresholds-crossed') throw new Error(`k6 load ended ${outcome.status}: ${outcome.error ?? ''}`);
+      rows.push(figures('k6', await readLoadResult(outcome.summaryFile, outcome.pointsFile), cpuS, wallS, outcome.pointsFile));
+    }
+    const [b, k] = rows;
+    const col = (f: (r: EngineFigures) => string) => rows.map((r) => f(r).padStart(14)).join('');
+    console.log(`${''.padEnd(24)}${rows.map((r) => r.name.padStart(14)).join('')}`);
+    console.log(`${'answered (2xx)'.padEnd(24)}${col((r) => String(r.answered))}`);
+    console.log(`${'errors / dropped'.padEnd(24)}${col((r) => `${r.errors} / ${r.dropped}`)}`);
+    console.log(`${'achieved ratio'.padEnd(24)}${col((r) => fmt(r.achievedRps / RATE, 4))}`);
+    console.log(`${'CPU cores'.padEnd(24)}${col((r) => fmt(r.cpuCores, 3))}`);
+    console.log(`${'CPU ms per request'.padEnd(24)}${col((r) => fmt(r.cpuMsPerRequest, 3))}`);
+    console.log(`${'latency p50 ms'.padEnd(24)}${col((r) => fmt(r.p50))}`);
+    console.log(`${'latency p95 ms'.padEnd(24)}${col((r) => fmt(r.p95))}`);
+    console.log(`${'latency p99 ms'.padEnd(24)}${col((r) => fmt(r.p99))}`);
+    console.log(`${'schedule lag p99 ms'.padEnd(24)}${col((r) => fmt(r.lagP99, 3))}`);
+    console.log(`${'points file MB'.padEnd(24)}${col((r) => fmt(r.pointsMB, 1))}`);
+    const cpuVs = b.cpuMsPerRequest / k.cpuMsPerRequest;
+    const p99Vs = b.p99 !== null && k.p99 !== null ? b.p99 / k.p99 : null;
+    const rateVs = b.achievedRps / k.achievedRps;
+    console.log(`goals: CPU per request <= k6's: ${cpuVs <= 1 ? 'yes' : 'NO'} (${fmt(cpuVs, 3)}x); rate within 1% of k6's: ${Math.abs(rateVs - 1) <= 0.01 ? 'yes' : 'NO'} (${fmt(rateVs, 4)}); p50/p95/p99 within 10% of k6's: ${[['p50', b.p50, k.p50], ['p95', b.p95, k.p95], ['p99', b.p99, k.p99]].map(([n, x, y]) => `${n} ${x !== null && y !== null ? fmt((x as number) / (y as number), 3) : 'n/a'}`).join(', ')}`);
+    console.log(`RESULT target_rps=${RATE} achieved_ratio=${fmt(b.achievedRps / RATE, 4)} cpu_cores=${fmt(b.cpuCores, 3)} sched_lag_p99_ms=${fmt(b.lagP99, 3)} k6_cpu_cores=${fmt(k.cpuCores, 3)} cpu_vs_k6=${fmt(cpuVs, 3)} p99_vs_k6=${fmt(p99Vs, 3)}`);
   } finally {
     target.stop();
     rmSync(outDir, { recursive: true, force: true });

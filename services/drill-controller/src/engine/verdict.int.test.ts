@@ -35,13 +35,15 @@ function starveEventLoop(blockMs: number, everyMs: number): () => void {
 
 describe('verdicts on real drills', () => {
   it('a load generator starved on purpose gives invalid (load generator saturated), not failed, with its lag in the scorecard', async () => {
+    // Stalled for 320 ms of every 350: latency measured from the schedule then misses the 250 ms
+    // objective on a healthy service — which must come out invalid, not failed.
     const out = tmp();
     const loaded = loadRunbook(join(REPO, 'runbooks/replica-loss.yaml'));
     const drill = new Drill(loaded, { outDir: out, quick: true, loadEngine: 'builtin', autoAck: true });
     let stop: (() => void) | null = null;
     drill.events.on((e) => {
       // Starve the generator once the load runs (the stack's own processes are not affected).
-      if (e.type === 'phase' && e.data?.loadPhase === 'baseline' && !stop) stop = starveEventLoop(120, 150);
+      if (e.type === 'phase' && e.data?.loadPhase === 'baseline' && !stop) stop = starveEventLoop(320, 350);
     });
     const r = await drill.run().finally(() => (stop as (() => void) | null)?.());
     const sc = r.scorecard;
@@ -49,6 +51,7 @@ describe('verdicts on real drills', () => {
     expect(sc.statusReason).toMatch(/^load generator saturated: .*send lag p99 [\d.]+ ms > [\d.]+ ms/);
     expect(sc.load.generator.saturated).toBe(true);
     expect(sc.load.generator.schedLagP99Ms!).toBeGreaterThan(25);
+    expect(sc.objectives.some((o) => o.verdict === 'missed' || o.verdict === 'inconclusive'), 'the stall did distort a latency objective').toBe(true);
     expect(r.exitCode).toBe(2);
     // The report shows the generator's lag beside the service's latency.
     expect(readFileSync(join(out, 'report.html'), 'utf8')).toMatch(/generator lag p99 ms[\s\S]*load generator saturated/);
@@ -67,7 +70,7 @@ describe('verdicts on real drills', () => {
     }
     expect(rep.verdictAgreement).toBe(statuses[0] === statuses[1] ? 1 : 0.5);
     expect(rep.flips).toBe(statuses[0] !== statuses[1]);
-    expect(rep.objectives.map((o: { name: string }) => o.name)).toContain('every request answered');
+    expect(rep.objectives.map((o: { name: string }) => o.name)).toContain('no failed requests');
     expect(r.stdout).toMatch(/replica-loss: 2 runs/);
     expect(r.status).toBe(statuses.every((s: string) => s === 'passed') ? 0 : statuses.filter((s: string) => s === 'failed').length === 2 ? 1 : 2);
   }, 320_000);
