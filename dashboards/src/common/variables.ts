@@ -18,7 +18,6 @@ export function labelVariable(v: LabelVariable): QueryVariableBuilder {
     .label(v.label)
     .datasource(PROMETHEUS)
     .query({ query, refId: 'PrometheusVariableQueryEditor-VariableQuery', qryType: 1 })
-    .definition(query)
     .refresh(VariableRefresh.OnTimeRangeChanged)
     .sort(VariableSort.AlphabeticalAsc);
   if (v.includeAll) b.includeAll(true).multi(true).allValue('.*');

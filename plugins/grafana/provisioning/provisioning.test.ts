@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { METRIC } from '@drillbook/contracts';
+import { defaultDashboard } from '@grafana/schema';
 import appPlugin from '../src/plugin.json';
 import scorecardPlugin from '../src/panels/scorecard/plugin.json';
 import sloPlugin from '../src/panels/slo-budget/plugin.json';
@@ -78,6 +79,10 @@ describe('the plugin dashboard', () => {
   const panels = dashboard.panels as Panel[];
   const prom = panels.filter((p) => p.datasource.type === 'prometheus');
   const panel = (type: string) => prom.find((p) => p.type === type)!;
+
+  it('stores the plugin dashboard at the schemaVersion of the @grafana/schema it builds against (no migration on load)', () => {
+    expect(dashboard.schemaVersion).toBe(defaultDashboard.schemaVersion);
+  });
 
   it('shows both nested panels, reading Prometheus through ${datasource} and the controller through the Drillbook data source', () => {
     expect([...new Set(panels.map((p) => p.type))].sort()).toEqual([scorecardPlugin.id, sloPlugin.id, 'timeseries'].sort());

@@ -2,7 +2,7 @@
 /**
  * Builds dist/ the way @grafana/create-plugin does, with esbuild instead of webpack:
  * one AMD module.js per plugin (the app and its nested panels) with Grafana's shared modules as
- * externals, plugin.json with %VERSION%/%TODAY%/%PLUGIN_ID% replaced, logos, README and CHANGELOG.
+ * externals, plugin.json with %VERSION%/%TODAY%/%PLUGIN_ID% replaced, logos, README, CHANGELOG and LICENSE.
  * Then validates the result (scripts/validate-dist.mjs) and fails the build on any error.
  *
  *   node scripts/build.mjs [--out DIR] [--no-minify]
@@ -99,8 +99,9 @@ export async function buildPlugin({ outDir = join(root, 'dist'), metaDir = join(
   for (const doc of ['README.md', 'CHANGELOG.md']) {
     writeFileSync(join(stage, doc), replace(readFileSync(join(root, doc), 'utf8')));
   }
+  copyFileSync(join(root, 'LICENSE'), join(stage, 'LICENSE'));
 
-  const report = validateDist(stage, { metaDir, grafanaVersion: installedGrafanaVersion() });
+  const report = validateDist(stage, { metaDir, grafanaVersion: installedGrafanaVersion(), license: pkg.license });
   if (report.errors.length > 0) {
     rmSync(stage, { recursive: true, force: true });
     throw new Error(`dist/ failed validation:\n${formatReport(report)}`);

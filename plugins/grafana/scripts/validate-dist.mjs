@@ -85,7 +85,7 @@ function packageOf(inputPath) {
 
 /**
  * @param {string} dist
- * @param {{ metaDir?: string, grafanaVersion?: string }} [options]
+ * @param {{ metaDir?: string, grafanaVersion?: string, license?: string }} [options]
  * @returns {{ errors: string[], warnings: string[], checks: number }}
  */
 export function validateDist(dist, options = {}) {
@@ -187,13 +187,36 @@ export function validateDist(dist, options = {}) {
   for (const doc of ['README.md', 'CHANGELOG.md']) {
     check(existsSync(join(dist, doc)), `${doc} is missing from the bundle root`);
   }
-  if (!existsSync(join(dist, 'LICENSE'))) {
-    warnings.push('LICENSE is missing: Grafana loads the plugin, but the catalogue validator wants one before publishing');
-  }
+  checkLicense(dist, options.license, check);
   if (!existsSync(join(dist, 'MANIFEST.txt'))) {
     warnings.push('unsigned: no MANIFEST.txt (sign with @grafana/sign-plugin, or allow_loading_unsigned_plugins for these ids)');
   }
   return { errors, warnings, checks };
+}
+
+/** SPDX ids the bundle may declare, with a line their license text must contain. */
+const LICENSE_TEXTS = {
+  'Apache-2.0': /Apache License\s+Version 2\.0/,
+  MIT: /Permission is hereby granted, free of charge/,
+};
+
+/**
+ * The catalogue validator refuses a bundle without a LICENSE at its root. The text must be the
+ * license package.json declares (options.license, an SPDX id).
+ */
+function checkLicense(dist, license, check) {
+  const file = join(dist, 'LICENSE');
+  if (!check(existsSync(file), 'LICENSE is missing from the bundle root (the plugin catalogue validator requires one)')) {
+    return;
+  }
+  const text = readFileSync(file, 'utf8');
+  check(text.trim().length > 0, 'LICENSE is empty');
+  if (license) {
+    const re = LICENSE_TEXTS[license];
+    if (check(!!re, `package.json: license "${license}" is not one the validator knows (${Object.keys(LICENSE_TEXTS).join(', ')})`)) {
+      check(re.test(text), `LICENSE is not the ${license} text that package.json declares`);
+    }
+  }
 }
 
 function checkModule(modulePath, name, id, where, check, options) {
@@ -268,7 +291,8 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
   const dist = resolve(process.argv[2] ?? join(root, 'dist'));
   const grafanaVersion = JSON.parse(readFileSync(join(root, 'node_modules/@grafana/data/package.json'), 'utf8')).version;
-  const report = validateDist(dist, { metaDir: join(root, '.build'), grafanaVersion });
+  const license = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).license;
+  const report = validateDist(dist, { metaDir: join(root, '.build'), grafanaVersion, license });
   console.log(formatReport(report) || '  no problems');
   console.log(`${report.errors.length === 0 ? 'valid' : 'INVALID'}: ${dist} (${report.checks} checks, ${report.errors.length} errors, ${report.warnings.length} warnings)`);
   process.exit(report.errors.length === 0 ? 0 : 1);

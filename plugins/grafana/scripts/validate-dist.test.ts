@@ -26,7 +26,7 @@ function variant(edit: (dir: string, meta: string) => void) {
   cpSync(dist, join(dir, 'dist'), { recursive: true });
   cpSync(metaDir, join(dir, 'meta'), { recursive: true });
   edit(join(dir, 'dist'), join(dir, 'meta'));
-  return validateDist(join(dir, 'dist'), { metaDir: join(dir, 'meta'), grafanaVersion: installedGrafanaVersion() });
+  return validateDist(join(dir, 'dist'), { metaDir: join(dir, 'meta'), grafanaVersion: installedGrafanaVersion(), license: 'Apache-2.0' });
 }
 
 const editJson = (file: string, fn: (j: any) => void) => {
@@ -47,13 +47,25 @@ describe('the built plugin', () => {
   });
 
   it('passes validation: required fields, matching ids, nothing of react or @grafana/* bundled', () => {
-    const report = validateDist(dist, { metaDir, grafanaVersion: installedGrafanaVersion() });
+    const report = validateDist(dist, { metaDir, grafanaVersion: installedGrafanaVersion(), license: 'Apache-2.0' });
     expect(report.errors).toEqual([]);
+    expect(report.warnings.filter((w) => /LICENSE/.test(w))).toEqual([]);
     expect(report.checks).toBeGreaterThan(50);
   });
 });
 
 describe('validateDist catches', () => {
+  it('a bundle without a LICENSE (the built one carries the Apache-2.0 text)', () => {
+    expect(readFileSync(join(dist, 'LICENSE'), 'utf8')).toMatch(/Apache License\s+Version 2\.0/);
+    const report = variant((d) => rmSync(join(d, 'LICENSE')));
+    expect(report.errors).toEqual(['LICENSE is missing from the bundle root (the plugin catalogue validator requires one)']);
+  });
+
+  it('a LICENSE that is not the license package.json declares', () => {
+    const report = variant((d) => writeFileSync(join(d, 'LICENSE'), 'All rights reserved.\n'));
+    expect(report.errors).toEqual(['LICENSE is not the Apache-2.0 text that package.json declares']);
+  });
+
   it('a bundled React, naming the input file', () => {
     const report = variant((_, meta) =>
       editJson(join(meta, 'metafile-drillbook-scorecard-panel.json'), (m) => {

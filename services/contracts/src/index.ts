@@ -8,5 +8,6 @@ export * from './slo.js';
 export * from './api.js';
 export * from './inference.js';
 export * from './gateway.js';
+export * from './limits.js';
 export * from './schemas.js';
 export * from './openapi.js';

@@ -6,11 +6,14 @@
 import { FAULT_TYPES } from './faults.js';
 import { OBJECTIVE_SLIS, STEP_KINDS } from './runbook.js';
 import { DRILL_STATUSES } from './scorecard.js';
+import { LIMITS, MAX_DURATION_MS, rangeSchema } from './limits.js';
 
+/** `durationMaxMs` is checked by the validator (Ajv keyword); other readers ignore it. */
 const duration = {
   type: 'string',
-  pattern: '^[0-9]+(\\.[0-9]+)?(ms|s|m|h)$',
-  description: 'a duration such as "500ms", "30s", "2m" or "1h"',
+  pattern: '^[0-9]{1,9}(\\.[0-9]{1,6})?(ms|s|m|h)$',
+  durationMaxMs: MAX_DURATION_MS,
+  description: 'a duration such as "500ms", "30s", "2m" or "1h" (at most 24h)',
 } as const;
 
 const target = {
@@ -25,7 +28,7 @@ const expectation = {
   type: 'object',
   additionalProperties: false,
   required: ['op', 'value'],
-  properties: { op: { enum: ['<', '<=', '>', '>=', '==', '!='] }, value: { type: 'number' } },
+  properties: { op: { enum: ['<', '<=', '>', '>=', '==', '!='] }, value: rangeSchema(LIMITS.expectValue) },
 } as const;
 
 const stepBase = {
@@ -50,13 +53,13 @@ const faultSpec = {
   required: ['type'],
   properties: {
     type: { enum: [...FAULT_TYPES] },
-    rate: { type: 'number', minimum: 0, maximum: 1 },
-    latencyMs: { type: 'number', minimum: 0, maximum: 600000 },
-    jitterMs: { type: 'number', minimum: 0 },
+    rate: rangeSchema(LIMITS.faultRate),
+    latencyMs: rangeSchema(LIMITS.faultLatencyMs),
+    jitterMs: rangeSchema(LIMITS.faultJitterMs),
     distribution: { enum: ['fixed', 'uniform', 'normal', 'exponential'] },
-    status: { type: 'integer', minimum: 500, maximum: 599 },
-    threads: { type: 'integer', minimum: 1, maximum: 64 },
-    exitCode: { type: 'integer', minimum: 0, maximum: 255 },
+    status: rangeSchema(LIMITS.faultStatus),
+    threads: rangeSchema(LIMITS.faultThreads),
+    exitCode: rangeSchema(LIMITS.faultExitCode),
   },
 } as const;
 
@@ -72,7 +75,7 @@ const stepSchemas = [
     path: { type: 'string', pattern: '^/' },
     method: { enum: ['GET', 'POST'] },
     body: {},
-    expectStatus: { type: 'integer', minimum: 100, maximum: 599 },
+    expectStatus: rangeSchema(LIMITS.expectStatus),
     within: duration,
     timeout: duration,
   }),
@@ -93,7 +96,7 @@ const stepSchemas = [
   step('model.deploy', ['target', 'version'], {
     target,
     version: { type: 'string', minLength: 1 },
-    canaryWeight: { type: 'number', exclusiveMinimum: 0, maximum: 1 },
+    canaryWeight: rangeSchema(LIMITS.canaryWeight),
   }),
   step('model.rollback', ['target'], { target }),
   step('model.publish', ['version', 'mutation'], {
@@ -125,9 +128,9 @@ const phaseNumbers = {
   type: 'object',
   additionalProperties: false,
   properties: {
-    baseline: { type: 'number', exclusiveMinimum: 0 },
-    fault: { type: 'number', exclusiveMinimum: 0 },
-    recovery: { type: 'number', exclusiveMinimum: 0 },
+    baseline: rangeSchema(LIMITS.rate),
+    fault: rangeSchema(LIMITS.rate),
+    recovery: rangeSchema(LIMITS.rate),
   },
 } as const;
 
@@ -167,18 +170,18 @@ export const runbookSchema = {
       required: ['profile', 'rate', 'phases'],
       properties: {
         profile: { enum: ['smoke', 'average', 'peak', 'stress', 'spike', 'soak'] },
-        rate: { type: 'number', exclusiveMinimum: 0, maximum: 100000 },
+        rate: rangeSchema(LIMITS.rate),
         phases,
         phaseRates: phaseNumbers,
         mix: { type: 'object', additionalProperties: false, properties: { baseline: mixValue, fault: mixValue, recovery: mixValue } },
         scenario: { type: 'string', pattern: '^load-tests/.+\\.(js|ts)$' },
         timeout: duration,
-        k: { type: 'integer', minimum: 1, maximum: 100 },
+        k: rangeSchema(LIMITS.k),
         quick: {
           type: 'object',
           additionalProperties: false,
           properties: {
-            rate: { type: 'number', exclusiveMinimum: 0 },
+            rate: rangeSchema(LIMITS.rate),
             phases: { type: 'object', additionalProperties: false, properties: { baseline: duration, fault: duration, recovery: duration } },
           },
         },
@@ -196,8 +199,8 @@ export const runbookSchema = {
           sli: { enum: [...OBJECTIVE_SLIS] },
           phase: { enum: ['baseline', 'fault', 'recovery', 'drill'] },
           op: { enum: ['<=', '>='] },
-          target: { type: 'number' },
-          weight: { type: 'number', exclusiveMinimum: 0, maximum: 100 },
+          target: rangeSchema(LIMITS.objectiveTarget),
+          weight: rangeSchema(LIMITS.weight),
           probe: { type: 'string' },
           description: { type: 'string' },
           steadyState: { type: 'boolean' },
@@ -251,7 +254,7 @@ export const runbookSchema = {
           type: 'object',
           additionalProperties: false,
           required: ['maxReplicas'],
-          properties: { maxReplicas: { type: 'integer', minimum: 0 }, maxZones: { type: 'integer', minimum: 0 } },
+          properties: { maxReplicas: rangeSchema(LIMITS.blastReplicas), maxZones: rangeSchema(LIMITS.blastZones) },
         },
         abortWhen: {
           type: 'array',
@@ -263,13 +266,13 @@ export const runbookSchema = {
               name: { type: 'string', minLength: 1 },
               sli: { enum: ['error_rate', 'latency_p99_ms', 'availability', 'degraded_share'] },
               op: { enum: ['<=', '>='] },
-              threshold: { type: 'number' },
+              threshold: rangeSchema(LIMITS.abortThreshold),
               for: duration,
               window: duration,
             },
           },
         },
-        minErrorBudget: { type: 'number', minimum: 0, maximum: 1 },
+        minErrorBudget: rangeSchema(LIMITS.minErrorBudget),
         dryRun: { type: 'boolean' },
       },
     },
@@ -285,14 +288,14 @@ export const runbookSchema = {
       type: 'object',
       additionalProperties: false,
       properties: {
-        replicas: { type: 'integer', minimum: 1, maximum: 12 },
+        replicas: rangeSchema(LIMITS.stackReplicas),
         zones: { type: 'array', minItems: 1, items: { type: 'string', pattern: '^[a-z0-9-]+$' } },
         gateway: {
           type: 'object',
           additionalProperties: false,
           properties: {
             retries: { type: 'boolean' },
-            maxInFlight: { type: 'integer', minimum: 1 },
+            maxInFlight: rangeSchema(LIMITS.gatewayMaxInFlight),
             ejection: { type: 'boolean' },
             canaryAnalysis: { type: 'boolean' },
             fallback: { type: 'boolean' },
@@ -303,13 +306,13 @@ export const runbookSchema = {
           additionalProperties: false,
           properties: {
             fallback: { type: 'boolean' },
-            maxQueue: { type: 'integer', minimum: 1 },
-            deadlineMs: { type: 'integer', minimum: 1 },
-            featureTimeoutMs: { type: 'integer', minimum: 1 },
-            maxBatch: { type: 'integer', minimum: 1, maximum: 1024 },
-            batchMs: { type: 'integer', minimum: 0, maximum: 10000 },
+            maxQueue: rangeSchema(LIMITS.replicaMaxQueue),
+            deadlineMs: rangeSchema(LIMITS.replicaDeadlineMs),
+            featureTimeoutMs: rangeSchema(LIMITS.replicaFeatureTimeoutMs),
+            maxBatch: rangeSchema(LIMITS.replicaMaxBatch),
+            batchMs: rangeSchema(LIMITS.replicaBatchMs),
             drift: { type: 'boolean' },
-            driftWindow: { type: 'integer', minimum: 10 },
+            driftWindow: rangeSchema(LIMITS.replicaDriftWindow),
             backup: { type: 'boolean' },
           },
         },

@@ -13,6 +13,7 @@ export { defaultMaxInFlight, normalizePlan } from './plan.js';
 export { readSessionsFile } from './sessions.js';
 export { ndcgAtK } from './ndcg.js';
 export { LoadError, InvalidLoadPlan, LoadEngineUnavailable, LoadOutputError } from './errors.js';
+export { admitLoad, admissionProblems, LoadPlanRefused, type AdmissionProblem } from './admission.js';
 export type {
   LoadEngineName,
   LoadEngineChoice,

@@ -1,5 +1,6 @@
 import React, { ReactNode } from 'react';
-import { InfoCard, MissingAnnotationEmptyState, Progress } from '@backstage/core-components';
+import { InfoCard, Progress } from '@backstage/core-components';
+import { MissingAnnotationEmptyState } from '@backstage/plugin-catalog-react';
 import { useApi } from '@backstage/core-plugin-api';
 import type { ServiceSummary } from '@drillbook/contracts';
 import { drillbookApiRef } from '../../api/DrillbookApi';
