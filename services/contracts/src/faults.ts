@@ -65,3 +65,22 @@ export interface FaultListResponse {
   replica: string;
   faults: ActiveFault[];
 }
+
+/**
+ * The admin API paths of the reference replicas and gateway, defined once: the services route on
+ * them, the drill engine and its undo call them.
+ */
+export const ADMIN_PATHS = {
+  /** Replica: `GET` lists active faults, `POST` injects one. */
+  faults: '/admin/faults',
+  /** Replica: `DELETE` clears one fault. */
+  fault: (id: string) => `/admin/faults/${encodeURIComponent(id)}`,
+  /** Replica: `POST {version}` deploys a version. */
+  model: '/admin/model',
+  /** Replica: `POST` rolls back to the previous version. */
+  modelRollback: '/admin/model/rollback',
+  /** Gateway: `GET` / `PUT` the upstream set. */
+  upstreams: '/admin/upstreams',
+  /** Gateway: `GET` / `POST` / `DELETE` the canary. */
+  canary: '/admin/canary',
+} as const;

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { DetectionSignal, DrillJournal } from '@drillbook/contracts';
+import { httpTargetApi } from './targetApi.js';
 import type { DrillContext } from './context.js';
 import { startDetection } from './detection.js';
 
@@ -24,7 +25,7 @@ function fakeContext() {
   const logs: string[] = [];
   const events: string[] = [];
   const ctx = {
-    target: { gatewayUrl: url },
+    target: { gatewayUrl: url, api: httpTargetApi(url, 'test-token') },
     baselines: new Map(),
     signal: new AbortController().signal,
     journal: { journal, update: (f: (j: DrillJournal) => void) => f(journal) },

@@ -3,12 +3,12 @@
  * for steps that break something, records the injected fault and the evidence that it took effect
  * at the target (the proof a scorecard needs to call a drill real).
  */
-import type { ActiveFault, Expectation, InjectedFault, ReadinessBody, Step } from '@drillbook/contracts';
+import type { Expectation, InjectedFault, ReadinessBody, Step } from '@drillbook/contracts';
 import { durationMs } from '../runbook/duration.js';
 import { StepFailed } from '../errors.js';
 import { AbortedError, sleep, type DrillContext } from './context.js';
 import { checkBlastRadius, resolveSelector, type Resolved } from './selectors.js';
-import { scrape, sumMetric, type Sample } from './promText.js';
+import { sumMetric, type Sample } from './promText.js';
 import type { ReplicaRef } from './target.js';
 
 export function compare(v: number, e: Expectation): boolean {
@@ -26,10 +26,6 @@ export function compare(v: number, e: Expectation): boolean {
     case '!=':
       return v !== e.value;
   }
-}
-
-function auth(ctx: DrillContext) {
-  return { authorization: `Bearer ${ctx.target.adminToken}`, 'content-type': 'application/json' };
 }
 
 async function json<T>(res: Response, what: string): Promise<T> {
@@ -95,7 +91,7 @@ export async function metricValue(ctx: DrillContext, urls: string[], metric: str
   for (const url of urls) {
     let samples: Sample[];
     try {
-      samples = await scrape(url);
+      samples = await ctx.target.api.metrics(url);
     } catch {
       continue; // a dead replica has no metrics; the others still count
     }
@@ -118,10 +114,9 @@ export async function promQuery(prometheus: string, query: string): Promise<numb
   return vec.reduce((a, s) => a + Number(s.value[1]), 0);
 }
 
-async function readiness(url: string): Promise<ReadinessBody | null> {
+async function readiness(ctx: DrillContext, url: string): Promise<ReadinessBody | null> {
   try {
-    const r = await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(1500) });
-    return (await r.json()) as ReadinessBody;
+    return (await ctx.target.api.readiness(url, 1500)).body;
   } catch {
     return null;
   }
@@ -134,17 +129,11 @@ export async function executeStep(step: Step, ctx: DrillContext): Promise<unknow
       const ttlMs = durationMs(step.ttl);
       const out: Array<{ replica: string; id: string }> = [];
       for (const r of replicas) {
-        const res = await fetch(`${r.url}/admin/faults`, {
-          method: 'POST',
-          headers: auth(ctx),
-          body: JSON.stringify({ ...step.fault, ttlMs, note: `drill ${ctx.drillId} step "${step.name}"` }),
-        });
-        const f = await json<ActiveFault>(res, `inject ${step.fault.type} on ${r.id}`);
+        const f = await ctx.target.api.injectFault(r, { ...step.fault, ttlMs, note: `drill ${ctx.drillId} step "${step.name}"` });
         recordFault(ctx, { id: f.id, step: step.name, replica: r.id, type: step.fault.type, ttlMs });
         out.push({ replica: r.id, id: f.id });
         // Proof at the target: the replica itself lists the fault as active.
-        const list = await json<{ faults: ActiveFault[] }>(await fetch(`${r.url}/admin/faults`, { headers: auth(ctx) }), `list faults on ${r.id}`);
-        const seen = list.faults.find((x) => x.id === f.id);
+        const seen = (await ctx.target.api.listFaults(r)).find((x) => x.id === f.id);
         if (seen) addEvidence(ctx, `fault:${step.name}`, `${r.id} reports ${seen.type} fault ${seen.id} active, ${(seen.remainingMs / 1000).toFixed(1)}s of ${ttlMs / 1000}s left`);
       }
       return { injected: out, ttlMs };
@@ -155,7 +144,7 @@ export async function executeStep(step: Step, ctx: DrillContext): Promise<unknow
       const mine = ctx.journal.journal.faults.filter((f) => ids.has(f.replica) && !f.clearedAt && f.ttlMs !== null && (!step.type || f.type === step.type));
       for (const f of mine) {
         const r = replicas.find((x) => x.id === f.replica)!;
-        await json(await fetch(`${r.url}/admin/faults/${f.id}`, { method: 'DELETE', headers: auth(ctx) }), `clear fault ${f.id} on ${r.id}`);
+        await ctx.target.api.clearFault(r, f.id);
         ctx.journal.update(() => Object.assign(f, { clearedAt: new Date().toISOString(), clearedBy: 'step' }));
       }
       return { cleared: mine.map((f) => ({ replica: f.replica, id: f.id, type: f.type })) };
@@ -169,15 +158,8 @@ export async function executeStep(step: Step, ctx: DrillContext): Promise<unknow
       const expectStatus = step.expectStatus ?? 200;
       const timeout = step.timeout ? durationMs(step.timeout) : 2000;
       const r = await until(ctx, step.within ? durationMs(step.within) : 0, async () => {
-        const t0 = performance.now();
-        const res = await fetch(url, {
-          method: step.method ?? 'GET',
-          headers: { 'content-type': 'application/json', 'x-synthetic': 'true' },
-          body: step.body === undefined ? undefined : JSON.stringify(step.body),
-          signal: AbortSignal.timeout(timeout),
-        });
-        await res.text();
-        return { ok: res.status === expectStatus, detail: { url, status: res.status, expected: expectStatus, ms: +(performance.now() - t0).toFixed(1) } };
+        const res = await ctx.target.api.request(url, { method: step.method, body: step.body, timeoutMs: timeout });
+        return { ok: res.status === expectStatus, detail: { url, status: res.status, expected: expectStatus, ms: res.ms } };
       });
       return { ...(r.detail as object), attempts: r.attempts };
     }
@@ -200,7 +182,7 @@ export async function executeStep(step: Step, ctx: DrillContext): Promise<unknow
     }
     case 'model.publish': {
       if (!ctx.target.publish) throw new StepFailed(step.name, 'this target has no registry to publish into (embedded stack only)');
-      const from = step.from ?? (await readiness(ctx.target.replicas()[0].url))?.model?.version;
+      const from = step.from ?? (await readiness(ctx, ctx.target.replicas()[0].url))?.model?.version;
       if (!from) throw new StepFailed(step.name, 'cannot tell which version to derive from: set "from"');
       const m = await ctx.target.publish({ from, version: step.version, mutation: step.mutation });
       if (step.mutation !== 'none') recordFault(ctx, { id: `${step.version}`, step: step.name, replica: 'registry', type: 'model.publish', ttlMs: null });
@@ -210,24 +192,16 @@ export async function executeStep(step: Step, ctx: DrillContext): Promise<unknow
     case 'model.deploy': {
       const replicas = replicasOf(resolve(ctx, step.target, step), step);
       if (step.canaryWeight) {
-        const res = await fetch(`${ctx.target.gatewayUrl}/admin/canary`, {
-          method: 'POST',
-          headers: auth(ctx),
-          body: JSON.stringify({ version: step.version, weight: step.canaryWeight, replicas: replicas.map((r) => r.id) }),
-        });
-        const view = await json<{ active: { candidateReplicas: string[] } | null }>(res, `start canary ${step.version}`);
+        const view = await ctx.target.api.startCanary({ version: step.version, weight: step.canaryWeight, replicas: replicas.map((r) => r.id) });
         for (const r of replicas) {
-          const ready = await readiness(r.url);
+          const ready = await readiness(ctx, r.url);
           if (ready?.model?.version === step.version) addEvidence(ctx, `fault:${step.name}`, `${r.id} serves candidate ${step.version} (sha256 ${ready.model.sha256.slice(0, 12)}…) under canary weight ${step.canaryWeight}`);
         }
         return { canary: view.active, weight: step.canaryWeight };
       }
       const out: Array<{ replica: string; version: string }> = [];
       for (const r of replicas) {
-        const state = await json<{ serving: { version: string } | null }>(
-          await fetch(`${r.url}/admin/model`, { method: 'POST', headers: auth(ctx), body: JSON.stringify({ version: step.version }) }),
-          `deploy ${step.version} on ${r.id}`,
-        );
+        const state = await ctx.target.api.deployModel(r, step.version);
         out.push({ replica: r.id, version: state.serving?.version ?? 'none' });
         if (state.serving?.version === step.version) addEvidence(ctx, `fault:${step.name}`, `${r.id} serves ${step.version}`);
       }
@@ -237,7 +211,7 @@ export async function executeStep(step: Step, ctx: DrillContext): Promise<unknow
       const replicas = replicasOf(resolve(ctx, step.target, step), step);
       const out: Array<{ replica: string; version: string | null }> = [];
       for (const r of replicas) {
-        const state = await json<{ serving: { version: string } | null }>(await fetch(`${r.url}/admin/model/rollback`, { method: 'POST', headers: auth(ctx) }), `roll back ${r.id}`);
+        const state = await ctx.target.api.rollbackModel(r);
         out.push({ replica: r.id, version: state.serving?.version ?? null });
       }
       return { rolledBack: out };
@@ -283,11 +257,11 @@ export async function executeStep(step: Step, ctx: DrillContext): Promise<unknow
       const replicas = replicasOf(resolve(ctx, step.target, step), step);
       const out: Array<{ replica: string; servingAfter: string | null }> = [];
       for (const r of replicas) {
-        const before = (await readiness(r.url))?.model?.version ?? null;
+        const before = (await readiness(ctx, r.url))?.model?.version ?? null;
         recordFault(ctx, { id: `wipe:${r.id}`, step: step.name, replica: r.id, type: 'registry.wipe', ttlMs: null });
         await proc.act(r.id, 'wipe-registry');
         addEvidence(ctx, `fault:${step.name}`, `${r.id} local registry deleted and process restarted (was serving ${before ?? 'nothing'})`);
-        const after = await readiness(ctx.target.replicas().find((x) => x.id === r.id)!.url);
+        const after = await readiness(ctx, ctx.target.replicas().find((x) => x.id === r.id)!.url);
         out.push({ replica: r.id, servingAfter: after?.model?.version ?? null });
       }
       return { wiped: out };

@@ -12,12 +12,10 @@ import type { ModelManifest } from '@drillbook/inference/registry/registry';
 import { Stack, runAction, type StackAction, type StackOptions } from '@drillbook/stack';
 import { TargetError } from '../errors.js';
 import { publishOffThread } from './publish.js';
+import { httpTargetApi, type ReplicaRef, type TargetApi } from './targetApi.js';
+import { ADMIN_PATHS } from '@drillbook/contracts';
 
-export interface ReplicaRef {
-  id: string;
-  zone: string;
-  url: string;
-}
+export type { ReplicaRef } from './targetApi.js';
 
 export interface DrillTarget {
   service: string;
@@ -28,6 +26,8 @@ export interface DrillTarget {
   sessionsFile: string;
   prometheusUrl?: string;
   replicas(): ReplicaRef[];
+  /** Every request the drill makes to the target goes through here. */
+  api: TargetApi;
   /** Process-level faults; absent when the target offers no runner control. */
   process?: {
     act(replica: string, action: StackAction): Promise<void>;
@@ -49,6 +49,7 @@ export function stackTarget(stack: Stack, service: string, opts: { prometheusUrl
     sessionsFile: stack.info.sessionsFile,
     prometheusUrl: opts.prometheusUrl,
     replicas: () => stack.info.replicas.map((r) => ({ id: r.id, zone: r.zone, url: r.url })),
+    api: httpTargetApi(stack.info.gatewayUrl, stack.info.adminToken),
     process: {
       act: (replica, action) => runAction(stack, replica, action),
       pid: (replica) => stack.replica(replica).pid,
@@ -107,8 +108,8 @@ export async function connectTarget(opts: {
       sessionsFile ??= t.sessionsFile;
       return t;
     }
-    const r = await fetch(`${opts.gatewayUrl}/admin/upstreams`, { headers: auth });
-    if (!r.ok) throw new TargetError(`gateway ${opts.gatewayUrl}/admin/upstreams answered ${r.status}: is the admin token right?`);
+    const r = await fetch(`${opts.gatewayUrl}${ADMIN_PATHS.upstreams}`, { headers: auth });
+    if (!r.ok) throw new TargetError(`gateway ${opts.gatewayUrl}${ADMIN_PATHS.upstreams} answered ${r.status}: is the admin token right?`);
     const body = (await r.json()) as { upstreams: Array<{ id: string; zone: string; url: string }> };
     replicas = body.upstreams.map((u) => ({ id: u.id, zone: u.zone, url: u.url }));
     return null;
@@ -124,6 +125,7 @@ export async function connectTarget(opts: {
     sessionsFile,
     prometheusUrl: opts.prometheusUrl,
     replicas: () => replicas,
+    api: httpTargetApi(opts.gatewayUrl, opts.adminToken),
     process: opts.controlUrl
       ? {
           act: async (replica, action) => {

@@ -5,11 +5,11 @@
  */
 import type { DrillJournal, InjectedFault } from '@drillbook/contracts';
 import type { StackAction } from '@drillbook/stack';
+import type { TargetApi } from './targetApi.js';
 
 export interface UndoTarget {
-  gatewayUrl: string;
-  adminToken: string;
   replicas: Array<{ id: string; url: string }>;
+  api: Pick<TargetApi, 'clearFault' | 'cancelCanary'>;
   process?: { act(replica: string, action: StackAction): Promise<void>; phase(replica: string): string };
 }
 
@@ -22,7 +22,6 @@ export interface UndoResult {
 
 export async function undoDrill(journal: DrillJournal, target: UndoTarget, by: 'rollback' | 'abort', update: (f: InjectedFault, patch: Partial<InjectedFault>) => void): Promise<UndoResult> {
   const out: UndoResult = { cleared: [], restarted: [], unreachable: [] };
-  const auth = { authorization: `Bearer ${target.adminToken}` };
   const byId = new Map(target.replicas.map((r) => [r.id, r]));
   const now = () => new Date().toISOString();
   for (const f of journal.faults) {
@@ -31,9 +30,7 @@ export async function undoDrill(journal: DrillJournal, target: UndoTarget, by: '
     const expired = f.ttlMs !== null && Date.parse(f.injectedAt) + f.ttlMs <= Date.now();
     if (f.ttlMs !== null && r) {
       try {
-        const res = await fetch(`${r.url}/admin/faults/${f.id}`, { method: 'DELETE', headers: auth, signal: AbortSignal.timeout(2000) });
-        const body = (await res.json()) as { cleared?: string[] };
-        const was = !!body.cleared?.includes(f.id);
+        const was = (await target.api.clearFault(r, f.id)).includes(f.id);
         update(f, { clearedAt: now(), clearedBy: was ? by : expired ? 'ttl' : by });
         if (was) out.cleared.push(`${f.type}@${f.replica}`);
       } catch {
@@ -59,8 +56,7 @@ export async function undoDrill(journal: DrillJournal, target: UndoTarget, by: '
     }
   }
   try {
-    const v = (await (await fetch(`${target.gatewayUrl}/admin/canary`, { headers: auth, signal: AbortSignal.timeout(2000) })).json()) as { active: unknown };
-    if (v.active) await fetch(`${target.gatewayUrl}/admin/canary`, { method: 'DELETE', headers: auth, signal: AbortSignal.timeout(2000) });
+    await target.api.cancelCanary();
   } catch {
     /* gateway unreachable or without canary support */
   }

@@ -4,7 +4,7 @@
  * emergency stop aborts every running drill and refuses new ones until an admin releases it.
  * Every state change is audited with who, what, when and from where.
  */
-import { randomUUID } from 'node:crypto';
+import { newDrillId } from '../../engine/defaults.js';
 import { join } from 'node:path';
 import type { DrillEvent, DrillPlan, EmergencyStopState, StartDrillRequest, StartDrillResponse, DrillSummary } from '@drillbook/contracts';
 import { DEFAULT_SLO, type AbortSource } from '../../engine/executor.js';
@@ -59,7 +59,6 @@ interface Active {
   done: Promise<void>;
 }
 
-const stamp = () => new Date().toISOString().replace(/[-:]/g, '').slice(0, 15);
 
 export class DrillManager {
   private readonly active = new Map<string, Active>();
@@ -136,7 +135,7 @@ export class DrillManager {
     if (!dryRun) await this.require(who, 'launch', 'drill.start', service, service);
     const target = this.d.targets.get(service)!;
     const { replicas } = await target.catalogue();
-    const id = `${stamp()}-${rb.metadata.name}-${randomUUID().slice(0, 6)}`;
+    const id = newDrillId(rb.metadata.name);
     const engine = chooseEngine(this.d.loadEngine, rb.load.scenario).engine;
     let plan: DrillPlan;
     try {
@@ -279,7 +278,7 @@ export class DrillManager {
     let undone = 'nothing was recorded as injected';
     if (j) {
       try {
-        const r = await undoDrill(j, { gatewayUrl: target.gatewayUrl, adminToken: target.adminToken, replicas: target.replicas(), process: target.process }, 'abort', (f, patch) => Object.assign(f, patch));
+        const r = await undoDrill(j, { replicas: target.replicas(), api: target.api, process: target.process }, 'abort', (f, patch) => Object.assign(f, patch));
         undone = `cleared ${r.cleared.length} fault(s), restarted ${r.restarted.length} replica(s), ${r.unreachable.length} unreachable`;
       } catch (err) {
         undone = `undo failed: ${(err as Error).message}; faults expire by their TTL`;

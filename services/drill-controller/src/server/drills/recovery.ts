@@ -60,7 +60,7 @@ async function undo(j: DrillJournal, r: DrillRecord, targets: Targets): Promise<
   if (!t) return { result: null, error: `service ${r.service} is no longer in the catalogue; its faults expire by their TTL` };
   try {
     const target = await t.drill();
-    const result = await undoDrill(j, { gatewayUrl: target.gatewayUrl, adminToken: target.adminToken, replicas: target.replicas(), process: target.process }, 'abort', (f, patch) => Object.assign(f, patch));
+    const result = await undoDrill(j, { replicas: target.replicas(), api: target.api, process: target.process }, 'abort', (f, patch) => Object.assign(f, patch));
     return { result, error: null };
   } catch (e) {
     return { result: null, error: `${(e as Error).message}; its faults expire by their TTL` };

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DrillTarget } from '../../../engine/target.js';
 import { WorkerDrill, WorkerFailed } from './WorkerDrill.js';
+import { httpTargetApi } from '../../../engine/targetApi.js';
 
 const target: DrillTarget = {
   service: 'recsys-reference',
@@ -9,6 +10,7 @@ const target: DrillTarget = {
   adminToken: 'x',
   sessionsFile: '/nonexistent',
   replicas: () => [],
+  api: httpTargetApi('http://127.0.0.1:9', 'x'),
   close: async () => {},
 };
 

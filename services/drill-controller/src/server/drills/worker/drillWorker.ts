@@ -5,6 +5,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { Drill } from '../../../engine/executor.js';
 import type { DrillTarget } from '../../../engine/target.js';
+import { httpTargetApi } from '../../../engine/targetApi.js';
 import { parseRunbook } from '../../../runbook/validate.js';
 import type { FromWorker, TargetSnapshot, ToWorker, WorkerInput } from './protocol.js';
 
@@ -31,6 +32,7 @@ const target: DrillTarget = {
   sessionsFile: t.sessionsFile,
   prometheusUrl: t.prometheusUrl,
   replicas: () => snapshot.replicas,
+  api: httpTargetApi(t.gatewayUrl, t.adminToken),
   process: t.hasProcess
     ? {
         act: (replica, action) => call<void>('act', [replica, action]),
