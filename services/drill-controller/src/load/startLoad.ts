@@ -6,6 +6,7 @@ import { InvalidLoadPlan, LoadEngineUnavailable } from './errors.js';
 import { startK6Load } from './k6/runner.js';
 import { findOnPath } from './k6/which.js';
 import { normalizePlan } from './plan.js';
+import { admitLoad } from './admission.js';
 import type { LoadEngineChoice, LoadEngineName, LoadPlan, LoadRun } from './types.js';
 
 export interface StartLoadOptions {
@@ -49,6 +50,7 @@ export function chooseEngine(choice: LoadEngineChoice, scenario: string | undefi
 export function startLoad(plan: LoadPlan, opts: StartLoadOptions): LoadRun {
   const p = normalizePlan(plan);
   const chosen = chooseEngine(opts.engine, p.scenario ?? undefined, opts.k6Path);
+  admitLoad(p.phases, chosen.engine); // refuses an unschedulable plan before anything starts
   if (chosen.engine === 'k6') {
     if (!existsSync(p.scenario!)) throw new InvalidLoadPlan('scenario', `an existing k6 script (no file at ${p.scenario})`);
     return startK6Load(p, chosen.k6Path!, p.scenario!);
