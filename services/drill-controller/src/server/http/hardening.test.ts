@@ -5,7 +5,7 @@
  * that runs no script and with nosniff, and fuzzed API bodies and query strings only ever get a
  * field-named 4xx.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,12 +29,20 @@ let ctl: RunningController;
 let http: ReturnType<typeof api>;
 const logs: string[] = [];
 
+// A valid runbook (rates within 100,000 req/s) whose 6,000 req/s the built-in engine cannot schedule.
+const EXTRA = join(dir, 'runbooks');
+mkdirSync(EXTRA);
+writeFileSync(
+  join(EXTRA, 'too-fast.yaml'),
+  readFileSync(join(RUNBOOKS, 'latency-blip.yaml'), 'utf8').replace('name: latency-blip', 'name: too-fast').replace('rate: 15\n', 'rate: 6000\n').replace('quick: { rate: 15,', 'quick: { rate: 6000,'),
+);
+
 function config(): ControllerConfig {
   const base = defaultConfig();
   return {
     ...base,
     dataDir: join(dir, 'c'),
-    runbooks: [RUNBOOKS],
+    runbooks: [RUNBOOKS, EXTRA],
     refreshIntervalS: 1,
     loadEngine: 'builtin',
     services: [
@@ -137,6 +145,15 @@ describe('controller hardening', () => {
     const html = await res.text();
     expect(html).toMatch(/<html/);
     expect(html).not.toMatch(/<script|\son[a-z]+=|javascript:/i);
+  });
+});
+
+describe('plan admission over the API', () => {
+  it('refuses with 422, before anything starts, a drill the built-in engine cannot schedule', async () => {
+    const r = await http.post<{ error: string; field: string }>('/drills', 'o', { runbook: 'too-fast', quick: true });
+    expect(r.status).toBe(422);
+    expect(r.body).toMatchObject({ field: 'runbook', error: expect.stringMatching(/6,000 req\/s is more than the built-in load engine schedules \(at most 5,000 req\/s\)/) });
+    expect((await http.get<{ items: unknown[] }>('/drills?limit=500', 'v')).body.items.filter((d) => (d as { runbook: string }).runbook === 'too-fast')).toEqual([]);
   });
 });
 
