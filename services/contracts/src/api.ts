@@ -234,9 +234,10 @@ export interface ScorecardResponse {
 export interface AuditEntry {
   id: number;
   at: string;
-  /** Token subject, or `controller` for what the controller did by itself (crash recovery). */
+  /** Token subject, `controller` for what the controller did by itself (crash recovery), `anonymous` without a valid token. */
   subject: string;
-  role: Role | 'system';
+  /** `none` for a request without a valid token (refused with 401). */
+  role: Role | 'system' | 'none';
   /** e.g. `drill.start`, `drill.abort`, `emergency-stop.engage`, `emergency-stop.release`, `drill.interrupted`. */
   action: string;
   /** A drill id, a service id, or `*`. */

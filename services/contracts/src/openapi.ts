@@ -244,7 +244,7 @@ export const openApiDocument = {
         type: 'object',
         required: ['id', 'at', 'subject', 'role', 'action', 'target', 'outcome', 'detail', 'remote'],
         properties: {
-          id: { type: 'integer' }, at: { type: 'string', format: 'date-time' }, subject: { type: 'string' }, role: { enum: ['viewer', 'operator', 'admin', 'system'] },
+          id: { type: 'integer' }, at: { type: 'string', format: 'date-time' }, subject: { type: 'string' }, role: { enum: ['viewer', 'operator', 'admin', 'system', 'none'] },
           action: { type: 'string' }, target: { type: 'string' }, outcome: { enum: ['ok', 'denied', 'refused', 'failed'] }, detail: nullable('string'), remote: nullable('string'),
         },
       },

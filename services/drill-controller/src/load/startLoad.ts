@@ -7,6 +7,7 @@ import { startK6Load } from './k6/runner.js';
 import { findOnPath } from './k6/which.js';
 import { HostCpuSampler, perPhase } from './hostCpu.js';
 import { normalizePlan } from './plan.js';
+import { admitLoad } from './admission.js';
 import type { LoadEngineChoice, LoadEngineName, LoadPlan, LoadRun } from './types.js';
 
 export interface StartLoadOptions {
@@ -50,6 +51,7 @@ export function chooseEngine(choice: LoadEngineChoice, scenario: string | undefi
 export function startLoad(plan: LoadPlan, opts: StartLoadOptions): LoadRun {
   const p = normalizePlan(plan);
   const chosen = chooseEngine(opts.engine, p.scenario ?? undefined, opts.k6Path);
+  admitLoad(p.phases, chosen.engine); // refuses an unschedulable plan before anything starts
   if (chosen.engine === 'k6' && !existsSync(p.scenario!)) throw new InvalidLoadPlan('scenario', `an existing k6 script (no file at ${p.scenario})`);
   const host = new HostCpuSampler();
   const run = chosen.engine === 'k6' ? startK6Load(p, chosen.k6Path!, p.scenario!) : startBuiltinLoad(p, () => thresholdsForPlan(p));

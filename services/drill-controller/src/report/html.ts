@@ -76,6 +76,16 @@ ${marks}
 </figure>`;
 }
 
+/**
+ * Headers for serving the report over HTTP: it has no script at all, so none may run (a value that
+ * slipped past escaping still cannot execute), and the browser may not sniff another type.
+ */
+export const REPORT_HEADERS = {
+  'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+} as const;
+
 export function renderReport(sc: Scorecard): string {
   const color = COLORS[sc.status];
   const p99Target = sc.objectives.find((o) => o.sli === 'latency_p99_ms')?.target ?? 250;

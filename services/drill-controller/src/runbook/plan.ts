@@ -8,6 +8,7 @@ import { durationMs, formatDuration } from './duration.js';
 import { checkBlastRadius, resolveSelector } from '../engine/selectors.js';
 import type { ReplicaRef } from '../engine/target.js';
 import type { LoadPhasePlan } from '../load/index.js';
+import { admitLoad } from '../load/admission.js';
 
 /** Replicas of the embedded stack a runbook would start (ids and zones are deterministic). */
 export function predictedReplicas(rb: Runbook): ReplicaRef[] {
@@ -81,6 +82,7 @@ function targetsOf(s: Step, replicas: ReplicaRef[], seed: string, rb: Runbook, r
 
 export function buildPlan(rb: Runbook, opts: { quick: boolean; engine: 'builtin' | 'k6'; replicas?: ReplicaRef[]; seed?: string }): DrillPlan {
   const phases = loadPhases(rb, opts.quick);
+  admitLoad(phases, opts.engine); // an engine never gets a plan it cannot schedule (LoadPlanRefused)
   const replicas = opts.replicas ?? predictedReplicas(rb);
   const seed = opts.seed ?? 'plan';
   const startOf = (p: LoadPhaseName) => phases.slice(0, phases.findIndex((x) => x.phase === p)).reduce((a, x) => a + x.durationS, 0);

@@ -28,4 +28,7 @@ export class ApiError extends DrillError {
   ) {
     super(message);
   }
+
+  /** Set once the refusal is in the audit log (so the HTTP layer does not record it twice). */
+  audited = false;
 }

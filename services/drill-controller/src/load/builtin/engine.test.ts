@@ -155,6 +155,37 @@ describe('the built-in load engine', () => {
     expect(lag.count).toBe(60);
   });
 
+  it('catches up a late schedule at most 500 iterations per turn, so a stop between turns is acted on at once', async () => {
+    const t = await withTarget();
+    const run = startLoad(plan(t.url, { phases: [{ phase: 'baseline', durationS: 10, rate: 2000, mix: 'training' }] }), { engine: 'builtin' });
+    // Stall the engine's thread for 2 s a quarter second in (about 4,000 iterations fall due), then
+    // stop from the first timer after the stall: only the first catch-up turn may run before it.
+    run.onPhase(() => {
+      setTimeout(() => {
+        const until = performance.now() + 2000;
+        while (performance.now() < until) {
+          // busy
+        }
+        setTimeout(() => void run.stop('test: stop during catch-up'), 0);
+      }, 250);
+    });
+    const outcome = await run.done;
+    expect(outcome.status).toBe('stopped');
+    const lag = readSummary(outcome.summaryFile).metrics.drillbook_schedule_lag.values;
+    // ~500 before the stall + one turn of at most 500; without the bound all ~4,500 would be handled.
+    expect(lag.count).toBeGreaterThan(500);
+    expect(lag.count).toBeLessThan(1600);
+  });
+
+  it('refuses a plan beyond what the built-in engine can schedule, before sending anything', async () => {
+    const t = await withTarget();
+    for (const rate of [6000, 1e308]) {
+      expect(() => startLoad(plan(t.url, { phases: [{ phase: 'baseline', durationS: 30, rate, mix: 'training' }] }), { engine: 'builtin' })).toThrow(/load plan refused: baseline phase: .* req\/s is more than the built-in load engine schedules \(at most 5,000 req\/s\)/);
+    }
+    expect(() => startLoad(plan(t.url, { phases: [{ phase: 'baseline', durationS: 1000, rate: 2000, mix: 'training' }] }), { engine: 'builtin' })).toThrow(/the plan sends 2,000,000 requests, more than 1,000,000 per drill/);
+    expect(t.received).toHaveLength(0);
+  });
+
   it('does not call an answer that arrived while the engine itself was stalled past the deadline a timeout', async () => {
     // The target answers in 100 ms from its own thread (about two requests always in flight), so it
     // answers during the engine's stall.

@@ -30,6 +30,22 @@ export const POINTS_FILE = 'points.ndjson';
 const READY_TIMEOUT_MS = 5000;
 /** How long `stop()` lets in-flight requests finish before cutting them off. */
 const STOP_GRACE_MAX_MS = 1000;
+/**
+ * Most iterations one scheduler turn handles; a schedule that is further behind (the process was
+ * descheduled, a huge rate) continues on the next turn, so timers, aborts and I/O run in between
+ * and the catch-up never allocates without bound.
+ */
+export const MAX_SENDS_PER_TURN = 500;
+
+/**
+ * Test hook: `DRILLBOOK_TEST_STALL_LOAD=<ms>` makes the load loop block its thread for that long on
+ * every scheduler turn from one second into the fault phase (its fault steps have started), like an engine saturated by an impossible plan.
+ * For the watchdog tests only; never set it in production.
+ */
+function stallForTest(): number {
+  const v = Number(process.env.DRILLBOOK_TEST_STALL_LOAD);
+  return Number.isFinite(v) && v > 0 ? Math.min(v, 3_600_000) : 0;
+}
 
 /** `thresholds` is resolved when the engine starts (the drill's thresholds come from load-tests/lib). */
 export function startBuiltinLoad(plan: NormalizedPlan, thresholds: () => Promise<ThresholdMap>): LoadRun {
@@ -141,7 +157,15 @@ class BuiltinEngine {
     this.timer = null;
     if (this.scheduleDone) return;
     const phases = this.plan.phases;
+    const stall = stallForTest();
+    if (stall && phases[this.phaseIdx]?.phase === 'fault' && this.n >= Math.max(1, phases[this.phaseIdx].rate)) {
+      const until = Date.now() + stall;
+      while (Date.now() < until) {
+        /* blocks the thread on purpose (test hook) */
+      }
+    }
     const now = performance.now();
+    let sent = 0;
     while (this.phaseIdx < phases.length) {
       const p = phases[this.phaseIdx];
       const at = this.t0 + p.startMs + (this.n * 1000) / p.rate;
@@ -154,9 +178,15 @@ class BuiltinEngine {
         this.timer = setTimeout(() => this.pump(), at - now);
         return;
       }
+      if (sent >= MAX_SENDS_PER_TURN) {
+        // Behind schedule: yield to the event loop (timers, aborts, I/O) and continue next turn.
+        this.timer = setTimeout(() => this.pump(), 0);
+        return;
+      }
       if (this.n === 0) this.phaseStarts.emit(p.phase, new Date(wallClock(this.t0 + p.startMs)).toISOString());
       this.dispatch(this.phaseIdx, this.n, at);
       this.n++;
+      sent++;
     }
     this.scheduleDone = true;
     this.maybeFinish();

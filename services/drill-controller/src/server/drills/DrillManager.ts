@@ -11,6 +11,7 @@ import { DEFAULT_SLO, type AbortSource } from '../../engine/executor.js';
 import { undoDrill } from '../../engine/undo.js';
 import type { LoadedRunbook } from '../../runbook/validate.js';
 import { buildPlan } from '../../runbook/plan.js';
+import { durationMs } from '../../runbook/duration.js';
 import { chooseEngine } from '../../load/index.js';
 import type { SloReference } from '../../scorecard/compute.js';
 import type { DrillRecord, DrillPatch, Store } from '../../store/types.js';
@@ -115,7 +116,7 @@ export class DrillManager {
     await this.audit(who, action, target, 'denied', `role ${who.role}${service ? `, services ${who.services.join('+')}` : ''}`);
     const why =
       what === 'release' ? 'only an admin may release the emergency stop' : service && who.role !== 'viewer' ? `this token may not act on service ${service}` : `role ${who.role} may not ${what === 'emergency-stop' ? 'engage the emergency stop' : `${what} drills`}`;
-    throw new ApiError(403, why);
+    throw Object.assign(new ApiError(403, why), { audited: true });
   }
 
   private async refuse(who: Actor, action: string, target: string, status: number, message: string, field?: string): Promise<never> {
@@ -227,6 +228,7 @@ export class DrillManager {
           onAck: (prompt) => a.log.emit({ type: 'log', message: `acknowledgement "${prompt}" answered "continue" for ${rec.requestedBy}, who launched the drill through the API (API drills are non-interactive)` }),
           log: (l) => this.d.log(`[drill ${rec.id}] ${l}`),
         },
+        { maxDurationMs: durationMs(a.loaded.runbook.guardrails.maxDuration), label: a.loaded.runbook.guardrails.maxDuration },
       );
       a.drill = drill;
       // An abort may have arrived while the drill was being set up (the check above was before an await).
@@ -283,7 +285,7 @@ export class DrillManager {
       } catch (err) {
         undone = `undo failed: ${(err as Error).message}; faults expire by their TTL`;
       }
-      Object.assign(j, { status: 'aborted', endedAt: new Date().toISOString(), abort: j.abort ?? { source: 'guardrail', reason: e.message, at: new Date().toISOString() } });
+      Object.assign(j, { status: 'aborted', endedAt: new Date().toISOString(), abort: j.abort ?? { source: e.abort?.source === 'preflight' ? 'guardrail' : (e.abort?.source ?? 'guardrail'), reason: e.abort?.reason ?? e.message, at: new Date().toISOString() } });
       await this.d.store.saveJournal(a.record.id, j).catch(() => {});
     }
     await this.endWithout(a, 'aborted', `${e.message}; ${undone}`);

@@ -1,7 +1,7 @@
 /** The API's routes (`/api/v1`, described by the contract's OpenAPI document), plus /metrics and /healthz. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { API_PREFIX, DRILL_STATUSES, openApiDocument, type DrillState, type ScorecardResponse } from '@drillbook/contracts';
-import { renderReport } from '../../report/html.js';
+import { REPORT_HEADERS, renderReport } from '../../report/html.js';
 import { ApiError } from '../errors.js';
 import type { Actor } from '../drills/DrillManager.js';
 import { parseAbortRequest, parseStartRequest } from '../drills/startRequest.js';
@@ -161,7 +161,7 @@ export const ROUTES: Route[] = [
       const sc = await app.store.getScorecard(params.id);
       if (!sc) throw new ApiError(404, `drill ${params.id} has no report yet`);
       const html = renderReport(sc);
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-length': Buffer.byteLength(html), 'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src 'unsafe-inline'" });
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-length': Buffer.byteLength(html), ...REPORT_HEADERS });
       res.end(html);
       return 200;
     },

@@ -5,6 +5,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { ApiError } from '../errors.js';
 import type { App } from '../app.js';
+import type { NewAuditEntry } from '../../store/types.js';
 import { remoteOf, sendError, sendJson } from './io.js';
 import { ROUTES } from './routes.js';
 
@@ -31,10 +32,18 @@ const decode = (v: string) => {
   }
 };
 
+async function audit(app: App, entry: NewAuditEntry): Promise<void> {
+  try {
+    await app.store.appendAudit(entry);
+  } catch (e) {
+    app.log(`audit write failed (${entry.action} ${entry.target} by ${entry.subject}): ${(e as Error).message}`);
+  }
+}
+
 export function createHttpServer(app: App): Server {
   const server = createServer((req, res) => {
     void handle(app, req, res).catch((e) => {
-      app.log(`request ${req.method} ${req.url} failed: ${(e as Error).stack}`);
+      app.log(`request ${req.method} ${JSON.stringify(req.url)} failed: ${(e as Error).stack}`);
       if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
       else res.destroy();
     });
@@ -57,8 +66,39 @@ async function handle(app: App, req: IncomingMessage, res: ServerResponse): Prom
   }
 }
 
+/** What an audit row calls a refused request: the API action for state changes, else the method and route. */
+function actionOf(method: string, template: string): string {
+  const known: Record<string, string> = {
+    'POST /api/v1/drills': 'drill.start',
+    'POST /api/v1/drills/{id}/abort': 'drill.abort',
+    'POST /api/v1/emergency-stop': 'emergency-stop.engage',
+    'DELETE /api/v1/emergency-stop': 'emergency-stop.release',
+    'GET /api/v1/audit': 'audit.read',
+  };
+  return known[`${method} ${template}`] ?? `${method} ${template}`;
+}
+
+/**
+ * The request-target as a URL, or null when it is malformed (`//[/x`, `http://[/x`, a port of 99999):
+ * origin-form targets are always read as a path, never as a host (`//x` is the path `//x`).
+ */
+function parseTarget(raw: string | undefined): URL | null {
+  const target = raw ?? '/';
+  // "[" and "]" only belong in a host (RFC 3986), never in an origin-form path or query.
+  if (target.startsWith('/') && /[[\]]/.test(target)) return null;
+  try {
+    return target.startsWith('/') ? new URL(`http://controller${target}`) : new URL(target);
+  } catch {
+    return null;
+  }
+}
+
 async function dispatch(app: App, req: IncomingMessage, res: ServerResponse, named: (route: string) => void): Promise<string> {
-  const url = new URL(req.url ?? '/', 'http://controller');
+  const url = parseTarget(req.url);
+  if (!url) {
+    sendError(res, new ApiError(400, 'malformed request-target', '(request-target)'));
+    return 'unmatched';
+  }
   const path = url.pathname.replace(/\/+$/, '') || '/';
   let match: { route: (typeof ROUTES)[number]; params: Record<string, string> } | null = null;
   const methods: string[] = [];
@@ -81,10 +121,21 @@ async function dispatch(app: App, req: IncomingMessage, res: ServerResponse, nam
     const remote = remoteOf(req, app.config.trustProxy);
     let who = app.tokens.authenticate(req.headers.authorization);
     if (!who && (route.auth === 'token' || (route.auth === 'metrics' && !app.config.metrics.public))) {
-      throw new ApiError(401, req.headers.authorization ? 'unknown bearer token' : 'missing bearer token (Authorization: Bearer <token>)');
+      const h = req.headers.authorization;
+      const why = !h ? 'missing bearer token (Authorization: Bearer <token>)' : /^Bearer\s+\S+\s*$/i.test(h) ? 'unknown bearer token' : 'malformed Authorization header (expected "Bearer <token>")';
+      await audit(app, { subject: 'anonymous', role: 'none', action: actionOf(route.method, route.template), target: path, outcome: 'denied', detail: `401: ${why}`, remote });
+      throw Object.assign(new ApiError(401, why), { audited: true });
     }
     who ??= { subject: 'anonymous', role: 'viewer', services: [] };
-    await route.handle(app, { req, res, params, query: url.searchParams, who: { ...who, remote } });
+    const actor = { ...who, remote };
+    try {
+      await route.handle(app, { req, res, params, query: url.searchParams, who: actor });
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 403 && !e.audited) {
+        await audit(app, { subject: actor.subject, role: actor.role, action: actionOf(route.method, route.template), target: path, outcome: 'denied', detail: `403: ${e.message}`, remote });
+      }
+      throw e;
+    }
   } catch (e) {
     if (!(e instanceof ApiError)) throw e;
     if (res.headersSent) {

@@ -7,6 +7,7 @@
 import { Worker } from 'node:worker_threads';
 import type { DrillEvent, DrillJournal, Scorecard } from '@drillbook/contracts';
 import type { AbortSource } from '../../../engine/executor.js';
+import { AbortWatchdog } from '../../../engine/watchdog/AbortWatchdog.js';
 import type { DrillTarget } from '../../../engine/target.js';
 import type { StackAction } from '@drillbook/stack';
 import type { FromWorker, TargetSnapshot, ToWorker, WorkerInput } from './protocol.js';
@@ -18,6 +19,8 @@ export class WorkerFailed extends Error {
   constructor(
     message: string,
     readonly journal: DrillJournal | null,
+    /** The abort the engine never acted on (the watchdog terminated it). */
+    readonly abort?: { source: AbortSource; reason: string },
   ) {
     super(message);
   }
@@ -41,20 +44,37 @@ function snapshotOf(t: DrillTarget): TargetSnapshot {
 export class WorkerDrill {
   private worker: Worker | null = null;
   private lastJournal: DrillJournal | null = null;
+  private killed: { source: AbortSource; reason: string; stalledForMs: number } | null = null;
+  private firstAbort: { source: AbortSource; reason: string } | null = null;
+  private readonly watchdog: AbortWatchdog;
 
   constructor(
     private readonly input: Omit<WorkerInput, 'target'>,
     private readonly target: DrillTarget,
     private readonly hooks: WorkerDrillHooks,
-  ) {}
+    /** The runbook's maxDuration, enforced by the watchdog too (the engine's own timer may be stalled). */
+    private readonly guard?: { maxDurationMs: number; label: string },
+  ) {
+    this.watchdog = new AbortWatchdog({
+      abort: (source, reason) => this.abort(source, reason),
+      kill: (why) => {
+        this.killed = { ...why, source: why.source as AbortSource };
+        this.hooks.log(`watchdog: the drill engine has not turned its event loop for ${Math.round(why.stalledForMs / 1000)}s since the abort (${why.source}): terminating its worker thread`);
+        void this.worker?.terminate();
+      },
+    });
+  }
 
   private pendingAbort: ToWorker | null = null;
 
-  /** Forwarded to the engine's one abort path; held until the worker exists. */
+  /** Forwarded to the engine's one abort path; held until the worker exists. The watchdog then makes sure it happens. */
   abort(source: AbortSource, reason: string): void {
     const m: ToWorker = { type: 'abort', source, reason };
-    if (this.worker) this.send(m);
-    else this.pendingAbort ??= m;
+    this.firstAbort ??= { source, reason };
+    if (this.worker) {
+      this.send(m);
+      this.watchdog.aborting(source, reason);
+    } else this.pendingAbort ??= m;
   }
 
   private send(m: ToWorker): void {
@@ -71,7 +91,11 @@ export class WorkerDrill {
     const worker = new Worker(BOOT, { workerData: input });
     this.worker = worker;
     // Messages posted now wait in the port until the worker listens.
-    if (this.pendingAbort) this.send(this.pendingAbort);
+    this.watchdog.heartbeat();
+    if (this.pendingAbort) {
+      this.send(this.pendingAbort);
+      if (this.pendingAbort.type === 'abort') this.watchdog.aborting(this.pendingAbort.source, this.pendingAbort.reason);
+    }
     // The worker reads pid/phase synchronously: keep its copy current while the drill runs.
     const push = () => {
       const s = snapshotOf(t);
@@ -85,7 +109,10 @@ export class WorkerDrill {
       let done: { scorecard: Scorecard; journal: DrillJournal } | null = null;
       worker.on('message', (m: FromWorker) => {
         switch (m.type) {
+          case 'heartbeat':
+            return this.watchdog.heartbeat();
           case 'event':
+            if (this.guard && m.event.type === 'phase' && m.event.phase === 'method' && !m.event.data) this.watchdog.methodStarted(this.guard.maxDurationMs, this.guard.label);
             return this.hooks.onEvent(m.event);
           case 'journal':
             this.lastJournal = m.journal;
@@ -98,6 +125,7 @@ export class WorkerDrill {
             // Everything is written by now; idle keep-alive sockets must not hold the drill's end back.
             done = { scorecard: m.scorecard, journal: m.journal };
             clearInterval(timer);
+            this.watchdog.stop();
             resolve(done);
             void worker.terminate();
             return;
@@ -108,8 +136,12 @@ export class WorkerDrill {
       worker.once('error', (e) => this.hooks.log(`drill worker error: ${e.stack ?? e.message}`));
       worker.once('exit', (code) => {
         clearInterval(timer);
+        this.watchdog.stop();
         this.worker = null;
-        if (!done) reject(new WorkerFailed(`the drill's worker thread exited (code ${code}) before the drill ended`, this.lastJournal));
+        if (done) return;
+        const k = this.killed;
+        if (k) reject(new WorkerFailed(`the drill engine did not act on the abort (${k.source}: ${k.reason}) and its load loop was stalled for ${Math.round(k.stalledForMs / 1000)}s: the watchdog terminated it`, this.lastJournal, { source: k.source, reason: k.reason }));
+        else reject(new WorkerFailed(`the drill's worker thread exited (code ${code}) before the drill ended`, this.lastJournal, this.firstAbort ?? undefined));
       });
     });
   }

@@ -7,6 +7,7 @@ import { Drill } from '../../../engine/executor.js';
 import type { DrillTarget } from '../../../engine/target.js';
 import { httpTargetApi } from '../../../engine/targetApi.js';
 import { parseRunbook } from '../../../runbook/validate.js';
+import { HEARTBEAT_MS } from '../../../engine/watchdog/AbortWatchdog.js';
 import type { FromWorker, TargetSnapshot, ToWorker, WorkerInput } from './protocol.js';
 
 const port = parentPort!;
@@ -69,6 +70,9 @@ port.on('message', (m: ToWorker) => {
   }
 });
 
+// Liveness for the API thread's watchdog: stops when this thread's event loop stops turning.
+const beat = setInterval(() => post({ type: 'heartbeat' }), HEARTBEAT_MS);
 const result = await drill.run();
+clearInterval(beat);
 post({ type: 'done', scorecard: result.scorecard, journal: result.journal });
 port.close();

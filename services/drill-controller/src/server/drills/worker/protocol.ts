@@ -42,6 +42,8 @@ export interface WorkerInput {
 /** Worker -> API thread. */
 export type FromWorker =
   | { type: 'event'; event: DrillEvent }
+  /** Liveness, every HEARTBEAT_MS while the worker's event loop turns (engine/watchdog). */
+  | { type: 'heartbeat' }
   | { type: 'journal'; journal: DrillJournal }
   | { type: 'log'; line: string }
   | { type: 'ack'; prompt: string }
