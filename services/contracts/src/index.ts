@@ -10,3 +10,4 @@ export * from './inference.js';
 export * from './gateway.js';
 export * from './schemas.js';
 export * from './openapi.js';
+export * from './oip.js';
