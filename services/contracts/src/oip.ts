@@ -229,9 +229,26 @@ function checkParameters(v: unknown, path: string): OipParameters {
   return v as OipParameters;
 }
 
-/** Flattens nested row-major data; fails on a nested non-array inside a nested array shape. */
-function flatten(data: unknown[]): unknown[] {
-  return data.some(Array.isArray) ? (data.flat(Infinity) as unknown[]) : data;
+/**
+ * Flattens row-major data given flat or nested (one array level per dimension at most). Iterative,
+ * so a hostile nesting depth is refused with a located error instead of exhausting the stack.
+ */
+function flatten(data: unknown[], dims: number, at: string): unknown[] {
+  if (!data.some(Array.isArray)) return data;
+  const out: unknown[] = [];
+  const stack: Array<{ items: unknown[]; next: number; depth: number }> = [{ items: data, next: 0, depth: 1 }];
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1];
+    if (top.next >= top.items.length) {
+      stack.pop();
+      continue;
+    }
+    const v = top.items[top.next++];
+    if (!Array.isArray(v)) out.push(v);
+    else if (top.depth >= Math.max(1, dims)) throw new OipRequestError(`${at}.data`, `nested deeper than its shape (${dims} dimension${dims === 1 ? '' : 's'})`);
+    else stack.push({ items: v, next: 0, depth: top.depth + 1 });
+  }
+  return out;
 }
 
 /**
@@ -267,7 +284,7 @@ export function parseRecsysInferRequest(body: unknown): RecsysInferRequest {
     if (count !== 1) throw new OipRequestError(`${at}.shape`, `expected [1] (one request per inference), got [${(input.shape as number[]).join(', ')}]`);
     if (input.parameters !== undefined) checkParameters(input.parameters, `${at}.parameters`);
     if (!Array.isArray(input.data)) throw new OipRequestError(`${at}.data`, input.data === undefined ? 'is required' : `expected an array, got ${describe(input.data)}`);
-    const data = flatten(input.data);
+    const data = flatten(input.data, (input.shape as number[]).length, at);
     if (data.length !== 1) throw new OipRequestError(`${at}.data`, `expected 1 element for shape [${(input.shape as number[]).join(', ')}], got ${data.length}`);
     const v = data[0];
     if (spec.datatype === 'BYTES') {
