@@ -138,6 +138,12 @@ describe('OIP v2 on a replica serving v1', () => {
     expect(res.body.error.startsWith(message)).toBe(true);
   });
 
+  it('refuses a binary-extension request (inference-header-content-length) by name', async () => {
+    const res = await post(`${r.url}${infer}`, inferBody('u-1', 'x', 3), { 'inference-header-content-length': '120' });
+    expect(res.status).toBe(400);
+    expect(res.body.error).toMatch(/^inference-header-content-length: the binary tensor data extension is not supported/);
+  });
+
   it('answers 404 for an unknown model or version on every model endpoint, and 405 for the wrong method', async () => {
     for (const path of ['/v2/models/resnet50', '/v2/models/resnet50/ready', `/v2/models/${MODEL}/versions/v9`, `/v2/models/${MODEL}/versions/v9/ready`]) {
       const res = await get(`${r.url}${path}`);

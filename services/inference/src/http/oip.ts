@@ -146,6 +146,11 @@ export function createOipHandler(replica: Replica, serve: Serve) {
     // Inference. A version that is known but not the one this replica serves cannot be answered
     // here (503: a gateway retries it on another replica). The serving version, loaded or not,
     // goes down the serving path: without a model it answers from the fallback, as /v1 does.
+    if (req.headers['inference-header-content-length'] !== undefined) {
+      req.resume();
+      sendOipError(res, 400, 'the binary tensor data extension is not supported; send the request as JSON', 'inference-header-content-length');
+      return { route: p.route, status: 400 };
+    }
     if (p.version !== undefined && p.version !== servingVersion()) {
       req.resume();
       sendOipError(res, 503, notReady(p.version) ?? `version "${p.version}" is not loaded`);
