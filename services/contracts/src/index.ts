@@ -11,3 +11,4 @@ export * from './gateway.js';
 export * from './limits.js';
 export * from './schemas.js';
 export * from './openapi.js';
+export * from './oip.js';

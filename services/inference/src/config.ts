@@ -31,6 +31,11 @@ export interface ReplicaConfig {
   ortSpin: boolean;
   /** onnxruntime session in a worker thread (ORT_WORKER, default true) rather than on the event loop. */
   ortInWorker: boolean;
+  /**
+   * Serve the admin API (`/admin/faults`, `/admin/model`). Off (`ADMIN_API=off`): every `/admin/*`
+   * path answers 404 like any unknown path, so the replica stands for a service Drillbook does not control.
+   */
+  adminApi: boolean;
   /** Admin API bearer token (read-write); without it the admin API answers 401. */
   adminToken: string;
   readOnlyToken?: string;
@@ -99,6 +104,7 @@ export function loadConfig(env: Env = process.env): ReplicaConfig {
     ortThreads: int(env, 'ORT_THREADS', 0, 0, 64),
     ortSpin: bool(env, 'ORT_SPIN', false),
     ortInWorker: bool(env, 'ORT_WORKER', true),
+    adminApi: bool(env, 'ADMIN_API', true),
     adminToken: env.ADMIN_TOKEN ?? '',
     readOnlyToken: env.READONLY_TOKEN || undefined,
     logLevel: level,

@@ -8,6 +8,9 @@ import type { StandInOptions } from './standIn.js';
 
 const STAND_IN_MAIN = fileURLToPath(new URL('./standInMain.ts', import.meta.url));
 const GATEWAY_MAIN = fileURLToPath(new URL('../main.ts', import.meta.url));
+/** The real inference replica and the model builder, run as processes (not imported: the gateway does not depend on them). */
+const REPLICA_MAIN = fileURLToPath(new URL('../../../inference/src/main.ts', import.meta.url));
+const MODEL_BUILD = fileURLToPath(new URL('../../../inference/src/cli/model-build.ts', import.meta.url));
 const START_TIMEOUT_MS = 60_000;
 
 export interface Child {
@@ -68,4 +71,20 @@ export function spawnStandIn(options: StandInOptions): Promise<Child> {
 /** With `ipc`, the gateway is started the way a supervisor starts it: over an IPC channel it watches. */
 export function spawnGateway(config: Record<string, unknown>, options: { ipc?: boolean } = {}): Promise<Child> {
   return startChild(GATEWAY_MAIN, { GATEWAY_CONFIG: JSON.stringify(config) }, /gateway listening on (http:\/\/127\.0\.0\.1:\d+)/, 'gateway', options.ipc);
+}
+
+/** A real inference replica process (`services/inference/src/main.ts`) with the given environment (PORT defaults to 0). */
+export function spawnReplica(env: Record<string, string>): Promise<Child> {
+  return startChild(REPLICA_MAIN, { PORT: '0', GPU_POLL_MS: '0', LOG_LEVEL: 'warn', ...env }, /replica \S+ listening on (http:\/\/127\.0\.0\.1:\d+)/, `replica ${env.REPLICA_ID ?? 'r0'}`);
+}
+
+/** Builds and publishes a small model with `model:build` into `registry`; rejects with its output when it fails. */
+export function buildModelProcess(registry: string, args: string[] = ['--items', '2000', '--users', '800', '--version', 'v1']): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', MODEL_BUILD, '--registry', registry, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout!.on('data', (c: Buffer) => (output += c.toString('utf8')));
+    child.stderr!.on('data', (c: Buffer) => (output += c.toString('utf8')));
+    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`model:build exited with ${code}:\n${output}`))));
+  });
 }

@@ -1,13 +1,25 @@
 /**
- * The data path: `POST /v1/recommend` and `GET /v1/popular` (both idempotent) go to one upstream
+ * The data path: `POST /v1/recommend`, `GET /v1/popular` and the Open Inference Protocol's model
+ * endpoints (`/v2`, `/v2/models/...`, all idempotent) go to one upstream
  * chosen by the balancer; a failed (5xx, connection error) or timed-out attempt is retried once
  * on another upstream within the request deadline; 4xx is never retried. Over `maxInFlight` a
  * request is shed with 503 + retry-after. When no upstream can answer, the cached popularity
- * list is served as a degraded answer (`reason: "no_upstream"`, `replica: "gateway"`).
+ * list is served as a degraded answer (`reason: "no_upstream"`, `replica: "gateway"`), for OIP
+ * inference as an inference response whose `degraded` output is true.
  */
 import type http from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { GROUND_TRUTH_HEADER, REPLICA_HEADER, SYNTHETIC_HEADER, type RecommendResponse } from '@drillbook/contracts';
+import {
+  GROUND_TRUTH_HEADER,
+  OipRequestError,
+  REPLICA_HEADER,
+  SYNTHETIC_HEADER,
+  parseRecsysInferRequest,
+  recsysInferResponse,
+  type OipInferResponse,
+  type OipPath,
+  type RecommendResponse,
+} from '@drillbook/contracts';
 import type { Logger } from 'pino';
 import type { CanaryController } from '../canary/CanaryController.js';
 import { ndcgAtK, parseGroundTruth } from '../canary/ndcg.js';
@@ -19,12 +31,12 @@ import type { UpstreamPool } from '../health/UpstreamPool.js';
 import type { GatewayMetrics } from '../telemetry/metrics.js';
 import { readBody, sendError, sendJson } from './body.js';
 import type { PopularCache } from './PopularCache.js';
-import { parseRecommendRequest } from './recommendRequest.js';
+import { MAX_K, parseRecommendRequest } from './recommendRequest.js';
 import { type AttemptResponse, sendAttempt } from './upstreamRequest.js';
 
 /** A retry needs at least this much of the request deadline left to be worth sending. */
 const MIN_RETRY_BUDGET_MS = 10;
-const PASS_THROUGH_HEADERS = [SYNTHETIC_HEADER, GROUND_TRUTH_HEADER, 'traceparent', 'tracestate', 'x-request-id', 'accept'] as const;
+const PASS_THROUGH_HEADERS = [SYNTHETIC_HEADER, GROUND_TRUTH_HEADER, 'traceparent', 'tracestate', 'x-request-id', 'accept', 'inference-header-content-length'] as const;
 export const ATTEMPTS_HEADER = 'x-drillbook-attempts';
 
 export interface ProxyDeps {
@@ -38,7 +50,23 @@ export interface ProxyDeps {
   logger: Logger;
 }
 
-type Route = 'recommend' | 'popular';
+/** What is proxied: `/v1/recommend`, `/v1/popular`, or an OIP path (`oip` carries which). */
+type Route = 'recommend' | 'popular' | 'oip';
+
+interface Forwarded {
+  route: Route;
+  /** Set for `oip`. */
+  oip?: OipPath;
+  /** The path sent upstream. */
+  path: string;
+}
+
+/** What a successful answer says, whichever protocol carried it (for served NDCG and the canary). */
+interface AnswerSummary {
+  itemIds: string[] | null;
+  degraded: boolean;
+  version: string | null;
+}
 
 interface LastFailure {
   response: AttemptResponse | null;
@@ -55,14 +83,20 @@ export class Proxy {
   }
 
   recommend(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    return this.handle('recommend', req, res);
+    return this.handle({ route: 'recommend', path: '/v1/recommend' }, req, res);
   }
 
   popular(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    return this.handle('popular', req, res);
+    return this.handle({ route: 'popular', path: '/v1/popular' }, req, res);
   }
 
-  private async handle(route: Route, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+  /** An Open Inference Protocol request (server or model metadata, model readiness, inference), passed through as it came. */
+  oip(req: http.IncomingMessage, res: http.ServerResponse, path: OipPath, rawPath: string): Promise<void> {
+    return this.handle({ route: 'oip', oip: path, path: rawPath }, req, res);
+  }
+
+  private async handle(what: Forwarded, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const route = what.route;
     const { config, metrics } = this.deps;
     if (this.inFlight >= config.maxInFlight) {
       metrics.countShed();
@@ -73,11 +107,15 @@ export class Proxy {
     this.inFlight += 1;
     metrics.setInFlight(this.inFlight);
     try {
-      const body = route === 'recommend' ? await readBody(req, config.maxBodyBytes) : null;
-      await this.forward(route, req, res, body);
+      const body = route === 'recommend' || what.oip?.method === 'POST' ? await readBody(req, config.maxBodyBytes) : null;
+      if (body === null) req.resume();
+      await this.forward(what, req, res, body);
     } catch (err) {
-      if (err instanceof BadRequestError) sendError(res, err.status, err.message, err.field);
-      else {
+      if (err instanceof BadRequestError) {
+        // OIP errors are `{"error"}` only, the field named in the message.
+        if (route === 'oip') sendJson(res, err.status, { error: `${err.field}: ${err.message}` });
+        else sendError(res, err.status, err.message, err.field);
+      } else {
         this.deps.logger.error({ err: (err as Error).message, route }, 'proxy failed');
         sendError(res, 500, 'gateway error');
       }
@@ -87,23 +125,26 @@ export class Proxy {
     }
   }
 
-  private async forward(route: Route, req: http.IncomingMessage, res: http.ServerResponse, body: Buffer | null): Promise<void> {
+  private async forward(what: Forwarded, req: http.IncomingMessage, res: http.ServerResponse, body: Buffer | null): Promise<void> {
     const { config, pool, canary, outlier, metrics, agent } = this.deps;
+    const route = what.route;
     const deadline = performance.now() + config.requestTimeoutMs;
-    const groundTruth = route === 'recommend' ? parseGroundTruth(req.headers[GROUND_TRUTH_HEADER]) : null;
+    // Requests that ask for a ranking: scored, counted into the canary cohorts, routed by the canary weight.
+    const ranks = route === 'recommend' || what.oip?.endpoint === 'infer';
+    const groundTruth = ranks ? parseGroundTruth(req.headers[GROUND_TRUTH_HEADER]) : null;
     const request = {
-      method: route === 'recommend' ? 'POST' : 'GET',
-      path: route === 'recommend' ? '/v1/recommend' : '/v1/popular',
+      method: route === 'recommend' ? 'POST' : route === 'popular' ? 'GET' : what.oip!.method,
+      path: what.path,
       headers: forwardHeaders(req.headers, body),
       body,
     };
-    const prefer = route === 'recommend' ? canary.preference() : null;
+    const prefer = ranks ? canary.preference() : null;
     let tried: Upstream | null = null;
     let retryReason: UpstreamFailureKind | null = null;
     let last: LastFailure | null = null;
     for (let attempt = 1; ; attempt++) {
       const u = pool.pick(tried, prefer ?? undefined);
-      if (u === null) return this.withoutUpstream(route, res, body, groundTruth, last, attempt - 1);
+      if (u === null) return this.withoutUpstream(what, res, body, groundTruth, last, attempt - 1);
       if (retryReason !== null) metrics.countRetry(retryReason);
       const timeoutMs = Math.max(1, Math.min(config.tryTimeoutMs, Math.floor(deadline - performance.now())));
       const started = performance.now();
@@ -121,14 +162,14 @@ export class Proxy {
       if (response !== null && response.status < 500) {
         outlier.onSuccess(u);
         metrics.countUpstreamRequest(u.id, String(response.status));
-        if (route === 'recommend') this.observeAnswer(u, response, groundTruth, latencyMs);
+        if (ranks) this.observeAnswer(route, u, response, groundTruth, latencyMs);
         relay(res, response, u, attempt);
         return;
       }
       const kind: UpstreamFailureKind = error ? error.kind : 'server_error';
       metrics.countUpstreamRequest(u.id, error ? (error.kind === 'timeout' ? 'timeout' : 'error') : String(response?.status));
       outlier.onFailure(u, kind, error?.code);
-      if (route === 'recommend') canary.record(u.model?.version ?? null, { latencyMs, failed: true, degraded: false, ndcg: null });
+      if (ranks) canary.record(u.model?.version ?? null, { latencyMs, failed: true, degraded: false, ndcg: null });
       last = { response, error };
       const retry = config.retries && attempt === 1 && deadline - performance.now() >= MIN_RETRY_BUDGET_MS;
       if (!retry) return relayFailure(res, last, attempt);
@@ -138,34 +179,46 @@ export class Proxy {
   }
 
   /** Served quality and canary figures: parses the answer only when someone needs it. */
-  private observeAnswer(u: Upstream, response: AttemptResponse, groundTruth: Set<string> | null, latencyMs: number): void {
+  private observeAnswer(route: Route, u: Upstream, response: AttemptResponse, groundTruth: Set<string> | null, latencyMs: number): void {
     const { canary, metrics } = this.deps;
     if (groundTruth === null && !canary.measuring) return;
-    let parsed: RecommendResponse | null = null;
-    if (response.status === 200) {
-      try {
-        parsed = JSON.parse(response.body.toString('utf8')) as RecommendResponse;
-      } catch {
-        parsed = null;
-      }
-    }
-    const version = parsed?.modelVersion ?? u.model?.version ?? null;
+    const answer = response.status === 200 ? summarise(route, response.body) : null;
+    const version = answer?.version ?? u.model?.version ?? null;
     let ndcg: number | null = null;
-    if (groundTruth !== null && parsed !== null && Array.isArray(parsed.items)) {
-      ndcg = ndcgAtK(
-        parsed.items.map((i) => i.itemId),
-        groundTruth,
-      );
+    if (groundTruth !== null && answer?.itemIds) {
+      ndcg = ndcgAtK(answer.itemIds, groundTruth);
       metrics.observeNdcg(version ?? 'none', ndcg);
     }
-    canary.record(version, { latencyMs, failed: false, degraded: parsed?.degraded === true, ndcg });
+    canary.record(version, { latencyMs, failed: false, degraded: answer?.degraded === true, ndcg });
   }
 
   /** No (other) upstream can answer: the gateway's own fallback, else the last failure, else 503. */
-  private withoutUpstream(route: Route, res: http.ServerResponse, body: Buffer | null, groundTruth: Set<string> | null, last: LastFailure | null, attempts: number): void {
+  private withoutUpstream(what: Forwarded, res: http.ServerResponse, body: Buffer | null, groundTruth: Set<string> | null, last: LastFailure | null, attempts: number): void {
     const { config, popular, metrics } = this.deps;
+    const route = what.route;
     const cached = popular.list;
-    if (config.fallback && cached !== null) {
+    // OIP inference of the model whose popularity list is cached: the same fallback, as an inference response.
+    if (route === 'oip' && what.oip?.endpoint === 'infer' && config.fallback && cached !== null && what.oip.model === cached.model) {
+      const request = parseOipFallbackRequest(body ?? Buffer.alloc(0));
+      const items = cached.items.slice(0, request.k);
+      metrics.countFallback(cached.model, 'no_upstream');
+      if (groundTruth !== null) {
+        metrics.observeNdcg(
+          'none',
+          ndcgAtK(
+            items.map((i) => i.itemId),
+            groundTruth,
+          ),
+        );
+      }
+      const answer = recsysInferResponse(
+        { itemIds: items.map((i) => i.itemId), scores: items.map((i) => i.score), degraded: true, degradedReason: 'no_upstream' },
+        { model: cached.model, id: request.id, parameters: { replica: 'gateway' }, outputs: request.outputs },
+      );
+      sendJson(res, 200, answer, { [REPLICA_HEADER]: 'gateway' });
+      return;
+    }
+    if (route !== 'oip' && config.fallback && cached !== null) {
       if (route === 'popular') {
         sendJson(res, 200, cached, { [REPLICA_HEADER]: 'gateway' });
         return;
@@ -193,6 +246,52 @@ export class Proxy {
     }
     sendJson(res, 503, { error: 'no upstream available and no fallback to serve', reason: 'no_upstream' }, { 'retry-after': String(config.retryAfterS) });
   }
+}
+
+/** The OIP request the gateway answers from its fallback: structure checked as the replicas do, k in 1..MAX_K. */
+function parseOipFallbackRequest(body: Buffer): ReturnType<typeof parseRecsysInferRequest> {
+  let json: unknown;
+  try {
+    json = body.length === 0 ? undefined : JSON.parse(body.toString('utf8'));
+  } catch {
+    throw new BadRequestError('body', 'request body is not valid JSON');
+  }
+  try {
+    const request = parseRecsysInferRequest(json);
+    if (request.k < 1 || request.k > MAX_K) throw new OipRequestError(`inputs[${request.inputIndex.k}].data`, `k must be between 1 and ${MAX_K}, got ${request.k}`);
+    return request;
+  } catch (err) {
+    if (err instanceof OipRequestError) throw new BadRequestError(err.path, err.detail);
+    throw err;
+  }
+}
+
+/** Item ids, degraded flag and version of a 200 answer of either protocol; null when it cannot be read. */
+function summarise(route: Route, body: Buffer): AnswerSummary | null {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body.toString('utf8'));
+  } catch {
+    return null;
+  }
+  if (parsed === null || typeof parsed !== 'object') return null;
+  if (route === 'oip') {
+    const r = parsed as Partial<OipInferResponse>;
+    if (!Array.isArray(r.outputs)) return null;
+    const tensor = (name: string) => r.outputs!.find((o) => o && o.name === name)?.data;
+    const ids = tensor('item_ids');
+    return {
+      itemIds: Array.isArray(ids) && ids.every((i) => typeof i === 'string') ? (ids as string[]) : null,
+      degraded: tensor('degraded')?.[0] === true,
+      version: typeof r.model_version === 'string' ? r.model_version : null,
+    };
+  }
+  const r = parsed as Partial<RecommendResponse>;
+  return {
+    itemIds: Array.isArray(r.items) ? r.items.map((i) => i.itemId) : null,
+    degraded: r.degraded === true,
+    version: r.modelVersion ?? null,
+  };
 }
 
 function forwardHeaders(incoming: http.IncomingHttpHeaders, body: Buffer | null): http.OutgoingHttpHeaders {

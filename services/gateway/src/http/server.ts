@@ -5,7 +5,7 @@
  */
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { SYNTHETIC_HEADER } from '@drillbook/contracts';
+import { SYNTHETIC_HEADER, matchOipPath, type OipPath } from '@drillbook/contracts';
 import type { Logger } from 'pino';
 import type { UpstreamPool } from '../health/UpstreamPool.js';
 import { ROUTE, type Route } from '../telemetry/metricNames.js';
@@ -53,10 +53,11 @@ export function createHttpServer(deps: ServerDeps): http.Server {
     const q = req.url?.indexOf('?') ?? -1;
     const path = q === -1 ? (req.url ?? '/') : req.url!.slice(0, q);
     const entry = ROUTES.get(path);
-    const route = entry?.route ?? ROUTE.unmatched;
+    const oip = entry ? null : matchOipPath(path);
+    const route = entry?.route ?? oip?.route ?? ROUTE.unmatched;
     const synthetic = isSynthetic(req);
     res.once('finish', () => deps.metrics.observeHttp(method, route, res.statusCode, synthetic, (performance.now() - started) / 1000));
-    dispatch(deps, entry, method, req, res).catch((err: Error) => {
+    (oip ? dispatchOip(deps, oip, path, method, req, res) : dispatch(deps, entry, method, req, res)).catch((err: Error) => {
       deps.logger.error({ err: err.message, path }, 'request handler failed');
       sendError(res, 500, 'gateway error');
     });
@@ -64,9 +65,45 @@ export function createHttpServer(deps: ServerDeps): http.Server {
   return server;
 }
 
+/** The gateway's readiness: at least one replica takes traffic (`/readyz` and OIP `/v2/health/ready`). */
+function readiness(deps: ServerDeps): { ready: boolean; upstreams: number; eligible: number; fallback: boolean; reason?: string } {
+  const eligible = deps.pool.eligibleCount();
+  const canFallback = deps.fallback && deps.popular.list !== null;
+  const ready = eligible > 0;
+  return {
+    ready,
+    upstreams: deps.pool.all.length,
+    eligible,
+    fallback: canFallback,
+    ...(ready ? {} : { reason: deps.pool.all.length === 0 ? 'no upstream configured' : 'no upstream is ready' }),
+  };
+}
+
+/**
+ * Open Inference Protocol paths: liveness and readiness are the gateway's own; server and model
+ * metadata, model readiness and inference are passed through to a replica like `/v1/recommend`.
+ */
+async function dispatchOip(deps: ServerDeps, oip: OipPath, path: string, method: string, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+  if (method !== oip.method) {
+    req.resume();
+    return sendJson(res, 405, { error: `method ${method} not allowed on ${oip.route}; use ${oip.method}` }, { allow: oip.method });
+  }
+  if (oip.endpoint === 'live') {
+    req.resume();
+    return sendJson(res, 200, { live: true });
+  }
+  if (oip.endpoint === 'ready') {
+    req.resume();
+    const r = readiness(deps);
+    return sendJson(res, r.ready ? 200 : 503, r);
+  }
+  return deps.proxy.oip(req, res, oip, path);
+}
+
 async function dispatch(deps: ServerDeps, entry: RouteEntry | undefined, method: string, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
   if (!entry) {
     req.resume();
+    if (req.url?.startsWith('/v2')) return sendJson(res, 404, { error: `path: no route ${method} ${req.url}` });
     return sendError(res, 404, `no route ${method} ${req.url}`, 'path');
   }
   if (entry.route === ROUTE.adminUpstreams) return deps.admin.handle('upstreams', req, res);
@@ -83,16 +120,8 @@ async function dispatch(deps: ServerDeps, entry: RouteEntry | undefined, method:
     case ROUTE.healthz:
       return sendJson(res, 200, { ok: true });
     case ROUTE.readyz: {
-      const eligible = deps.pool.eligibleCount();
-      const canFallback = deps.fallback && deps.popular.list !== null;
-      const ready = eligible > 0;
-      return sendJson(res, ready ? 200 : 503, {
-        ready,
-        upstreams: deps.pool.all.length,
-        eligible,
-        fallback: canFallback,
-        ...(ready ? {} : { reason: deps.pool.all.length === 0 ? 'no upstream configured' : 'no upstream is ready' }),
-      });
+      const r = readiness(deps);
+      return sendJson(res, r.ready ? 200 : 503, r);
     }
     case ROUTE.metrics: {
       const text = await deps.metrics.render();

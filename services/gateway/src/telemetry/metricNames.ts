@@ -2,7 +2,7 @@
  * Names, labels and buckets of the gateway's metrics. Names come from the shared contract
  * (`METRIC` in @drillbook/contracts) so dashboards and alerts read the same series.
  */
-import { HTTP_DURATION_BUCKETS_SECONDS, METRIC, METRIC_LABELS } from '@drillbook/contracts';
+import { HTTP_DURATION_BUCKETS_SECONDS, METRIC, METRIC_LABELS, type OipRoute } from '@drillbook/contracts';
 
 export const GATEWAY_METRIC = {
   httpServerDuration: METRIC.httpServerDuration,
@@ -36,4 +36,5 @@ export const ROUTE = {
   adminCanary: '/admin/canary',
   unmatched: 'unmatched',
 } as const;
-export type Route = (typeof ROUTE)[keyof typeof ROUTE];
+/** Also the Open Inference Protocol's route templates (`OIP_ROUTE`, e.g. `/v2/models/{model}/infer`). */
+export type Route = (typeof ROUTE)[keyof typeof ROUTE] | OipRoute;

@@ -10,7 +10,8 @@ import { parseFaultRequest, sampleDelay } from '../faults/faults.js';
 import { NoFallback, Overloaded, type RecommendInput } from '../serving/recommender.js';
 import { SPAN, tracer } from '../telemetry/tracing.js';
 import type { Replica } from '../replica.js';
-import { accessOf, readJson, sendError, sendJson } from './util.js';
+import { createOipHandler } from './oip.js';
+import { accessOf, readJson, sendError, sendJson, type ServingProtocol, type ServingRequest } from './util.js';
 
 const RECOMMEND_FIELDS = new Set(['userId', 'query', 'k']);
 
@@ -34,11 +35,17 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export function createHandler(replica: Replica) {
   const { metrics, faults, host, recommender, logger, config } = replica;
 
-  async function recommend(req: IncomingMessage, res: ServerResponse): Promise<number> {
+  /**
+   * The one serving path of every protocol (`/v1/recommend`, OIP `/v2/.../infer`): faults, then the
+   * request read by the protocol, then the recommender (batching, deadlines, fallback, metrics), then
+   * the answer written by the protocol. Protocols differ only in how they read, answer and refuse.
+   */
+  async function serve(req: IncomingMessage, res: ServerResponse, protocol: ServingProtocol): Promise<number> {
     const synthetic = req.headers[SYNTHETIC_HEADER] === 'true';
-    const span = tracer().startSpan(SPAN.request, { kind: SpanKind.SERVER, attributes: { 'http.request.method': 'POST', 'http.route': '/v1/recommend', synthetic } });
+    const span = tracer().startSpan(SPAN.request, { kind: SpanKind.SERVER, attributes: { 'http.request.method': 'POST', 'http.route': protocol.route, synthetic } });
     return context.with(trace.setSpan(context.active(), span), async () => {
       let status = 200;
+      let request: ServingRequest | undefined;
       try {
         const hang = faults.active('hang');
         if (hang && Math.random() < hang.rate) {
@@ -57,16 +64,18 @@ export function createHandler(replica: Replica) {
         const err = faults.active('error');
         if (err && Math.random() < err.rate) {
           status = err.status ?? 503;
-          sendError(res, status, 'injected fault: error');
+          protocol.refuse(res, status, 'injected fault: error');
           return status;
         }
-        const input = parseRecommend(await readJson(req));
+        request = protocol.read(await readJson(req));
+        const { input } = request;
         const out = await recommender.recommend(input, span);
         if (isSpanContextValid(span.spanContext())) out.traceId = span.spanContext().traceId;
-        sendJson(res, 200, out, { 'x-drillbook-replica': replica.id });
-        logger.debug({ userId: input.userId, k: input.k, degraded: out.degraded, reason: out.reason, synthetic }, 'recommend');
+        sendJson(res, 200, request.answer(out), { 'x-drillbook-replica': replica.id });
+        logger.debug({ route: protocol.route, userId: input.userId, k: input.k, degraded: out.degraded, reason: out.reason, synthetic }, 'recommend');
         return status;
-      } catch (e) {
+      } catch (caught) {
+        const e = caught instanceof BadRequest && request?.relocate ? request.relocate(caught) : caught;
         if (e instanceof BadRequest) status = e.status;
         else if (e instanceof Overloaded) status = 503;
         else if (e instanceof NoFallback) status = 503;
@@ -74,9 +83,9 @@ export function createHandler(replica: Replica) {
         if (status >= 500) logger.error({ err: (e as Error).message }, 'recommend failed');
         else logger.debug({ err: (e as Error).message }, 'bad request');
         if (!res.headersSent) {
-          if (e instanceof BadRequest) sendError(res, status, e.message, e.field);
-          else if (e instanceof Overloaded) sendError(res, 503, 'overloaded: request shed', undefined, { 'retry-after': '1' });
-          else sendError(res, status, (e as Error).message);
+          if (e instanceof BadRequest) protocol.refuse(res, status, e.message, e.field);
+          else if (e instanceof Overloaded) protocol.refuse(res, 503, 'overloaded: request shed', undefined, { 'retry-after': '1' });
+          else protocol.refuse(res, status, (e as Error).message);
         }
         span.setStatus({ code: SpanStatusCode.ERROR, message: (e as Error).message });
         return status;
@@ -86,6 +95,13 @@ export function createHandler(replica: Replica) {
       }
     });
   }
+
+  const v1: ServingProtocol = {
+    route: '/v1/recommend',
+    read: (body) => ({ input: parseRecommend(body), answer: (out) => out }),
+    refuse: sendError,
+  };
+  const oip = createOipHandler(replica, serve);
 
   function readiness(): { status: number; body: ReadinessBody } {
     const m = host.model;
@@ -154,7 +170,7 @@ export function createHandler(replica: Replica) {
       if (path === '/v1/recommend') {
         route = '/v1/recommend';
         if (req.method !== 'POST') status = (sendError(res, 405, 'use POST', undefined, { allow: 'POST' }), 405);
-        else status = await recommend(req, res);
+        else status = await serve(req, res, v1);
       } else if (path === '/healthz') {
         route = path;
         status = (sendJson(res, 200, { alive: true, replica: replica.id }), 200);
@@ -172,7 +188,11 @@ export function createHandler(replica: Replica) {
         route = path;
         const p = recommender.popular();
         status = p ? (sendJson(res, 200, p), 200) : (sendError(res, 503, 'no model features loaded yet'), 503);
-      } else if (path.startsWith('/admin/')) {
+      } else if (path === '/v2' || path.startsWith('/v2/')) {
+        const answered = await oip.handle(req, res, path);
+        route = answered.route;
+        status = answered.status;
+      } else if (path.startsWith('/admin/') && config.adminApi) {
         route = '/admin';
         status = await admin(req, res, path);
       } else {

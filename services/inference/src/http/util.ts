@@ -1,7 +1,9 @@
 /** Small HTTP helpers shared by the replica routes: bounded JSON bodies, JSON answers, bearer auth. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { timingSafeEqual } from 'node:crypto';
+import type { RecommendResponse } from '@drillbook/contracts';
 import { BadRequest } from '../errors.js';
+import type { RecommendInput } from '../serving/recommender.js';
 
 export const MAX_BODY_BYTES = 16 * 1024;
 
@@ -48,6 +50,24 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
 
 export function sendError(res: ServerResponse, status: number, error: string, field?: string, headers: Record<string, string> = {}): void {
   sendJson(res, status, field ? { error, field } : { error }, headers);
+}
+
+/** How one protocol reads a recommendation request, answers it and refuses it (see `serve` in routes.ts). */
+export interface ServingProtocol {
+  /** `http_route` / span route of the serving endpoint. */
+  route: string;
+  /** Reads the JSON body; throws `BadRequest` naming the field in the protocol's own terms. */
+  read(body: unknown): ServingRequest;
+  /** Writes an error answer in the protocol's shape. */
+  refuse(res: ServerResponse, status: number, error: string, field?: string, headers?: Record<string, string>): void;
+}
+
+export interface ServingRequest {
+  input: RecommendInput;
+  /** The answer body for the recommender's result. */
+  answer(out: RecommendResponse): unknown;
+  /** Renames a field of a later `BadRequest` (the recommender's `userId`) into the protocol's terms. */
+  relocate?(e: BadRequest): BadRequest;
 }
 
 export type Access = 'none' | 'read' | 'write';
