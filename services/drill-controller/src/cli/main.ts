@@ -12,9 +12,12 @@ import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { formatProblem, InvalidRunbook } from '../errors.js';
 import { loadRunbook, validateFiles } from '../runbook/validate.js';
-import { buildPlan, formatPlan } from '../runbook/plan.js';
+import { buildPlan, formatPlan, loadPhases } from '../runbook/plan.js';
+import { admitLoad } from '../load/admission.js';
 import { chooseEngine } from '../load/index.js';
-import { Drill } from '../engine/executor.js';
+import { DEFAULT_SLO, Drill } from '../engine/executor.js';
+import { CliWatchdog } from '../engine/watchdog/cliWatchdog.js';
+import { durationMs } from '../runbook/duration.js';
 import { connectTarget, type DrillTarget } from '../engine/target.js';
 import { terminalSummary } from '../report/outputs.js';
 import { progressObserver } from './progress.js';
@@ -91,7 +94,15 @@ async function run(argv: string[]): Promise<number> {
   const outDir = resolve(values.out ?? join('.drillbook', 'drills', `${new Date().toISOString().replace(/[-:]/g, '').slice(0, 15)}-${rb.metadata.name}`));
   out.write(`drill ${rb.metadata.name}: ${rb.metadata.title}\n  target ${target ? target.gatewayUrl : 'embedded reference stack (started for this drill)'} · load engine ${engine.engine} (${engine.reason})${values.quick ? ' · quick profile' : ''}\n  output ${outDir}\n`);
   const interactive = !!process.stdin.isTTY && !values.yes;
-  const drill = new Drill(loaded, {
+  // Before anything starts: a plan the chosen engine cannot schedule is refused here (exit 2).
+  admitLoad(loadPhases(rb, !!values.quick), engine.engine);
+  // Outside the load loop: ends the drill and clears its faults even if this thread stalls.
+  let drill: Drill | null = null;
+  const watchdog = new CliWatchdog(
+    { runbook: { file: loaded.file, source: loaded.source }, outDir, quick: !!values.quick, slo: DEFAULT_SLO, maxDurationMs: durationMs(rb.guardrails.maxDuration), maxDurationLabel: rb.guardrails.maxDuration },
+    (reason) => drill?.abort('max-duration', reason),
+  );
+  drill = new Drill(loaded, {
     outDir,
     quick: values.quick,
     loadEngine: values.load as 'auto',
@@ -114,7 +125,8 @@ async function run(argv: string[]): Promise<number> {
     target,
     keepTarget: values['keep-stack'],
     prometheusUrl: values.prometheus,
-    observers: [progressObserver(out)],
+    observers: [progressObserver(out), watchdog.observer],
+    onTarget: (t) => watchdog.target(t),
     log: (l) => (process.env.DRILLBOOK_DEBUG ? err.write(`[drill] ${l}\n`) : undefined),
   });
   let signals = 0;
@@ -125,11 +137,12 @@ async function run(argv: string[]): Promise<number> {
       process.exit(2);
     }
     err.write(`\n${sig}: aborting the drill — stopping load and clearing faults (Ctrl-C again to exit at once)\n`);
-    drill.abort('signal', `${sig} received`);
+    drill!.abort('signal', `${sig} received`);
+    watchdog.aborting('signal', `${sig} received`);
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  const result = await drill.run();
+  const result = await drill.run().finally(() => watchdog.stop());
   process.off('SIGINT', onSignal);
   process.off('SIGTERM', onSignal);
   out.write(terminalSummary(result.scorecard, result.files, !!out.isTTY));
