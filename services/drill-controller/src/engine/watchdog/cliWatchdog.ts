@@ -39,7 +39,7 @@ export class CliWatchdog {
 
   /** A drill observer: starts the maxDuration clock with the method phase. */
   observer = (e: DrillEvent): void => {
-    if (e.type === 'phase' && e.phase === 'method' && !e.data) this.send({ type: 'method' });
+    if (e.type === 'phase' && !e.data) this.send({ type: e.phase === 'method' ? 'method' : 'method-ended' });
   };
 
   aborting(source: string, reason: string): void {

@@ -21,6 +21,7 @@ export interface CliWatchdogInput {
 export type ToCliWatchdog =
   | { type: 'heartbeat' }
   | { type: 'method' }
+  | { type: 'method-ended' }
   | { type: 'abort'; source: string; reason: string }
   | { type: 'target'; target: Omit<UndoTarget, 'process'> };
 
@@ -78,6 +79,7 @@ if (!isMainThread && parentPort) {
     if (m.type === 'heartbeat') dog.heartbeat();
     else if (m.type === 'target') target = m.target;
     else if (m.type === 'method') dog.methodStarted(input.maxDurationMs, input.maxDurationLabel);
+    else if (m.type === 'method-ended') dog.methodEnded();
     else if (m.type === 'abort') dog.aborting(m.source, m.reason);
   });
 }
