@@ -6,7 +6,10 @@
  * per-test timeout.
  */
 import { describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseDocument } from 'yaml';
 import { InvalidRunbook, parseRunbook, runbookFiles, type RunbookProblem } from '@drillbook/drill-controller';
 import type { Runbook } from '@drillbook/contracts';
@@ -134,6 +137,25 @@ describe('runbook fuzz: the issue #21 reproductions', () => {
     const p = ps.find((x) => x.path === 'load.quick.rate');
     expect(p?.message).toMatch(/must be <= 100000, got number 1e\+308/);
     expect(p?.line).toBe(lineOf(text, 'quick: { rate: 1e308'));
+  });
+
+  it('is refused end to end by the CLI: validate exits 1 and run exits 2 before starting anything, both located', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'drillbook-fuzz-cli-'));
+    try {
+      const file = join(dir, 'huge.yaml');
+      writeFileSync(file, base.replace(/quick: \{ rate: [0-9]+/, 'quick: { rate: 1e308').replace(/maxDuration: [0-9]+m/, 'maxDuration: 30s'));
+      const cli = join(DIR, '../services/drill-controller/bin/drillbook.js');
+      const v = spawnSync(process.execPath, [cli, 'validate', file], { encoding: 'utf8', timeout: 60_000 });
+      expect(v.status).toBe(1);
+      expect(v.stderr).toMatch(new RegExp(`huge\\.yaml:[0-9]+:[0-9]+: load\\.quick\\.rate: must be <= 100000, got number 1e\\+308`));
+      const r = spawnSync(process.execPath, [cli, 'run', file, '--quick', '--yes', '--load', 'builtin', '--out', join(dir, 'out')], { encoding: 'utf8', timeout: 60_000 });
+      expect(r.status).toBe(2);
+      expect(r.stderr).toMatch(/load\.quick\.rate: must be <= 100000/);
+      expect(r.stdout).not.toMatch(/embedded reference stack/); // nothing was started
+      expect(`${v.stderr}${r.stderr}`).not.toMatch(/\n\s+at /);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('refuses a per-phase rate of 1e308 and a rate the engines cannot schedule in --quick', () => {

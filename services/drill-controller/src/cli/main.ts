@@ -12,9 +12,12 @@ import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { formatProblem, InvalidRunbook } from '../errors.js';
 import { loadRunbook, validateFiles } from '../runbook/validate.js';
-import { buildPlan, formatPlan } from '../runbook/plan.js';
+import { buildPlan, formatPlan, loadPhases } from '../runbook/plan.js';
+import { admitLoad } from '../load/admission.js';
 import { chooseEngine } from '../load/index.js';
-import { Drill } from '../engine/executor.js';
+import { DEFAULT_SLO, Drill } from '../engine/executor.js';
+import { CliWatchdog } from '../engine/watchdog/cliWatchdog.js';
+import { durationMs } from '../runbook/duration.js';
 import { connectTarget, type DrillTarget } from '../engine/target.js';
 import { terminalSummary } from '../report/outputs.js';
 import { progressObserver } from './progress.js';
@@ -103,8 +106,19 @@ async function run(argv: string[]): Promise<number> {
   const outDir = resolve(values.out ?? join('.drillbook', 'drills', `${new Date().toISOString().replace(/[-:]/g, '').slice(0, 15)}-${rb.metadata.name}`));
   out.write(`drill ${rb.metadata.name}: ${rb.metadata.title}\n  target ${target ? target.gatewayUrl : 'embedded reference stack (started for this drill)'} · load engine ${engine.engine} (${engine.reason})${values.quick ? ' · quick profile' : ''}\n  output ${outDir}\n`);
   const interactive = !!process.stdin.isTTY && !values.yes;
-  const makeDrill = (dir: string) =>
-    new Drill(loaded, {
+  // Before anything starts: a plan the chosen engine cannot schedule is refused here (exit 2).
+  admitLoad(loadPhases(rb, !!values.quick), engine.engine);
+  // Each run gets a watchdog outside the load loop: it ends the drill and clears its faults even
+  // if this thread stalls.
+  let watchdog: CliWatchdog | null = null;
+  const makeDrill = (dir: string) => {
+    let drill: Drill | null = null;
+    const dog = new CliWatchdog(
+      { runbook: { file: loaded.file, source: loaded.source }, outDir: dir, quick: !!values.quick, slo: DEFAULT_SLO, maxDurationMs: durationMs(rb.guardrails.maxDuration), maxDurationLabel: rb.guardrails.maxDuration },
+      (reason) => drill?.abort('max-duration', reason),
+    );
+    watchdog = dog;
+    drill = new Drill(loaded, {
       outDir: dir,
       quick: values.quick,
       loadEngine: values.load as 'auto',
@@ -127,9 +141,20 @@ async function run(argv: string[]): Promise<number> {
       target,
       keepTarget: values['keep-stack'],
       prometheusUrl: values.prometheus,
-      observers: [progressObserver(out)],
+      observers: [progressObserver(out), dog.observer],
+      onTarget: (t) => dog.target(t),
       log: (l) => (process.env.DRILLBOOK_DEBUG ? err.write(`[drill] ${l}\n`) : undefined),
     });
+    return drill;
+  };
+  const runOnce = async (d: Drill) => {
+    try {
+      return await d.run();
+    } finally {
+      await watchdog?.stop();
+      watchdog = null;
+    }
+  };
   let signals = 0;
   let current: Drill | null = null;
   const onSignal = (sig: string) => {
@@ -140,13 +165,14 @@ async function run(argv: string[]): Promise<number> {
     }
     err.write(`\n${sig}: aborting the drill — stopping load and clearing faults (Ctrl-C again to exit at once)\n`);
     current?.abort('signal', `${sig} received`);
+    watchdog?.aborting('signal', `${sig} received`);
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   try {
     if (repeat === 1) {
       current = makeDrill(outDir);
-      const result = await current.run();
+      const result = await runOnce(current);
       out.write(terminalSummary(result.scorecard, result.files, !!out.isTTY));
       return result.exitCode;
     }
@@ -155,7 +181,7 @@ async function run(argv: string[]): Promise<number> {
       const dir = join(outDir, `run-${k}`);
       out.write(`\nrun ${k} of ${repeat} -> ${dir}\n`);
       current = makeDrill(dir);
-      const result = await current.run();
+      const result = await runOnce(current);
       out.write(`  run ${k}: ${result.scorecard.status.toUpperCase()} score ${result.scorecard.score} — ${result.scorecard.statusReason}\n`);
       runs.push({ dir: `run-${k}`, scorecard: result.scorecard });
     }

@@ -67,7 +67,7 @@ export function normalizePlan(plan: LoadPlan): NormalizedPlan {
   });
 
   if (!(Number.isInteger(plan.k) && plan.k >= 1 && plan.k <= 100)) fail('k', 'an integer 1..100');
-  if (!(typeof plan.timeoutMs === 'number' && plan.timeoutMs > 0)) fail('timeoutMs', 'milliseconds > 0');
+  if (!(typeof plan.timeoutMs === 'number' && Number.isFinite(plan.timeoutMs) && plan.timeoutMs > 0)) fail('timeoutMs', 'a finite number of milliseconds > 0');
   if (typeof plan.outDir !== 'string' || plan.outDir === '') fail('outDir', 'a directory path');
 
   let sessions: LoadSessionsFile;

@@ -40,6 +40,7 @@ export class AbortWatchdog {
   private maxTimer: NodeJS.Timeout | null = null;
   private checkTimer: NodeJS.Timeout | null = null;
   private stopped = false;
+  private methodDone = false;
   private readonly graceMs: number;
   private readonly staleMs: number;
   private readonly slackMs: number;
@@ -62,13 +63,21 @@ export class AbortWatchdog {
 
   /** The method phase began: `maxDuration` counts from here (as the engine's own timer does). */
   methodStarted(maxDurationMs: number, label: string): void {
-    if (this.stopped || this.maxTimer) return;
+    if (this.stopped || this.maxTimer || this.methodDone) return;
     this.maxTimer = setTimeout(() => {
       const reason = `drill exceeded guardrails.maxDuration ${label} (watchdog)`;
       this.hooks.abort('max-duration', reason);
       this.aborting('max-duration', reason);
     }, maxDurationMs + this.slackMs);
     this.maxTimer.unref();
+  }
+
+  /** The method phase ended (the engine cleared its own maxDuration timer then too). */
+  methodEnded(): void {
+    if (!this.maxTimer) return; // a phase before the method
+    clearTimeout(this.maxTimer);
+    this.maxTimer = null;
+    this.methodDone = true;
   }
 
   /** An abort was forwarded to the engine: start the grace period. */

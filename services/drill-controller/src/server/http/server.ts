@@ -123,7 +123,7 @@ async function dispatch(app: App, req: IncomingMessage, res: ServerResponse, nam
     if (!who && (route.auth === 'token' || (route.auth === 'metrics' && !app.config.metrics.public))) {
       const h = req.headers.authorization;
       const why = !h ? 'missing bearer token (Authorization: Bearer <token>)' : /^Bearer\s+\S+\s*$/i.test(h) ? 'unknown bearer token' : 'malformed Authorization header (expected "Bearer <token>")';
-      await audit(app, { subject: 'anonymous', role: 'none', action: actionOf(route.method, route.template), target: path, outcome: 'denied', detail: `401: ${why}`, remote });
+      await audit(app, { subject: 'anonymous', role: 'none', action: actionOf(route.method, route.template), target: path.slice(0, 300), outcome: 'denied', detail: `401: ${why}`, remote });
       throw Object.assign(new ApiError(401, why), { audited: true });
     }
     who ??= { subject: 'anonymous', role: 'viewer', services: [] };
@@ -132,7 +132,7 @@ async function dispatch(app: App, req: IncomingMessage, res: ServerResponse, nam
       await route.handle(app, { req, res, params, query: url.searchParams, who: actor });
     } catch (e) {
       if (e instanceof ApiError && e.status === 403 && !e.audited) {
-        await audit(app, { subject: actor.subject, role: actor.role, action: actionOf(route.method, route.template), target: path, outcome: 'denied', detail: `403: ${e.message}`, remote });
+        await audit(app, { subject: actor.subject, role: actor.role, action: actionOf(route.method, route.template), target: path.slice(0, 300), outcome: 'denied', detail: `403: ${e.message}`, remote });
       }
       throw e;
     }

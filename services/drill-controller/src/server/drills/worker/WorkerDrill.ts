@@ -112,7 +112,11 @@ export class WorkerDrill {
           case 'heartbeat':
             return this.watchdog.heartbeat();
           case 'event':
-            if (this.guard && m.event.type === 'phase' && m.event.phase === 'method' && !m.event.data) this.watchdog.methodStarted(this.guard.maxDurationMs, this.guard.label);
+            // maxDuration covers the method phase, as the engine's own timer does.
+            if (this.guard && m.event.type === 'phase' && !m.event.data) {
+              if (m.event.phase === 'method') this.watchdog.methodStarted(this.guard.maxDurationMs, this.guard.label);
+              else this.watchdog.methodEnded();
+            }
             return this.hooks.onEvent(m.event);
           case 'journal':
             this.lastJournal = m.journal;
