@@ -279,7 +279,8 @@ export class Drill {
       const slo = o.slo ?? DEFAULT_SLO;
       if (!o.prometheusUrl) return { checked: false, note: `no Prometheus configured: budget of ${slo.name} not checked` };
       const { promQuery } = await import('./steps.js');
-      const remaining = await promQuery(o.prometheusUrl, `slo:period_error_budget_remaining:ratio{sloth_service="${rb.target.service}",sloth_slo="${slo.name}"}`).catch(() => null);
+      const { slothSloName } = await import('@drillbook/alerts');
+      const remaining = await promQuery(o.prometheusUrl, `slo:period_error_budget_remaining:ratio{sloth_service="${rb.target.service}",sloth_slo="${slothSloName(slo.name)}"}`).catch(() => null);
       this.journalWriter.update((j) => j.slo && (j.slo.budgetRemainingAtStart = remaining));
       if (min !== undefined && remaining !== null && remaining < min) throw new Error(`only ${(remaining * 100).toFixed(1)}% of the error budget left, the runbook needs ${min * 100}%`);
       return { checked: remaining !== null, remaining };
