@@ -7,6 +7,7 @@ import path from 'node:path';
 import { ALERTS_CONFIG, SCRAPE_JOBS, SERVICE_ALERT_CONFIGS, type ServiceAlertConfig } from './config.js';
 import { GENERATOR, stamp, toYaml } from './output/yaml.js';
 import type { GeneratedFile } from './output/writeFiles.js';
+import { slothSpec, slothSpecNotes } from './output/slothSpec.js';
 import { platformTestGroups } from './promtool/platformTests.js';
 import { burnRateTableComment, sloTestGroups } from './promtool/sloTests.js';
 import type { PromtoolTestFile, TestGroup } from './promtool/testFile.js';
@@ -32,6 +33,8 @@ export const DRILLBOOK_RULES = 'drillbook.rules.yaml';
 /** One rule file per SLO spec, as Sloth writes them, and one for the service's platform alerts. */
 export const sloRulesFile = (slo: SloModel): string => `${slo.service}/${slo.name}.rules.yaml`;
 export const platformRulesFile = (service: string): string => `${service}/platform.rules.yaml`;
+/** Sloth's own spec of a service's SLOs, for teams that run real Sloth. */
+export const slothSpecFile = (service: string): string => `sloth/${service}.yaml`;
 
 /**
  * The three Sloth groups of one SLO (SLI recordings, metadata recordings, alerts) as Sloth writes
@@ -86,6 +89,10 @@ export function generate(models: readonly SloModel[], opts: GenerateOptions = {}
         ]),
       });
     }
+    files.push({
+      path: slothSpecFile(service),
+      content: toYaml(slothSpec(service, slos, runbookBase), [stamp(slos.map((s) => `${specsLabel}/${s.file}`).join(', ')), ...slothSpecNotes(slos)]),
+    });
     const cfg = services[service];
     if (!cfg) continue;
     const platform = serviceAlerts(cfg, runbookBase);

@@ -9,7 +9,9 @@ export { ALERTS_CONFIG, RECOMMEND_ROUTE, RECSYS_REFERENCE, SCRAPE_JOBS, SERVICE_
 export type { ServiceAlertConfig } from './config.js';
 export { AlertsError, GenerationError, InvalidSloSpec, PrometheusError, PrometheusQueryError, formatProblem } from './errors.js';
 export type { SpecLocation, SpecProblem } from './errors.js';
-export { generate, sloRuleGroups, sloRulesFile, platformRulesFile, DRILLBOOK_RULES } from './generate.js';
+export { generate, sloRuleGroups, sloRulesFile, platformRulesFile, slothSpecFile, DRILLBOOK_RULES } from './generate.js';
+export { slothSpec } from './output/slothSpec.js';
+export type { SlothSpec, SlothSlo } from './output/slothSpec.js';
 export { SLOTH_INFO } from './rules/metaRecordings.js';
 export type { GenerateOptions } from './generate.js';
 export type { GeneratedFile } from './output/writeFiles.js';

@@ -61,17 +61,17 @@ describe('a real Prometheus with the generated rules', () => {
     );
     const broken = groups.flatMap((g) => g.rules.filter((r) => r.health !== 'ok').map((r) => `${g.name}/${r.name}: ${r.lastError}`));
     expect(broken).toEqual([]);
-    expect(groups.map((g) => g.name)).toContain('sloth-slo-alerts-recsys-reference-availability');
+    expect(groups.map((g) => g.name)).toContain('sloth-slo-alerts-recsys-reference-availability-0');
   });
 
   it('records a zero error ratio and fires nothing while the service is healthy', async () => {
     const ratio = await prom.client.waitFor(
-      async () => (await prom.client.query('slo:sli_error:ratio_rate5m{sloth_slo="availability"}'))[0],
+      async () => (await prom.client.query('slo:sli_error:ratio_rate5m{sloth_slo="availability-0"}'))[0],
       { timeoutMs: 60_000, what: 'the availability SLI recording' },
     );
     expect(ratio.value).toBe(0);
     expect(ratio.labels).toMatchObject({ sloth_service: 'recsys-reference', sloth_window: '5m' });
-    const budget = await prom.client.query('slo:error_budget:ratio{sloth_slo="availability"}');
+    const budget = await prom.client.query('slo:error_budget:ratio{sloth_slo="availability-0"}');
     expect(budget[0].value).toBeCloseTo(0.001);
     const firing = (await prom.client.alerts()).filter((a) => a.state === 'firing').map((a) => a.labels.alertname);
     expect(firing).toEqual([]);
