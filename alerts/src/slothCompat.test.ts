@@ -30,7 +30,7 @@ const SLOTH_META_RECORDS = [
   'sloth_slo_info',
 ];
 
-const filter = (slo: SloModel) => `{sloth_id="${slo.id}", sloth_service="${slo.service}", sloth_slo="${slo.slothSlo}"}`;
+const filter = (slo: SloModel) => `{sloth_id="${slo.slothId}", sloth_service="${slo.service}", sloth_slo="${slo.slothSlo}"}`;
 
 /** Sloth's multiwindow multi-burn-rate expression with its numbers replaced by N. */
 function slothAlertSkeleton(slo: SloModel, pairs: Array<[string, string]>): string {
@@ -52,7 +52,7 @@ describe('generated SLO rules have the structure Sloth generates', async () => {
   slos = await loadSloSpecs(SLOS_DIR);
 
   it('covers the three reference SLOs, with sloth_id <service>-<name>-0 and sloth_slo <name>-0 as Sloth names OpenSLO SLOs', () => {
-    expect(slos.map((s) => [s.id, s.slothSlo])).toEqual([
+    expect(slos.map((s) => [s.slothId, s.slothSlo])).toEqual([
       ['recsys-reference-availability-0', 'availability-0'],
       ['recsys-reference-degraded-serving-0', 'degraded-serving-0'],
       ['recsys-reference-latency-0', 'latency-0'],
@@ -66,10 +66,10 @@ describe('generated SLO rules have the structure Sloth generates', async () => {
       it("has Sloth's three groups, in Sloth's order, before Drillbook's own SLI events group", async () => {
         const s = slo();
         expect((await rulesOf(s)).groups.map((g) => g.name)).toEqual([
-          `sloth-slo-sli-recordings-${s.id}`,
-          `sloth-slo-meta-recordings-${s.id}`,
-          `sloth-slo-alerts-${s.id}`,
-          `drillbook-slo-sli-events-${s.id}`,
+          `sloth-slo-sli-recordings-${s.slothId}`,
+          `sloth-slo-meta-recordings-${s.slothId}`,
+          `sloth-slo-alerts-${s.slothId}`,
+          `drillbook-slo-sli-events-${s.slothId}`,
         ]);
       });
 
@@ -79,7 +79,7 @@ describe('generated SLO rules have the structure Sloth generates', async () => {
         expect(rules.map((r) => r.record)).toEqual([...SLOTH_SLI_WINDOWS, '30d'].map((w) => `slo:sli_error:ratio_rate${w}`));
         for (const r of rules) {
           const window = r.record.replace('slo:sli_error:ratio_rate', '');
-          expect(r.labels).toEqual({ ...s.labels, sloth_id: s.id, sloth_service: s.service, sloth_slo: s.slothSlo, sloth_window: window });
+          expect(r.labels).toEqual({ ...s.labels, sloth_id: s.slothId, sloth_service: s.service, sloth_slo: s.slothSlo, sloth_window: window });
         }
         const f = filter(s);
         expect(rules.at(-1)!.expr).toBe(
@@ -94,7 +94,7 @@ describe('generated SLO rules have the structure Sloth generates', async () => {
         const rules = (await rulesOf(s)).groups[1].rules as RecordingRule[];
         expect(rules.map((r) => r.record)).toEqual(SLOTH_META_RECORDS);
         const f = filter(s);
-        const id = { ...s.labels, sloth_id: s.id, sloth_service: s.service, sloth_slo: s.slothSlo };
+        const id = { ...s.labels, sloth_id: s.slothId, sloth_service: s.service, sloth_slo: s.slothSlo };
         for (const r of rules.slice(0, -1)) expect(r.labels, r.record).toEqual(id);
         expect(Number(/^vector\((.+)\)$/.exec(rules[0].expr)![1])).toBeCloseTo(s.objective, 12);
         expect(rules[2].expr).toBe('vector(30)');

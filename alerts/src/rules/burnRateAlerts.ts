@@ -91,5 +91,5 @@ export function burnRateAlert(slo: SloModel, severity: Severity, runbookBase: st
 }
 
 export function burnRateAlertGroup(slo: SloModel, runbookBase: string): RuleGroup {
-  return { name: `sloth-slo-alerts-${slo.id}`, rules: SEVERITIES.map((s) => burnRateAlert(slo, s, runbookBase)) };
+  return { name: `sloth-slo-alerts-${slo.slothId}`, rules: SEVERITIES.map((s) => burnRateAlert(slo, s, runbookBase)) };
 }

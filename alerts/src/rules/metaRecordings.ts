@@ -31,7 +31,7 @@ export const SLOTH_INFO = { mode: 'cli-gen-openslo', spec: 'openslo/v1alpha', ve
 export function metaRecordingGroup(slo: SloModel): RuleGroup {
   const labels = ruleLabels(slo);
   return {
-    name: `sloth-slo-meta-recordings-${slo.id}`,
+    name: `sloth-slo-meta-recordings-${slo.slothId}`,
     rules: [
       { record: SLO_RECORDING.objective, expr: `vector(${formatNumber(slo.objective)})`, labels },
       { record: SLO_RECORDING.errorBudget, expr: `vector(${formatNumber(slo.errorBudget)})`, labels },

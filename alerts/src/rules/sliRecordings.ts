@@ -49,13 +49,13 @@ export function sliRecordingGroup(slo: SloModel): RuleGroup {
     expr: periodRatioExpr(slo, windows[0]),
     labels: ruleLabels(slo, { [SLOTH_LABEL.window]: slo.period }),
   });
-  return { name: `sloth-slo-sli-recordings-${slo.id}`, rules };
+  return { name: `sloth-slo-sli-recordings-${slo.slothId}`, rules };
 }
 
 /** Drillbook's group: events/s of the SLI's total over each alert short window. */
 export function sliEventsGroup(slo: SloModel): RuleGroup {
   return {
-    name: `drillbook-slo-sli-events-${slo.id}`,
+    name: `drillbook-slo-sli-events-${slo.slothId}`,
     rules: guardWindows().map((window) => ({
       record: sliEventsRate(window),
       expr: renderRate(slo.total, window),

@@ -10,7 +10,7 @@ export const SLOTH_LABEL = {
 } as const;
 
 export function idLabels(slo: SloModel): Record<string, string> {
-  return { [SLOTH_LABEL.id]: slo.id, [SLOTH_LABEL.service]: slo.service, [SLOTH_LABEL.slo]: slo.slothSlo };
+  return { [SLOTH_LABEL.id]: slo.slothId, [SLOTH_LABEL.service]: slo.service, [SLOTH_LABEL.slo]: slo.slothSlo };
 }
 
 /** Identifying labels plus the spec's own labels, as every rule of the SLO carries them. */

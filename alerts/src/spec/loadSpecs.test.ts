@@ -82,7 +82,8 @@ spec:
 
   it('loads the committed reference specs without a problem, with sloth ids suffixed by the objective index as Sloth does for OpenSLO', async () => {
     const models = await loadSloSpecs(path.join(root, '..', '..', 'slos'));
-    expect(models.map((m) => m.id).sort()).toEqual([
+    expect(models.map((m) => m.id).sort()).toEqual(['recsys-reference-availability', 'recsys-reference-degraded-serving', 'recsys-reference-latency']);
+    expect(models.map((m) => m.slothId).sort()).toEqual([
       'recsys-reference-availability-0',
       'recsys-reference-degraded-serving-0',
       'recsys-reference-latency-0',

@@ -14,8 +14,10 @@ export interface SloModel {
    * (one Sloth SLO per objective); Drillbook specs have exactly one objective.
    */
   slothSlo: string;
-  /** `<service>-<slothSlo>`: the `sloth_id` label, as Sloth builds it. */
+  /** `<service>-<name>`: the SLO's key in Drillbook (catalogue, API, messages, test files). */
   id: string;
+  /** `<service>-<slothSlo>`: the `sloth_id` label and Sloth's group names, as Sloth builds them. */
+  slothId: string;
   displayName: string;
   description: string;
   /** Target ratio, e.g. 0.999. */
