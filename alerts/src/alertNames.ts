@@ -1,18 +1,16 @@
 /**
- * Every alert Drillbook generates, by role. The drill engine reads time to detect from
- * `ALERTS.availabilityPage`; runbooks and the on-call document refer to these names. A test checks
- * that the generated rule files contain exactly these alerts and that `runbooks/on-call.md` has a
- * section for each.
+ * Every alert Drillbook generates, by role. An SLO has one alert name, as in Sloth, with two rules
+ * told apart by the `sloth_severity` label (`page`: 14.4x over 1h/5m or 6x over 6h/30m; `ticket`:
+ * 3x over 1d/2h or 1x over 3d/6h). The drill engine reads time to detect from the availability
+ * alert at `sloth_severity="page"`; runbooks and the on-call document refer to these names. A test
+ * checks that the generated rule files contain exactly these alerts and that `runbooks/on-call.md`
+ * has a section for each.
  */
 export const ALERTS = {
-  /** Availability of /v1/recommend burning budget at 14.4x (1h/5m) or 6x (6h/30m). */
-  availabilityPage: 'RecsysAvailabilityBurnRatePage',
-  /** Availability burning at 3x (1d/2h) or 1x (3d/6h). */
-  availabilityTicket: 'RecsysAvailabilityBurnRateTicket',
-  latencyPage: 'RecsysLatencyBurnRatePage',
-  latencyTicket: 'RecsysLatencyBurnRateTicket',
-  degradedServingPage: 'RecsysDegradedServingBurnRatePage',
-  degradedServingTicket: 'RecsysDegradedServingBurnRateTicket',
+  /** Availability of /v1/recommend burning its error budget (page and ticket). */
+  availability: 'RecsysAvailabilityBurnRate',
+  latency: 'RecsysLatencyBurnRate',
+  degradedServing: 'RecsysDegradedServingBurnRate',
   fallbackRateHigh: 'RecsysFallbackRateHigh',
   modelNotLoaded: 'RecsysModelNotLoaded',
   modelLoadFailed: 'RecsysModelLoadFailed',
@@ -28,8 +26,12 @@ export const ALERTS = {
 export type AlertKey = keyof typeof ALERTS;
 export type AlertName = (typeof ALERTS)[AlertKey];
 
-/** The alert whose first firing the drill engine records as time to detect. */
-export const TIME_TO_DETECT_ALERT: AlertName = ALERTS.availabilityPage;
+/** The SLO burn-rate alerts (one name each, a page and a ticket rule). */
+export const SLO_ALERTS: readonly AlertName[] = [ALERTS.availability, ALERTS.latency, ALERTS.degradedServing];
+
+/** The alert whose first firing (at `sloth_severity` TIME_TO_DETECT_SEVERITY) the drill engine records as time to detect. */
+export const TIME_TO_DETECT_ALERT: AlertName = ALERTS.availability;
+export const TIME_TO_DETECT_SEVERITY = 'page';
 
 /** The game-day drills of `runbooks/`. */
 export const DRILLS = [
@@ -47,12 +49,9 @@ export type DrillName = (typeof DRILLS)[number];
 
 /** Which drills are expected to exercise (fire) each alert; documented per alert in the on-call doc. */
 export const ALERT_DRILLS: Readonly<Record<AlertName, readonly DrillName[]>> = {
-  [ALERTS.availabilityPage]: ['zone-loss', 'dependency-outage', 'overload'],
-  [ALERTS.availabilityTicket]: ['zone-loss', 'dependency-outage', 'overload'],
-  [ALERTS.latencyPage]: ['overload', 'accelerator-saturation'],
-  [ALERTS.latencyTicket]: ['overload', 'accelerator-saturation'],
-  [ALERTS.degradedServingPage]: ['dependency-outage', 'model-load-failure', 'model-store-loss'],
-  [ALERTS.degradedServingTicket]: ['dependency-outage', 'model-load-failure', 'model-store-loss'],
+  [ALERTS.availability]: ['zone-loss', 'dependency-outage', 'overload'],
+  [ALERTS.latency]: ['overload', 'accelerator-saturation'],
+  [ALERTS.degradedServing]: ['dependency-outage', 'model-load-failure', 'model-store-loss'],
   [ALERTS.fallbackRateHigh]: ['dependency-outage', 'model-load-failure', 'overload'],
   [ALERTS.modelNotLoaded]: ['model-load-failure', 'model-store-loss'],
   [ALERTS.modelLoadFailed]: ['model-load-failure', 'bad-model-deploy', 'model-store-loss'],

@@ -11,6 +11,16 @@ export const SCRAPE_JOBS = {
 
 export const RECOMMEND_ROUTE = '/v1/recommend';
 
+/**
+ * Generator-wide settings. `runbookBaseUrl` is the absolute URL where the team publishes
+ * `runbooks/on-call.md`; every `runbook_url` is `<runbookBaseUrl>#<alert anchor>`. The committed
+ * files use this placeholder (a reserved example.com host): set your own here, or pass
+ * DRILLBOOK_RUNBOOK_BASE_URL to `npm run gen` for a deployment.
+ */
+export const ALERTS_CONFIG = {
+  runbookBaseUrl: 'https://drillbook.example.com/runbooks/on-call.md',
+} as const;
+
 export interface ServiceAlertConfig {
   service: string;
   jobs: { gateway: string; replica: string };

@@ -4,22 +4,23 @@
  * files that prove the alerts behave. Pure: returns file contents, writes nothing.
  */
 import path from 'node:path';
-import { SCRAPE_JOBS, SERVICE_ALERT_CONFIGS, type ServiceAlertConfig } from './config.js';
+import { ALERTS_CONFIG, SCRAPE_JOBS, SERVICE_ALERT_CONFIGS, type ServiceAlertConfig } from './config.js';
 import { GENERATOR, stamp, toYaml } from './output/yaml.js';
 import type { GeneratedFile } from './output/writeFiles.js';
+import { slothSpec, slothSpecNotes } from './output/slothSpec.js';
 import { platformTestGroups } from './promtool/platformTests.js';
 import { burnRateTableComment, sloTestGroups } from './promtool/sloTests.js';
 import type { PromtoolTestFile, TestGroup } from './promtool/testFile.js';
 import { burnRateAlertGroup } from './rules/burnRateAlerts.js';
 import { metaRecordingGroup } from './rules/metaRecordings.js';
 import { drillbookAlerts, serviceAlerts, type PlatformAlert } from './rules/platform/index.js';
-import { ON_CALL_DOC } from './rules/runbook.js';
-import { sliRecordingGroup } from './rules/sliRecordings.js';
+import { checkRunbookBase } from './rules/runbook.js';
+import { sliEventsGroup, sliRecordingGroup } from './rules/sliRecordings.js';
 import type { RuleFile, RuleGroup } from './rules/types.js';
 import type { SloModel } from './spec/model.js';
 
 export interface GenerateOptions {
-  /** Base of `runbook_url` annotations (default: the repository path of the on-call document). */
+  /** Absolute base URL of `runbook_url` annotations (default: `ALERTS_CONFIG.runbookBaseUrl`). */
   runbookBase?: string;
   /** Non-SLO alert settings by service (default: `SERVICE_ALERT_CONFIGS`). */
   services?: Readonly<Record<string, ServiceAlertConfig>>;
@@ -27,17 +28,20 @@ export interface GenerateOptions {
   specsLabel?: string;
 }
 
-/** Value of `sloth_version` on `sloth_slo_info`. */
-export const GENERATOR_VERSION = 'drillbook-alerts-v1';
 
 export const DRILLBOOK_RULES = 'drillbook.rules.yaml';
 /** One rule file per SLO spec, as Sloth writes them, and one for the service's platform alerts. */
 export const sloRulesFile = (slo: SloModel): string => `${slo.service}/${slo.name}.rules.yaml`;
 export const platformRulesFile = (service: string): string => `${service}/platform.rules.yaml`;
+/** Sloth's own spec of a service's SLOs, for teams that run real Sloth. */
+export const slothSpecFile = (service: string): string => `sloth/${service}.yaml`;
 
-/** The three Sloth groups of one SLO: SLI recordings, metadata recordings, alerts. */
-export function sloRuleGroups(slo: SloModel, runbookBase: string = ON_CALL_DOC): RuleGroup[] {
-  return [sliRecordingGroup(slo), metaRecordingGroup(slo, GENERATOR_VERSION), burnRateAlertGroup(slo, runbookBase)];
+/**
+ * The three Sloth groups of one SLO (SLI recordings, metadata recordings, alerts) as Sloth writes
+ * them, then Drillbook's SLI events group (dashboards and the opt-in minimum-traffic gate read it).
+ */
+export function sloRuleGroups(slo: SloModel, runbookBase: string = ALERTS_CONFIG.runbookBaseUrl): RuleGroup[] {
+  return [sliRecordingGroup(slo), metaRecordingGroup(slo), burnRateAlertGroup(slo, runbookBase), sliEventsGroup(slo)];
 }
 
 function platformGroup(name: string, alerts: readonly PlatformAlert[]): RuleGroup {
@@ -60,7 +64,7 @@ function byService(models: readonly SloModel[]): Map<string, SloModel[]> {
 }
 
 export function generate(models: readonly SloModel[], opts: GenerateOptions = {}): GeneratedFile[] {
-  const runbookBase = opts.runbookBase ?? ON_CALL_DOC;
+  const runbookBase = checkRunbookBase(opts.runbookBase ?? ALERTS_CONFIG.runbookBaseUrl);
   const services = opts.services ?? SERVICE_ALERT_CONFIGS;
   const specsLabel = opts.specsLabel ?? 'alerts/slos';
   const files: GeneratedFile[] = [];
@@ -77,7 +81,7 @@ export function generate(models: readonly SloModel[], opts: GenerateOptions = {}
         ]),
       });
       files.push({
-        path: `tests/${slo.id}.test.yaml`,
+        path: `tests/${slo.service}-${slo.name}.test.yaml`,
         content: toYaml(testFile(rulesFile, rules, sloTestGroups(slo, runbookBase)), [
           stamp(`${specsLabel}/${slo.file}`),
           `# promtool behaviour tests of the ${slo.id} burn-rate alerts (${burnRateTableComment()}).`,
@@ -85,6 +89,10 @@ export function generate(models: readonly SloModel[], opts: GenerateOptions = {}
         ]),
       });
     }
+    files.push({
+      path: slothSpecFile(service),
+      content: toYaml(slothSpec(service, slos, runbookBase), [stamp(slos.map((s) => `${specsLabel}/${s.file}`).join(', ')), ...slothSpecNotes(slos)]),
+    });
     const cfg = services[service];
     if (!cfg) continue;
     const platform = serviceAlerts(cfg, runbookBase);

@@ -32,7 +32,7 @@ export function drill(): Dashboard {
     .withVariable(labelVariable({ name: 'service', label: 'Service', series: METRIC.drillStatus, labelName: 'service' }))
     .withVariable(labelVariable({ name: 'runbook', label: 'Runbook', series: `${METRIC.drillStatus}{service="$service"}`, labelName: 'runbook', includeAll: true }))
     .annotation(drillAnnotations())
-    .annotation(alertAnnotations('SLO alerts', 'sloth_service="$service"', 'red'))
+    .annotation(alertAnnotations('SLO alerts', 'sloth_service="$service"', 'red', 'sloth_severity'))
     .annotation(alertAnnotations('Service alerts', 'service="$service"', 'orange'))
     .withRow(new RowBuilder('Latest drill per runbook'))
     .withPanel(

@@ -49,7 +49,7 @@ describe('dashboard PromQL on a real Prometheus', () => {
     await new Promise((r) => setTimeout(r, 3000));
     stack.setDegraded(null);
     stack.setFailureStatus(503);
-    await prom.client.waitForAlert(ALERTS.availabilityPage, { timeoutMs: 120_000 });
+    await prom.client.waitForAlert(ALERTS.availability, { timeoutMs: 120_000, labels: { sloth_severity: 'page' } });
     stack.setFailureStatus(null);
     stack.failModelLoad('IntegrityError');
     await prom.client.waitForAlert(ALERTS.modelLoadFailed, { timeoutMs: 60_000 });

@@ -38,7 +38,7 @@ export function sloOverview(slos: readonly SloModel[]): Dashboard {
     .withVariable(
       labelVariable({ name: 'slo', label: 'SLO', series: `${SLO_RECORDING.objective}{sloth_service="$service"}`, labelName: 'sloth_slo', includeAll: true }),
     )
-    .annotation(alertAnnotations('SLO alerts', 'sloth_service="$service"', 'red'))
+    .annotation(alertAnnotations('SLO alerts', 'sloth_service="$service"', 'red', 'sloth_severity'))
     .annotation(drillAnnotations())
     .withRow(new RowBuilder('Service level objectives of $service'))
     .withPanel(
@@ -102,8 +102,8 @@ export function sloOverview(slos: readonly SloModel[]): Dashboard {
     .withPanel(
       stat({
         title: 'Firing SLO alerts',
-        description: 'Burn-rate alerts of this service firing now, by severity.',
-        queries: [{ expr: 'count by (severity) (ALERTS{alertstate="firing", sloth_service="$service"})', legend: '{{severity}}' }],
+        description: 'Burn-rate alerts of this service firing now, by sloth_severity (page, ticket), as Sloth labels them.',
+        queries: [{ expr: 'count by (sloth_severity) (ALERTS{alertstate="firing", sloth_service="$service"})', legend: '{{sloth_severity}}' }],
         w: 4,
         h: 5,
         noValue: 'none firing',

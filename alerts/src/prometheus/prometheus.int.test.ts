@@ -61,17 +61,17 @@ describe('a real Prometheus with the generated rules', () => {
     );
     const broken = groups.flatMap((g) => g.rules.filter((r) => r.health !== 'ok').map((r) => `${g.name}/${r.name}: ${r.lastError}`));
     expect(broken).toEqual([]);
-    expect(groups.map((g) => g.name)).toContain('sloth-slo-alerts-recsys-reference-availability');
+    expect(groups.map((g) => g.name)).toContain('sloth-slo-alerts-recsys-reference-availability-0');
   });
 
   it('records a zero error ratio and fires nothing while the service is healthy', async () => {
     const ratio = await prom.client.waitFor(
-      async () => (await prom.client.query('slo:sli_error:ratio_rate5m{sloth_slo="availability"}'))[0],
+      async () => (await prom.client.query('slo:sli_error:ratio_rate5m{sloth_slo="availability-0"}'))[0],
       { timeoutMs: 60_000, what: 'the availability SLI recording' },
     );
     expect(ratio.value).toBe(0);
     expect(ratio.labels).toMatchObject({ sloth_service: 'recsys-reference', sloth_window: '5m' });
-    const budget = await prom.client.query('slo:error_budget:ratio{sloth_slo="availability"}');
+    const budget = await prom.client.query('slo:error_budget:ratio{sloth_slo="availability-0"}');
     expect(budget[0].value).toBeCloseTo(0.001);
     const firing = (await prom.client.alerts()).filter((a) => a.state === 'firing').map((a) => a.labels.alertname);
     expect(firing).toEqual([]);
@@ -86,11 +86,14 @@ describe('a real Prometheus with the generated rules', () => {
   it('fires the availability page alert when /v1/recommend starts failing', async () => {
     const faultAt = new Date();
     stack.setFailureStatus(503);
-    const alert = await prom.client.waitForAlert(ALERTS.availabilityPage, { timeoutMs: 120_000, intervalMs: 200 });
+    const alert = await prom.client.waitForAlert(ALERTS.availability, { timeoutMs: 120_000, intervalMs: 200, labels: { sloth_severity: 'page' } });
     const detectedAt = new Date();
     stack.setFailureStatus(null);
-    expect(alert.labels).toMatchObject({ severity: 'page', sloth_service: 'recsys-reference', sloth_slo: 'availability' });
-    expect(alert.annotations.runbook_url).toBe('runbooks/on-call.md#recsysavailabilityburnratepage');
+    expect(alert.labels).toMatchObject({ sloth_severity: 'page', sloth_service: 'recsys-reference', sloth_slo: 'availability-0', sloth_id: 'recsys-reference-availability-0', owner: 'recsys-platform' });
+    expect(alert.labels.severity).toBeUndefined();
+    expect(alert.annotations.runbook_url).toBe('https://drillbook.example.com/runbooks/on-call.md#recsysavailabilityburnrate');
+    // Sloth's title template, rendered by Prometheus with the alert's labels.
+    expect(alert.annotations.title).toBe('(page) recsys-reference availability-0 SLO error budget burn rate is too fast.');
     expect(alert.activeAt.getTime()).toBeGreaterThanOrEqual(faultAt.getTime() - 1000);
     console.log(
       `[prometheus.int] time to detect: alert active ${((alert.activeAt.getTime() - faultAt.getTime()) / 1000).toFixed(1)} s after the fault, ` +

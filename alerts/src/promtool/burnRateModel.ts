@@ -85,11 +85,9 @@ export function alertState(slo: SloModel, traffic: Traffic, t: number, severity:
       const threshold = pair.burnRate * slo.errorBudget;
       const short = durationMinutes(pair.shortWindow);
       const long = durationMinutes(pair.longWindow);
-      return and(
-        compare(errorRatio(traffic, t, short), threshold),
-        compare(errorRatio(traffic, t, long), threshold),
-        compare(eventsPerSecond(traffic, t, short), slo.minEventsPerSecond),
-      );
+      const terms = [compare(errorRatio(traffic, t, short), threshold), compare(errorRatio(traffic, t, long), threshold)];
+      if (slo.minEventsPerSecond !== null) terms.push(compare(eventsPerSecond(traffic, t, short), slo.minEventsPerSecond));
+      return and(...terms);
     }),
   );
 }

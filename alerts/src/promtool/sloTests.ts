@@ -7,13 +7,15 @@
 import { BURN_RATE_ALERTS } from '@drillbook/contracts';
 import { GenerationError } from '../errors.js';
 import { alertName, burnRateAlert, SEVERITIES, windowPairs } from '../rules/burnRateAlerts.js';
-import { groupingLabels, idLabels } from '../rules/sloLabels.js';
+import { alertSeriesLabels } from '../rules/sloLabels.js';
 import type { Severity } from '../rules/types.js';
 import { durationMinutes, formatMinutes } from '../rules/windows.js';
 import { formatNumber, type SloModel } from '../spec/model.js';
 import { alertState, describeBurn, detection, Traffic, type TrafficPhase } from './burnRateModel.js';
 import { planSliSeries, planSyntheticNoise, renderSeries, type PlannedSeries } from './sliSeries.js';
 import { counterValues, minutes, type AlertRuleTest, type TestGroup } from './testFile.js';
+import { SLO_RECORDING } from '@drillbook/contracts';
+import { ruleLabels, sloFilter } from '../rules/sloLabels.js';
 
 /** Per severity: firing, quiet, or null when the model cannot say clearly (not asserted). */
 type Expect = Record<Severity, boolean | null>;
@@ -34,7 +36,7 @@ function burns(severity: Severity): number[] {
 
 /** Plain traffic rate: enough that even a 6h window half-filled stays far above the guard. */
 function baseRate(slo: SloModel): number {
-  return Math.max(600, Math.ceil(slo.minEventsPerSecond * 60 * 100));
+  return Math.max(600, Math.ceil((slo.minEventsPerSecond ?? 0) * 60 * 100));
 }
 
 function steady(slo: SloModel, burn: number, expect: Expect, label: string): Scenario {
@@ -108,17 +110,27 @@ export function sloScenarios(slo: SloModel): Scenario[] {
   const slow = Math.min(highestTicket + 1, lowestPage * 0.7, maxBurn);
   const longestTicketShortWindow = Math.max(...windowPairs('ticket').map((p) => durationMinutes(p.shortWindow)));
   scenarios.push(stepBurn(slo, 'ticket', slow, longestTicketShortWindow, `a ${describeBurn(slow)} burn`));
-  // Minimum-traffic guard.
-  const guardRate = slo.minEventsPerSecond * 60 * 0.5;
-  const guarded = Math.min(highestPage * 2, maxBurn);
-  scenarios.push({
-    name: `a ${describeBurn(guarded)} burn at half the minimum traffic of ${formatNumber(slo.minEventsPerSecond)} events/s fires nothing`,
-    phases: [{ minutes: 120, eventsPerMinute: guardRate, errorRatio: guarded * slo.errorBudget }],
-    checks: [
-      { at: 30, expect: QUIET },
-      { at: 120, expect: QUIET },
-    ],
-  });
+  // The opt-in minimum-traffic gate.
+  if (slo.minEventsPerSecond !== null) {
+    const guardRate = slo.minEventsPerSecond * 60 * 0.5;
+    const guarded = Math.min(highestPage * 2, maxBurn);
+    scenarios.push({
+      name: `a ${describeBurn(guarded)} burn at half the minimum traffic of ${formatNumber(slo.minEventsPerSecond)} events/s fires nothing`,
+      phases: [{ minutes: 120, eventsPerMinute: guardRate, errorRatio: guarded * slo.errorBudget }],
+      checks: [
+        { at: 30, expect: QUIET },
+        { at: 120, expect: QUIET },
+      ],
+    });
+  } else {
+    // Without the gate, as in Sloth, a low-traffic service pages on its error ratio alone.
+    const low = Math.min(highestPage * 2, maxBurn);
+    scenarios.push({
+      name: `a ${describeBurn(low)} burn at 0.05 events/s pages (no minimum-traffic gate, as Sloth)`,
+      phases: [{ minutes: 120, eventsPerMinute: 3, errorRatio: low * slo.errorBudget }],
+      checks: [{ at: 120, expect: { page: true, ticket: true } }],
+    });
+  }
   if (slo.syntheticTraffic === 'exclude') {
     scenarios.push({
       name: 'failing synthetic (drill and load) traffic at twice the real rate does not burn the budget',
@@ -169,20 +181,26 @@ function seriesValues(s: PlannedSeries, scenario: Scenario): string {
 export function sloTestGroups(slo: SloModel, runbookBase: string): TestGroup[] {
   const plan = planSliSeries(slo);
   const noise = planSyntheticNoise(slo, plan) ?? [];
-  const expectedLabels = (sev: Severity) => {
-    const keep = new Set(groupingLabels(slo));
-    const labels = Object.fromEntries(Object.entries({ ...slo.labels, ...idLabels(slo) }).filter(([k]) => keep.has(k)));
-    return { ...labels, ...burnRateAlert(slo, sev, runbookBase).labels };
+  // Both severities share the alert name, so promtool compares every firing rule of that name at
+  // once: a check is only written where the model is sure of both severities.
+  const expected = (sev: Severity) => {
+    const rule = burnRateAlert(slo, sev, runbookBase);
+    const labels = { ...alertSeriesLabels(slo), ...rule.labels };
+    // promtool compares annotations as Prometheus renders them: Sloth's `{{$labels.x}}` filled in.
+    const render = (text: string) => text.replace(/\{\{\s*\$labels\.(\w+)\s*\}\}/g, (_, k: string) => labels[k as keyof typeof labels] ?? '');
+    const annotations = Object.fromEntries(Object.entries(rule.annotations ?? {}).map(([k, v]) => [k, render(v)]));
+    return { exp_labels: labels, exp_annotations: annotations };
   };
-  return sloScenarios(slo).map((scenario) => {
+  const groups = sloScenarios(slo).map((scenario): TestGroup => {
     const series = scenario.noisePerMinute ? [...plan, ...noise] : plan;
-    const tests: AlertRuleTest[] = scenario.checks.flatMap((c) =>
-      SEVERITIES.filter((sev) => c.expect[sev] !== null).map((sev) => ({
+    const tests: AlertRuleTest[] = scenario.checks
+      .filter((c) => SEVERITIES.every((sev) => c.expect[sev] !== null))
+      .map((c) => ({
         eval_time: minutes(c.at),
-        alertname: alertName(slo, sev),
-        exp_alerts: c.expect[sev] ? [{ exp_labels: expectedLabels(sev), exp_annotations: burnRateAlert(slo, sev, runbookBase).annotations ?? {} }] : [],
-      })),
-    );
+        alertname: alertName(slo),
+        exp_alerts: SEVERITIES.filter((sev) => c.expect[sev]).map(expected),
+      }));
+    if (tests.length === 0) throw new GenerationError(`SLO ${slo.id}: scenario "${scenario.name}" has no check the model is sure of for both severities`);
     return {
       name: `${slo.id}: ${scenario.name}`,
       interval: '1m',
@@ -190,6 +208,28 @@ export function sloTestGroups(slo: SloModel, runbookBase: string): TestGroup[] {
       alert_rule_test: tests,
     };
   });
+  return [...groups, noTrafficGroup(slo, plan)];
+}
+
+/**
+ * No traffic at all: the error ratio is NaN (0/0), as Sloth records it, not a missing sample, and
+ * nothing fires. promtool cannot compare NaN samples, so the test asks `x != bool x`, which is 1
+ * exactly when x is NaN.
+ */
+function noTrafficGroup(slo: SloModel, plan: PlannedSeries[]): TestGroup {
+  const scenario: Scenario = { name: 'no traffic', phases: [{ minutes: 30, eventsPerMinute: 0, errorRatio: 0 }], checks: [] };
+  const ratio = `${SLO_RECORDING.errorRatio('5m')}${sloFilter(slo)}`;
+  const labels = ruleLabels(slo, { sloth_window: '5m' });
+  const rendered = `{${Object.entries(labels)
+    .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+    .join(', ')}}`;
+  return {
+    name: `${slo.id}: no traffic records a NaN error ratio, as Sloth, and fires nothing`,
+    interval: '1m',
+    input_series: plan.map((s) => ({ series: renderSeries(s), values: seriesValues(s, scenario) })),
+    alert_rule_test: [{ eval_time: minutes(20), alertname: alertName(slo), exp_alerts: [] }],
+    promql_expr_test: [{ expr: `${ratio} != bool ${ratio}`, eval_time: minutes(20), exp_samples: [{ labels: rendered, value: 1 }] }],
+  };
 }
 
 /** The burn-rate table the tests were derived from, for the file header. */

@@ -13,11 +13,18 @@ export interface AlertRuleTest {
   exp_alerts: ExpectedPromtoolAlert[];
 }
 
+export interface PromqlExprTest {
+  expr: string;
+  eval_time: string;
+  exp_samples: Array<{ labels: string; value: number }>;
+}
+
 export interface TestGroup {
   name: string;
   interval: string;
   input_series: InputSeries[];
   alert_rule_test: AlertRuleTest[];
+  promql_expr_test?: PromqlExprTest[];
 }
 
 export interface PromtoolTestFile {

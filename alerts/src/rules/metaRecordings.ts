@@ -20,10 +20,18 @@ function burnRateExpr(slo: SloModel, window: string): string {
   );
 }
 
-export function metaRecordingGroup(slo: SloModel, generatorVersion: string): RuleGroup {
+/**
+ * The `sloth_slo_info` values Sloth writes for an SLO read from OpenSLO (`sloth generate` on an
+ * OpenSLO spec): mode `cli-gen-openslo`, spec `openslo/v1alpha` (the OpenSLO version Sloth reads;
+ * Drillbook's specs are openslo/v1 with the same SLO), and the Sloth release whose output these
+ * rules follow (v0.12.0: `max … without (sloth_window)` alerts, labelled period recording).
+ */
+export const SLOTH_INFO = { mode: 'cli-gen-openslo', spec: 'openslo/v1alpha', version: 'v0.12.0' } as const;
+
+export function metaRecordingGroup(slo: SloModel): RuleGroup {
   const labels = ruleLabels(slo);
   return {
-    name: `sloth-slo-meta-recordings-${slo.id}`,
+    name: `sloth-slo-meta-recordings-${slo.slothId}`,
     rules: [
       { record: SLO_RECORDING.objective, expr: `vector(${formatNumber(slo.objective)})`, labels },
       { record: SLO_RECORDING.errorBudget, expr: `vector(${formatNumber(slo.errorBudget)})`, labels },
@@ -36,10 +44,10 @@ export function metaRecordingGroup(slo: SloModel, generatorVersion: string): Rul
         expr: 'vector(1)',
         labels: {
           ...labels,
-          sloth_mode: 'drillbook-gen',
+          sloth_mode: SLOTH_INFO.mode,
           sloth_objective: formatNumber(slo.objective * 100),
-          sloth_spec: 'openslo/v1',
-          sloth_version: generatorVersion,
+          sloth_spec: SLOTH_INFO.spec,
+          sloth_version: SLOTH_INFO.version,
         },
       },
     ],

@@ -1,7 +1,9 @@
 /**
- * SLI recording rules, Sloth-compatible: `slo:sli_error:ratio_rate<window>` for every alert window
- * plus the SLO period, and Drillbook's `slo:sli_events:rate<window>` (events per second over the
- * alerts' short windows) that the minimum-traffic guard reads.
+ * SLI recording rules, as Sloth writes them: `slo:sli_error:ratio_rate<window>` for every alert
+ * window plus the SLO period (Sloth's optimized average of the 5m ratio). No traffic gives NaN
+ * (0/0), as in Sloth, not a missing sample. Drillbook's `slo:sli_events:rate<window>` (events/s
+ * of the total over the alerts' short windows, read by dashboards and by the opt-in
+ * minimum-traffic gate) live in a group of their own, so Sloth's groups hold exactly Sloth's rules.
  */
 import { SLO_RECORDING } from '@drillbook/contracts';
 import { renderRate } from '../promql/selector.js';
@@ -13,10 +15,15 @@ import { alertWindows, guardWindows } from './windows.js';
 /** Events per second of an SLI over a window (Drillbook's addition to Sloth's names). */
 export const sliEventsRate = (window: string): string => `slo:sli_events:rate${window}`;
 
-/** The error ratio over one window. The numerator falls back to 0 when no event of its kind exists yet. */
+/**
+ * The error ratio over one window: Sloth's OpenSLO form `1 - (good / total)` (or `bad / total`).
+ * One deliberate difference: the numerator falls back to 0 (`or vector(0)`) when no series of its
+ * kind exists yet, so a service that has never succeeded still records 1 instead of nothing. With no
+ * traffic at all the total is 0 and the ratio NaN, as in Sloth.
+ */
 export function errorRatioExpr(slo: SloModel, window: string): string {
   const events = `(${renderRate(slo.events, window)} or vector(0))`;
-  const total = `(${renderRate(slo.total, window)} > 0)`;
+  const total = `(${renderRate(slo.total, window)})`;
   if (slo.form === 'bad') return `${events}\n/\n${total}\n`;
   return `1 - (\n  ${events}\n  /\n  ${total}\n)\n`;
 }
@@ -42,12 +49,17 @@ export function sliRecordingGroup(slo: SloModel): RuleGroup {
     expr: periodRatioExpr(slo, windows[0]),
     labels: ruleLabels(slo, { [SLOTH_LABEL.window]: slo.period }),
   });
-  for (const window of guardWindows()) {
-    rules.push({
+  return { name: `sloth-slo-sli-recordings-${slo.slothId}`, rules };
+}
+
+/** Drillbook's group: events/s of the SLI's total over each alert short window. */
+export function sliEventsGroup(slo: SloModel): RuleGroup {
+  return {
+    name: `drillbook-slo-sli-events-${slo.slothId}`,
+    rules: guardWindows().map((window) => ({
       record: sliEventsRate(window),
       expr: renderRate(slo.total, window),
       labels: ruleLabels(slo, { [SLOTH_LABEL.window]: window }),
-    });
-  }
-  return { name: `sloth-slo-sli-recordings-${slo.id}`, rules };
+    })),
+  };
 }

@@ -10,7 +10,7 @@ export const SLOTH_LABEL = {
 } as const;
 
 export function idLabels(slo: SloModel): Record<string, string> {
-  return { [SLOTH_LABEL.id]: slo.id, [SLOTH_LABEL.service]: slo.service, [SLOTH_LABEL.slo]: slo.name };
+  return { [SLOTH_LABEL.id]: slo.slothId, [SLOTH_LABEL.service]: slo.service, [SLOTH_LABEL.slo]: slo.slothSlo };
 }
 
 /** Identifying labels plus the spec's own labels, as every rule of the SLO carries them. */
@@ -25,7 +25,7 @@ export function sloFilter(slo: SloModel): string {
     .join(', ')}}`;
 }
 
-/** The labels an alert keeps when it aggregates windows away. */
-export function groupingLabels(slo: SloModel): string[] {
-  return [...Object.keys(slo.labels).sort(), SLOTH_LABEL.id, SLOTH_LABEL.service, SLOTH_LABEL.slo];
+/** The labels an alert keeps: every label of the SLI recordings but `sloth_window` (Sloth's `max … without (sloth_window)`). */
+export function alertSeriesLabels(slo: SloModel): Record<string, string> {
+  return ruleLabels(slo);
 }

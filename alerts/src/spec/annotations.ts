@@ -5,10 +5,9 @@
 export const SLO_ANNOTATION = {
   /** `exclude` (default) adds `synthetic!="true"` to every selector; `include` keeps drill/load traffic. */
   syntheticTraffic: 'drillbook.dev/synthetic-traffic',
-  /** Minimum events per second over an alert's short window before a burn-rate alert may fire (default 0.1). */
+  /** Opt-in: minimum events per second over an alert's short window before a burn-rate alert may fire (default: no gate, as Sloth). */
   minEventsPerSecond: 'drillbook.dev/min-events-per-second',
-  /** PascalCase prefix of the SLO's alert names: `<prefix>BurnRatePage`, `<prefix>BurnRateTicket`. */
+  /** PascalCase prefix of the SLO's alert name: `<prefix>BurnRate` (one name, page and ticket told apart by `sloth_severity`). */
   alertName: 'drillbook.dev/alert-name',
 } as const;
 
-export const DEFAULT_MIN_EVENTS_PER_SECOND = 0.1;

@@ -16,7 +16,7 @@ const dir = path.join(root, 'invalid');
 const cases: Record<string, string> = {
   'a latency threshold that is not a histogram bucket is refused at its query, listing the buckets': 'off-bucket',
   'a threshold spelled differently from the exposed bucket label is refused': 'bucket-spelling',
-  'an objective threshold that differs from the bucket is refused at the objective': 'threshold-mismatch',
+  'op and value on the objective of a ratioMetric SLI are refused (OpenSLO allows them on threshold SLIs only)': 'op-value-on-ratio',
   'a query of another shape is refused with the position of the problem': 'query-shape',
   'an unknown field is refused at its key, listing the allowed fields': 'unknown-field',
   'an objective without a target is refused at the objective': 'missing-target',
@@ -80,12 +80,16 @@ spec:
     );
   });
 
-  it('loads the committed reference specs without a problem', async () => {
+  it('loads the committed reference specs without a problem, with sloth ids suffixed by the objective index as Sloth does for OpenSLO', async () => {
     const models = await loadSloSpecs(path.join(root, '..', '..', 'slos'));
-    expect(models.map((m) => m.id).sort()).toEqual([
-      'recsys-reference-availability',
-      'recsys-reference-degraded-serving',
-      'recsys-reference-latency',
+    expect(models.map((m) => m.id).sort()).toEqual(['recsys-reference-availability', 'recsys-reference-degraded-serving', 'recsys-reference-latency']);
+    expect(models.map((m) => m.slothId).sort()).toEqual([
+      'recsys-reference-availability-0',
+      'recsys-reference-degraded-serving-0',
+      'recsys-reference-latency-0',
     ]);
+    expect(models.map((m) => m.slothSlo).sort()).toEqual(['availability-0', 'degraded-serving-0', 'latency-0']);
+    // Sloth-compatible by default: none of them opts into the minimum-traffic gate.
+    expect(models.map((m) => m.minEventsPerSecond)).toEqual([null, null, null]);
   });
 });

@@ -6,10 +6,10 @@
 import { METRIC_LABELS, type OpenSloSlo } from '@drillbook/contracts';
 import type { SpecProblem } from '../errors.js';
 import { parseRateQuery, PromqlSyntaxError, type Selector } from '../promql/selector.js';
-import { DEFAULT_MIN_EVENTS_PER_SECOND, SLO_ANNOTATION } from './annotations.js';
+import { SLO_ANNOTATION } from './annotations.js';
 import { histogramOf, lintBucketSelector } from './buckets.js';
 import { problemAt, type PathSegment, type SourceDocument } from './document.js';
-import { formatNumber, type SloModel } from './model.js';
+import { formatNumber, slothSloName, type SloModel } from './model.js';
 
 const RATIO = ['spec', 'indicator', 'spec', 'ratioMetric'] as const;
 const queryPath = (which: 'good' | 'bad' | 'total'): PathSegment[] => [...RATIO, which, 'metricSource', 'spec', 'query'];
@@ -59,7 +59,7 @@ export function toModel(src: SourceDocument, relFile: string, slo: OpenSloSlo): 
   if (synthetic !== 'exclude' && synthetic !== 'include') {
     at(annPath(SLO_ANNOTATION.syntheticTraffic), `must be "exclude" or "include", got ${JSON.stringify(synthetic)}`);
   }
-  let minEventsPerSecond = DEFAULT_MIN_EVENTS_PER_SECOND;
+  let minEventsPerSecond: number | null = null;
   const minRaw = annotations[SLO_ANNOTATION.minEventsPerSecond];
   if (minRaw !== undefined) {
     minEventsPerSecond = Number(minRaw);
@@ -108,11 +108,11 @@ export function toModel(src: SourceDocument, relFile: string, slo: OpenSloSlo): 
     }
   }
   const objective = slo.spec.objectives[0];
-  if (objective.value !== undefined) {
-    if (!threshold) {
-      at(['spec', 'objectives', 0, 'value'], 'a threshold value needs a latency SLI whose "good" query selects a histogram bucket');
-    } else if (objective.value !== threshold.seconds) {
-      at(['spec', 'objectives', 0, 'value'], `threshold ${objective.value} does not match the good query's bucket le="${threshold.le}"`);
+  // OpenSLO (and its Go SDK's validation): "op" and "value" belong to threshold SLIs; an objective of a
+  // ratioMetric SLI has a target only. A latency threshold is the good query's le="…" bucket.
+  for (const key of ['op', 'value'] as const) {
+    if ((objective as Record<string, unknown>)[key] !== undefined) {
+      at(['spec', 'objectives', 0, key], `"${key}" is for threshold SLIs: an objective of a ratioMetric SLI has only "target" (OpenSLO); a latency threshold is the good query's le bucket`);
     }
   }
 
@@ -123,7 +123,9 @@ export function toModel(src: SourceDocument, relFile: string, slo: OpenSloSlo): 
       file: relFile,
       service: slo.spec.service,
       name: slo.metadata.name,
+      slothSlo: slothSloName(slo.metadata.name),
       id: `${slo.spec.service}-${slo.metadata.name}`,
+      slothId: `${slo.spec.service}-${slothSloName(slo.metadata.name)}`,
       displayName: slo.metadata.displayName ?? slo.metadata.name,
       description: slo.spec.description ?? '',
       objective: objective.target,

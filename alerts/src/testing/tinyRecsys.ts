@@ -12,6 +12,7 @@ import {
   BATCH_SIZE_BUCKETS,
   DCGM,
   HTTP_DURATION_BUCKETS_SECONDS,
+  httpServerErrorType,
   INFERENCE_DURATION_BUCKETS_SECONDS,
   METRIC,
   METRIC_LABELS,
@@ -154,7 +155,7 @@ export async function startTinyRecsys(): Promise<TinyRecsys> {
         res.end(JSON.stringify(code === 200 ? { items: [], degraded: degradedReason !== null } : { error: 'injected' }));
         const seconds = Number(process.hrtime.bigint() - start) / 1e9;
         const synthetic = req.headers['x-synthetic'] === 'true' ? 'true' : 'false';
-        http.observe({ http_request_method: 'POST', http_route: RECOMMEND_ROUTE, http_response_status_code: String(code), synthetic }, seconds);
+        http.observe({ http_request_method: 'POST', http_route: RECOMMEND_ROUTE, http_response_status_code: String(code), synthetic, url_scheme: 'http', error_type: httpServerErrorType(code) }, seconds);
       });
       return true;
     }),

@@ -33,8 +33,11 @@ export function drillAnnotations(): AnnotationQueryBuilder {
     .target(new GrafanaTagsQueryBuilder([DRILL_ANNOTATION_TAG]));
 }
 
-/** Firing alerts matching `selector` (inside ALERTS{...}), one annotation region per alert. */
-export function alertAnnotations(name: string, selector: string, color: string): AnnotationQueryBuilder {
+/**
+ * Firing alerts matching `selector` (inside ALERTS{...}), one annotation region per alert.
+ * `severityLabel`: `sloth_severity` for SLO alerts (Sloth's label), `severity` for platform alerts.
+ */
+export function alertAnnotations(name: string, selector: string, color: string, severityLabel: 'severity' | 'sloth_severity' = 'severity'): AnnotationQueryBuilder {
   return new AnnotationQueryBuilder()
     .name(name)
     .datasource(PROMETHEUS)
@@ -43,6 +46,6 @@ export function alertAnnotations(name: string, selector: string, color: string):
     .expr(`ALERTS{alertstate="firing", ${selector}}`)
     .step('30s')
     .titleFormat('{{alertname}}')
-    .textFormat('{{severity}}')
-    .tagKeys('alertname,severity');
+    .textFormat(`{{${severityLabel}}}`)
+    .tagKeys(`alertname,${severityLabel}`);
 }

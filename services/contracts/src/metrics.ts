@@ -59,7 +59,9 @@ export const METRIC = {
 
 /** Label names of the contract metrics, in the order documented in DESIGN.md. */
 export const METRIC_LABELS = {
-  [METRIC.httpServerDuration]: ['http_request_method', 'http_route', 'http_response_status_code', 'synthetic'],
+  // OpenTelemetry HTTP semantic conventions: url_scheme is required, error_type conditionally required
+  // (set when the request ended in an error: 5xx); synthetic is Drillbook's drill/load marker.
+  [METRIC.httpServerDuration]: ['http_request_method', 'http_route', 'http_response_status_code', 'synthetic', 'url_scheme', 'error_type'],
   [METRIC.inferenceRequests]: ['model', 'version', 'result', 'reason'],
   [METRIC.inferenceDuration]: ['model', 'version'],
   [METRIC.inferenceQueueDuration]: ['model', 'version'],
@@ -95,3 +97,22 @@ export const DCGM = {
   fbUsed: 'DCGM_FI_DEV_FB_USED',
   fbFree: 'DCGM_FI_DEV_FB_FREE',
 } as const;
+
+/**
+ * `error_type` of `http_server_request_duration_seconds` (OTel `error.type`): the status code as a
+ * string when the server answered with a 5xx, empty (no error) otherwise. 4xx are the client's
+ * errors, not the server's, and carry no error type on a server span or metric.
+ */
+export function httpServerErrorType(status: number): string {
+  return status >= 500 && status <= 599 ? String(status) : '';
+}
+
+/**
+ * `url_scheme` (OTel `url.scheme`) of a request: `https` on a TLS socket, else `http`, unless a
+ * proxy in front said otherwise in `x-forwarded-proto` (its first value, only `http` or `https`).
+ */
+export function httpUrlScheme(encrypted: boolean, forwardedProto?: string | string[]): 'http' | 'https' {
+  const first = (Array.isArray(forwardedProto) ? forwardedProto[0] : forwardedProto)?.split(',')[0]?.trim().toLowerCase();
+  if (first === 'http' || first === 'https') return first;
+  return encrypted ? 'https' : 'http';
+}

@@ -103,8 +103,8 @@ describe('OIP v2 on a replica serving v1', () => {
   it('counts OIP inferences in the same serving metrics, under the route template', async () => {
     await post(`${r.url}/v2/models/${MODEL}/infer`, inferBody('u-1', 'tent', 2), { 'x-synthetic': 'true' });
     const text = await (await fetch(`${r.url}/metrics`)).text();
-    expect(text).toMatch(/http_server_request_duration_seconds_count\{http_request_method="POST",http_route="\/v2\/models\/\{model\}\/infer",http_response_status_code="200",synthetic="true"\} [1-9]/);
-    expect(text).toMatch(/http_server_request_duration_seconds_count\{http_request_method="POST",http_route="\/v2\/models\/\{model\}\/versions\/\{version\}\/infer",http_response_status_code="200",synthetic="false"\} [1-9]/);
+    expect(text).toMatch(/http_server_request_duration_seconds_count\{http_request_method="POST",http_route="\/v2\/models\/\{model\}\/infer",http_response_status_code="200",synthetic="true",url_scheme="http",error_type=""\} [1-9]/);
+    expect(text).toMatch(/http_server_request_duration_seconds_count\{http_request_method="POST",http_route="\/v2\/models\/\{model\}\/versions\/\{version\}\/infer",http_response_status_code="200",synthetic="false",url_scheme="http",error_type=""\} [1-9]/);
     expect(text).toMatch(/inference_requests_total\{model="recsys-two-tower",version="v1",result="success",reason="none"\} ([4-9]|\d\d)/);
   });
 

@@ -81,7 +81,7 @@ describe('serving', () => {
       return [...line!.matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="/g)].map((m) => m[1]).filter((l) => l !== 'le');
     };
     for (const [name, labels] of Object.entries(METRIC_LABELS)) expect(labelsOf(name)).toEqual(labels);
-    expect(text).toMatch(/http_server_request_duration_seconds_bucket\{le="0.25",http_request_method="POST",http_route="\/v1\/recommend",http_response_status_code="200",synthetic="true"\}/);
+    expect(text).toMatch(/http_server_request_duration_seconds_bucket\{le="0.25",http_request_method="POST",http_route="\/v1\/recommend",http_response_status_code="200",synthetic="true",url_scheme="http",error_type=""\}/);
     for (const b of ['0.005', '0.075', '0.25', '0.75', '2.5', '7.5', '10']) expect(text).toContain(`le="${b}"`);
     expect(text).toMatch(/accelerator_utilization_ratio\{device="cpu0",kind="cpu"\} [0-9.e-]+/);
     expect(text).toContain('process_cpu_seconds_total');

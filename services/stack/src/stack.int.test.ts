@@ -60,7 +60,7 @@ describe('embedded stack', () => {
   it('carries background shopper traffic without the synthetic label', async () => {
     const count = async () => {
       const text = await (await fetch(`${stack.info.gatewayUrl}/metrics`)).text();
-      const m = /http_server_request_duration_seconds_count\{http_request_method="POST",http_route="\/v1\/recommend",http_response_status_code="200",synthetic="false"\} (\d+)/.exec(text);
+      const m = /http_server_request_duration_seconds_count\{http_request_method="POST",http_route="\/v1\/recommend",http_response_status_code="200",synthetic="false",url_scheme="http",error_type=""\} (\d+)/.exec(text);
       return m ? Number(m[1]) : 0;
     };
     const before = await count();

@@ -70,13 +70,13 @@ export class PrometheusSource {
       error = (e as Error).message;
     }
     return this.slos.map((m) => {
-      const mine = samples.filter((s) => s.labels.sloth_slo === m.name);
+      const mine = samples.filter((s) => s.labels.sloth_slo === m.slothSlo);
       const value = (name: string) => finite(mine.find((s) => s.labels.__name__ === name)?.value);
       const budget = 1 - m.objective;
       const periodRatio = value(SLO_RECORDING.errorRatio(m.period));
       const source: DataSource = { kind: 'prometheus', url: this.url, at };
       if (error) source.detail = `query failed: ${error}`;
-      else if (!mine.length) source.detail = `Prometheus has no slo:* series for ${svc},sloth_slo="${m.name}": load the generated recording rules (alerts/generated) and scrape the service`;
+      else if (!mine.length) source.detail = `Prometheus has no slo:* series for ${svc},sloth_slo="${m.slothSlo}": load the generated recording rules (alerts/generated) and scrape the service`;
       else source.detail = `Sloth recording rules: attainment and budget over the rolling ${m.period} period, as far back as Prometheus has data`;
       return {
         name: m.id,
@@ -92,7 +92,7 @@ export class PrometheusSource {
           return { window: w, value: r === null ? null : round(r / budget) };
         }),
         thresholds: BURN_THRESHOLDS,
-        budgetHistory: this.history?.byslo.get(m.name) ?? [],
+        budgetHistory: this.history?.byslo.get(m.slothSlo) ?? [],
         source,
       };
     });

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { SloReference } from '../scorecard/compute.js';
 
 /** The SLO a drill's error budget is charged to when the caller names none. */
-export const DEFAULT_SLO: SloReference = { name: 'recommend-availability', objective: 0.999, periodDays: 30 };
+export const DEFAULT_SLO: SloReference = { name: 'availability', objective: 0.999, periodDays: 30 };
 
 /** `<UTC yyyymmddThhmmss>-<runbook>-<6 hex>`: sorts by start time, names the runbook, unique. */
 export function newDrillId(runbook: string, at = new Date()): string {

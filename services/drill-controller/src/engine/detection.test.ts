@@ -76,3 +76,46 @@ describe('time-to-detect signals', () => {
     d.stop();
   });
 });
+
+describe('alert signals', () => {
+  // A Prometheus stand-in whose /api/v1/alerts lists the alerts the test sets.
+  let alerts: Array<{ labels: Record<string, string>; state: string }> = [];
+  let prom: http.Server;
+  let promUrl = '';
+  beforeAll(async () => {
+    prom = http.createServer((_req, res) => res.end(JSON.stringify({ status: 'success', data: { alerts } })));
+    await new Promise<void>((r) => prom.listen(0, '127.0.0.1', r));
+    promUrl = `http://127.0.0.1:${(prom.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise((r) => prom.close(r)));
+
+  it('matches the severity of a Sloth alert through sloth_severity: the ticket rule firing is not the page', async () => {
+    alerts = [];
+    const { ctx, journal } = fakeContext();
+    (ctx as unknown as { prometheusUrl: string }).prometheusUrl = promUrl;
+    const page: DetectionSignal = { kind: 'alert', alertname: 'RecsysAvailabilityBurnRate', severity: 'page' };
+    const d = startDetection(ctx, [page], 20);
+    await sleep(100);
+    d.faultStarted();
+    alerts = [{ labels: { alertname: 'RecsysAvailabilityBurnRate', sloth_severity: 'ticket' }, state: 'firing' }];
+    await sleep(200);
+    expect(journal.detection, 'the ticket rule of the same alert name').toBeUndefined();
+    alerts.push({ labels: { alertname: 'RecsysAvailabilityBurnRate', sloth_severity: 'page' }, state: 'firing' });
+    await until(() => journal.detection !== undefined);
+    expect(journal.detection!.signal).toBe('alert RecsysAvailabilityBurnRate (page) firing');
+    d.stop();
+  });
+
+  it('still matches the severity label of a platform alert', async () => {
+    alerts = [];
+    const { ctx, journal } = fakeContext();
+    (ctx as unknown as { prometheusUrl: string }).prometheusUrl = promUrl;
+    const d = startDetection(ctx, [{ kind: 'alert', alertname: 'RecsysUpstreamDown', severity: 'ticket' }], 20);
+    await sleep(100);
+    d.faultStarted();
+    alerts = [{ labels: { alertname: 'RecsysUpstreamDown', severity: 'ticket' }, state: 'firing' }];
+    await until(() => journal.detection !== undefined);
+    expect(journal.detection!.signal).toBe('alert RecsysUpstreamDown (ticket) firing');
+    d.stop();
+  });
+});

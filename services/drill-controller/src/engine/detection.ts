@@ -12,7 +12,7 @@ import type { DrillContext } from './context.js';
 import { compare, metricUrls, metricValue } from './steps.js';
 
 export function describeSignal(s: DetectionSignal): string {
-  return s.kind === 'alert' ? `alert ${s.alertname} firing` : `${s.mode === 'increase' ? 'increase of ' : ''}${s.metric} ${s.expect.op} ${s.expect.value} at ${s.target}`;
+  return s.kind === 'alert' ? `alert ${s.alertname}${s.severity ? ` (${s.severity})` : ''} firing` : `${s.mode === 'increase' ? 'increase of ' : ''}${s.metric} ${s.expect.op} ${s.expect.value} at ${s.target}`;
 }
 
 async function holds(ctx: DrillContext, s: DetectionSignal): Promise<boolean> {
@@ -22,7 +22,10 @@ async function holds(ctx: DrillContext, s: DetectionSignal): Promise<boolean> {
     const res = await fetch(`${prom.replace(/\/$/, '')}/api/v1/alerts`, { signal: AbortSignal.timeout(2000) });
     if (!res.ok) return false;
     const body = (await res.json()) as { data: { alerts: Array<{ labels: Record<string, string>; state: string }> } };
-    return body.data.alerts.some((a) => a.state === 'firing' && a.labels.alertname === s.alertname && (!s.severity || a.labels.severity === s.severity));
+    // SLO alerts carry their severity as Sloth does (`sloth_severity`); platform alerts as `severity`.
+    return body.data.alerts.some(
+      (a) => a.state === 'firing' && a.labels.alertname === s.alertname && (!s.severity || (a.labels.sloth_severity ?? a.labels.severity) === s.severity),
+    );
   }
   const urls = metricUrls(ctx, s.target, { kind: 'wait', name: 'detection', duration: '0s' });
   return compare(await metricValue(ctx, urls, s.metric, s.labels, s.mode), s.expect);

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadSloSpecs, referenceScrapeJobs, SLOS_DIR, startPrometheus, TIME_TO_DETECT_ALERT } from '@drillbook/alerts';
+import { loadSloSpecs, referenceScrapeJobs, SLOS_DIR, startPrometheus, TIME_TO_DETECT_ALERT, TIME_TO_DETECT_SEVERITY } from '@drillbook/alerts';
 import { checkDashboardExpressions, generateDashboards } from '@drillbook/dashboards';
 import { Stack } from '@drillbook/stack';
 import { Drill } from './executor.js';
@@ -41,7 +41,8 @@ afterAll(async () => {
 
 describe('Prometheus in the loop', () => {
   it('fires the availability page alert when every replica fails, and the drill records it as time to detect', async () => {
-    expect(TIME_TO_DETECT_ALERT).toBe('RecsysAvailabilityBurnRatePage');
+    expect(TIME_TO_DETECT_ALERT).toBe('RecsysAvailabilityBurnRate');
+    expect(TIME_TO_DETECT_SEVERITY).toBe('page');
     expect((await prom.client.alerts()).filter((a) => a.state === 'firing' && a.labels.alertname === TIME_TO_DETECT_ALERT)).toEqual([]);
     const drill = new Drill(loadRunbook(join(import.meta.dirname, '__fixtures__/availability-page.yaml')), {
       outDir: join(dir, 'drill'),
@@ -51,14 +52,14 @@ describe('Prometheus in the loop', () => {
       prometheusUrl: prom.url,
     });
     const r = await drill.run();
-    expect(r.journal.detection?.signal).toBe(`alert ${TIME_TO_DETECT_ALERT} firing`);
+    expect(r.journal.detection?.signal).toBe(`alert ${TIME_TO_DETECT_ALERT} (${TIME_TO_DETECT_SEVERITY}) firing`);
     expect(r.scorecard.timeToDetectS).not.toBeNull();
     expect(r.scorecard.timeToDetectS!).toBeGreaterThan(0);
     expect(r.scorecard.timeToDetectS!).toBeLessThanOrEqual(30);
     expect(r.scorecard.objectives[0]).toMatchObject({ name: 'paged within 30 s', verdict: 'met' });
-    const fired = (await prom.client.alerts()).find((a) => a.labels.alertname === TIME_TO_DETECT_ALERT);
-    expect(fired?.labels.severity).toBe('page');
-    expect(fired?.annotations.runbook_url).toMatch(/on-call\.md#/);
+    const fired = (await prom.client.alerts()).find((a) => a.labels.alertname === TIME_TO_DETECT_ALERT && a.labels.sloth_severity === TIME_TO_DETECT_SEVERITY);
+    expect(fired?.labels.sloth_slo).toBe('availability-0');
+    expect(fired?.annotations.runbook_url).toMatch(/^https:\/\/.+on-call\.md#recsysavailabilityburnrate$/);
   }, 240_000);
 
   it('answers every dashboard expression with data from the real stack, except GPU (none here) and controller series (not scraped)', async () => {

@@ -5,7 +5,7 @@
  */
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { SYNTHETIC_HEADER, matchOipPath, type OipPath } from '@drillbook/contracts';
+import { SYNTHETIC_HEADER, httpUrlScheme, matchOipPath, type OipPath } from '@drillbook/contracts';
 import type { Logger } from 'pino';
 import type { UpstreamPool } from '../health/UpstreamPool.js';
 import { ROUTE, type Route } from '../telemetry/metricNames.js';
@@ -56,7 +56,8 @@ export function createHttpServer(deps: ServerDeps): http.Server {
     const oip = entry ? null : matchOipPath(path);
     const route = entry?.route ?? oip?.route ?? ROUTE.unmatched;
     const synthetic = isSynthetic(req);
-    res.once('finish', () => deps.metrics.observeHttp(method, route, res.statusCode, synthetic, (performance.now() - started) / 1000));
+    const scheme = httpUrlScheme('encrypted' in req.socket && Boolean(req.socket.encrypted), req.headers['x-forwarded-proto']);
+    res.once('finish', () => deps.metrics.observeHttp(method, route, res.statusCode, synthetic, (performance.now() - started) / 1000, scheme));
     (oip ? dispatchOip(deps, oip, path, method, req, res) : dispatch(deps, entry, method, req, res)).catch((err: Error) => {
       deps.logger.error({ err: err.message, path }, 'request handler failed');
       sendError(res, 500, 'gateway error');

@@ -32,8 +32,8 @@ describe('gateway metrics', () => {
     const text = await scrape(h.url);
     const name = METRIC.httpServerDuration;
     for (const labels of labelsOf(text, `${name}_count`)) expect(labels).toEqual([...METRIC_LABELS[name]]);
-    expect(text).toContain(`${name}_count{http_request_method="POST",http_route="/v1/recommend",http_response_status_code="200",synthetic="true"} 1`);
-    expect(text).toContain(`${name}_count{http_request_method="POST",http_route="/v1/recommend",http_response_status_code="200",synthetic="false"} 1`);
+    expect(text).toContain(`${name}_count{http_request_method="POST",http_route="/v1/recommend",http_response_status_code="200",synthetic="true",url_scheme="http",error_type=""} 1`);
+    expect(text).toContain(`${name}_count{http_request_method="POST",http_route="/v1/recommend",http_response_status_code="200",synthetic="false",url_scheme="http",error_type=""} 1`);
     const buckets = text
       .split('\n')
       .filter((l) => l.startsWith(`${name}_bucket{`) && l.includes('synthetic="true"'))
@@ -41,6 +41,24 @@ describe('gateway metrics', () => {
       .filter((le) => le !== '+Inf')
       .map(Number);
     expect(buckets).toEqual([...HTTP_DURATION_BUCKETS_SECONDS]);
+  });
+
+  it('labels the scheme a TLS-terminating proxy forwarded (x-forwarded-proto), as OTel url.scheme', async () => {
+    h = await startHarness([{ id: 'r1' }]);
+    await recommendOnce(h.url, { 'x-forwarded-proto': 'https' });
+    await recommendOnce(h.url, { 'x-forwarded-proto': 'gopher' });
+    const text = await scrape(h.url);
+    expect(text).toContain(`${METRIC.httpServerDuration}_count{http_request_method="POST",http_route="/v1/recommend",http_response_status_code="200",synthetic="false",url_scheme="https",error_type=""} 1`);
+    expect(text).toContain(`${METRIC.httpServerDuration}_count{http_request_method="POST",http_route="/v1/recommend",http_response_status_code="200",synthetic="false",url_scheme="http",error_type=""} 1`);
+  });
+
+  it('sets error_type to the status code on 5xx only (OTel error.type), not on 4xx', async () => {
+    const m = new GatewayMetrics({ defaultMetrics: false });
+    m.observeHttp('POST', '/v1/recommend', 503, false, 0.01);
+    m.observeHttp('POST', '/v1/recommend', 429, false, 0.01);
+    const text = await m.render();
+    expect(text).toContain(`${METRIC.httpServerDuration}_count{http_request_method="POST",http_route="/v1/recommend",http_response_status_code="503",synthetic="false",url_scheme="http",error_type="503"} 1`);
+    expect(text).toContain(`${METRIC.httpServerDuration}_count{http_request_method="POST",http_route="/v1/recommend",http_response_status_code="429",synthetic="false",url_scheme="http",error_type=""} 1`);
   });
 
   it('exports per-upstream health with upstream and zone labels, and the gateway counters', async () => {

@@ -3,6 +3,7 @@
  * test process). Recording never throws into the request path.
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { httpServerErrorType } from '@drillbook/contracts';
 import type { UpstreamFailureKind } from '../errors.js';
 import { GATEWAY_METRIC as M, HTTP_BUCKETS, HTTP_DURATION_LABELS, NDCG_BUCKETS, type Route } from './metricNames.js';
 
@@ -106,11 +107,11 @@ export class GatewayMetrics {
     return this.registry.metrics();
   }
 
-  observeHttp(method: string, route: Route, status: number, synthetic: boolean, seconds: number): void {
-    const key = `${method} ${route} ${status} ${synthetic}`;
+  observeHttp(method: string, route: Route, status: number, synthetic: boolean, seconds: number, scheme: 'http' | 'https' = 'http'): void {
+    const key = `${method} ${route} ${status} ${synthetic} ${scheme}`;
     let child = this.httpChildren.get(key);
     if (!child) {
-      child = this.httpDuration.labels(method, route, String(status), synthetic ? 'true' : 'false');
+      child = this.httpDuration.labels(method, route, String(status), synthetic ? 'true' : 'false', scheme, httpServerErrorType(status));
       this.httpChildren.set(key, child);
     }
     child.observe(seconds);

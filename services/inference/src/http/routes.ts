@@ -4,7 +4,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { context, isSpanContextValid, trace, SpanKind, SpanStatusCode } from '@opentelemetry/api';
-import { SYNTHETIC_HEADER, type ReadinessBody } from '@drillbook/contracts';
+import { SYNTHETIC_HEADER, httpServerErrorType, httpUrlScheme, type ReadinessBody } from '@drillbook/contracts';
 import { BadRequest, ModelRegistryError, ModelUnavailable } from '../errors.js';
 import { parseFaultRequest, sampleDelay } from '../faults/faults.js';
 import { NoFallback, Overloaded, type RecommendInput } from '../serving/recommender.js';
@@ -213,6 +213,8 @@ export function createHandler(replica: Replica) {
             http_route: route,
             http_response_status_code: String(status),
             synthetic: req.headers[SYNTHETIC_HEADER] === 'true' ? 'true' : 'false',
+            url_scheme: httpUrlScheme('encrypted' in req.socket && Boolean(req.socket.encrypted), req.headers['x-forwarded-proto']),
+            error_type: httpServerErrorType(status),
           },
           (performance.now() - started) / 1000,
         );

@@ -3,6 +3,7 @@
  * and every replica are ready, warm the serving path, and check the error budget left.
  */
 import { readFileSync } from 'node:fs';
+import { slothSloName } from '@drillbook/alerts';
 import { DEFAULT_SLO } from '../defaults.js';
 import { promQuery } from '../steps.js';
 import { startEmbeddedTarget } from '../target.js';
@@ -55,7 +56,7 @@ export const preflightPhase: DrillPhaseModule = {
     const budget = await act('preflight.budget', 'error budget left', 'phase', 'preflight', async () => {
       const slo = o.slo ?? DEFAULT_SLO;
       if (!o.prometheusUrl) return { checked: false, note: `no Prometheus configured: budget of ${slo.name} not checked` };
-      const remaining = await promQuery(o.prometheusUrl, `slo:period_error_budget_remaining:ratio{sloth_service="${rb.target.service}",sloth_slo="${slo.name}"}`).catch(() => null);
+      const remaining = await promQuery(o.prometheusUrl, `slo:period_error_budget_remaining:ratio{sloth_service="${rb.target.service}",sloth_slo="${slothSloName(slo.name)}"}`).catch(() => null);
       ctx.journal.update((j) => j.slo && (j.slo.budgetRemainingAtStart = remaining));
       if (min !== undefined && remaining !== null && remaining < min) throw new Error(`only ${(remaining * 100).toFixed(1)}% of the error budget left, the runbook needs ${min * 100}%`);
       return { checked: remaining !== null, remaining };
