@@ -55,8 +55,19 @@ export class ProxyMetrics {
     }
   }
 
+  /** Label children cached by key: resolving labels on every observation costs more than the observation. */
+  private readonly durationChildren = new Map<string, { observe(v: number): void }>();
+
   request(method: string, status: number, synthetic: boolean, seconds: number): void {
-    this.safe(() => this.duration.observe({ http_request_method: method, http_response_status_code: String(status), synthetic: synthetic ? 'true' : 'false' }, seconds));
+    this.safe(() => {
+      const key = `${method} ${status} ${synthetic}`;
+      let child = this.durationChildren.get(key);
+      if (!child) {
+        child = this.duration.labels({ http_request_method: method, http_response_status_code: String(status), synthetic: synthetic ? 'true' : 'false' });
+        if (this.durationChildren.size < 1000) this.durationChildren.set(key, child);
+      }
+      child.observe(seconds);
+    });
   }
   faultApplied(f: Pick<ActiveProxyFault, 'id' | 'type'>): void {
     this.safe(() => this.applied.inc({ fault: f.id, type: f.type }));
