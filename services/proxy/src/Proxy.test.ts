@@ -114,8 +114,11 @@ describe('upstream failures', () => {
     }
   });
 
-  it('cuts the client connection when the upstream dies mid-answer (no truncated body passed off as whole)', async () => {
+  it('cuts the client connection when the upstream dies mid-answer (no truncated body passed off as whole), counted once', async () => {
+    const before = await metricValue(proxy.url, PROXY_METRIC.upstreamErrors, { kind: 'reset' });
     await expect(request(`${proxy.url}/cut`)).rejects.toThrow();
+    await new Promise((r) => setTimeout(r, 50));
+    expect(await metricValue(proxy.url, PROXY_METRIC.upstreamErrors, { kind: 'reset' })).toBe(before + 1);
   });
 });
 

@@ -98,7 +98,11 @@ export function createForwarder(d: ForwardDeps) {
         headers: upstreamRequestHeaders(req, upstreamHost),
         timeout: config.upstreamTimeoutMs,
       });
+      let failed = false;
+      // One failure is counted once, whichever of the request / answer / socket events reports it first.
       const fail = (kind: UpstreamErrorKind, err: Error) => {
+        if (failed) return;
+        failed = true;
         metrics.upstreamError(kind);
         if (!res.headersSent) {
           const status = kind === 'timeout' ? 504 : 502;
