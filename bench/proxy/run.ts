@@ -14,7 +14,8 @@
  * The last line is `RESULT added_p99_ms=<ms> throughput_ratio=<ratio> rps=<rate>`.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { cpus } from 'node:os';
+import { readFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { closedLoop, openLoop, percentile, type LoadStats, type RequestSpec } from '../lib/http-load.js';
 import { REPO } from '../lib/procs.js';
@@ -58,6 +59,16 @@ interface Side {
   errors: number;
   seconds: number;
 }
+/** CPU time (user + system, ms) a process has used so far, from /proc (Linux); NaN elsewhere. */
+function cpuMs(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+  } catch {
+    return NaN;
+  }
+}
+
 const side = (): Side => ({ lat: [], requests: 0, errors: 0, seconds: 0 });
 const add = (s: Side, r: LoadStats) => {
   s.lat.push(...r.latenciesMs);
@@ -83,9 +94,19 @@ async function main(): Promise<void> {
     }
     const sat = { direct: side(), proxy: side() };
     const satSlices = Math.max(2, Math.round((2 * SATURATION_S) / SLICE_S));
+    // CPU the proxy and the upstream spend per request, over the proxy's saturation slices: a
+    // figure that does not depend on how busy the rest of the machine is.
+    let proxyCpu = 0;
+    let upstreamCpu = 0;
     for (let i = 0; i < satSlices; i++) {
       const which = i % 2 === 0 ? 'direct' : 'proxy';
+      const p0 = cpuMs(proxy.child.pid);
+      const u0 = cpuMs(upstream.child.pid);
       add(sat[which], await closedLoop(paths[which], next, CONCURRENCY, SLICE_S));
+      if (which === 'proxy') {
+        proxyCpu += cpuMs(proxy.child.pid) - p0;
+        upstreamCpu += cpuMs(upstream.child.pid) - u0;
+      }
     }
 
     const q = (s: Side, p: number) => percentile([...s.lat].sort((a, b) => a - b), p);
@@ -104,6 +125,7 @@ async function main(): Promise<void> {
     }
     const ratio = sat.proxy.requests / sat.proxy.seconds / (sat.direct.requests / sat.direct.seconds);
     console.log(`  proxy / direct throughput: ${f(ratio, 3)} (target >= 0.8)`);
+    console.log(`  CPU per proxied request: proxy ${f((proxyCpu * 1000) / sat.proxy.requests, 0)} us, upstream ${f((upstreamCpu * 1000) / sat.proxy.requests, 0)} us (load average ${loadavg()[0].toFixed(1)} on ${cpus().length} CPUs)`);
     if (open.direct.errors + open.proxy.errors > 0) console.log(`  note: ${open.direct.errors + open.proxy.errors} open-model requests failed`);
     console.log(`RESULT added_p99_ms=${f(addedP99, 3)} throughput_ratio=${f(ratio, 3)} rps=${RATE}`);
   } finally {

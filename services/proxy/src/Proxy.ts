@@ -32,7 +32,7 @@ export class FaultProxy {
   ) {
     this.faults = new ProxyFaultRegistry({ onChange: (a) => this.metrics.setActive(a), log });
     const Agent = config.upstream.protocol === 'https:' ? https.Agent : http.Agent;
-    this.agent = new Agent({ keepAlive: true, maxSockets: Infinity, maxFreeSockets: 256, scheduling: 'lifo' });
+    this.agent = new Agent({ keepAlive: true, noDelay: true, maxSockets: Infinity, maxFreeSockets: 256, scheduling: 'lifo' });
     const admin = createAdmin(config, this.faults, this.metrics);
     const forward = createForwarder({ config, faults: this.faults, metrics: this.metrics, agent: this.agent, stopping: this.stopped, isStopping: () => this.stopping, log });
     const prefix = config.adminPrefix;
