@@ -134,6 +134,20 @@ describe('graceful stop', () => {
     await stopped;
     await expect(request(`${p.url}/v1/recommend`)).rejects.toThrow(/ECONNREFUSED/);
   });
+
+  it('releases a hung request at once instead of waiting out the grace period or the fault', async () => {
+    const p = await startProxy(up.url);
+    await inject(p.url, { type: 'hang', ttlMs: 60_000 });
+    const hung = request(`${p.url}/v1/recommend`, { method: 'POST', body: '{}' }).then(
+      () => 'answered',
+      () => 'dropped',
+    );
+    await new Promise((r) => setTimeout(r, 100));
+    // A ten-minute grace period: were the hung request not released, stop() would outlast the test's timeout.
+    await p.stop(600_000);
+    expect(await hung).toBe('dropped');
+    expect(p.faults.size).toBe(0);
+  });
 });
 
 describe('faults on the HTTP exchange', () => {
