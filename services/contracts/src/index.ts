@@ -1,5 +1,6 @@
 export * from './metrics.js';
 export * from './faults.js';
+export * from './proxyFaults.js';
 export * from './runbook.js';
 export * from './journal.js';
 export * from './load.js';

@@ -35,6 +35,7 @@ const USAGE = `usage:
                 [--target URL --admin-token TOKEN [--control URL] [--sessions FILE]] [--prometheus URL]
   drillbook gameday [--quick] [--repeat N] [--out DIR] [--runbooks DIR]
   drillbook serve [--config FILE] [--port N]   (tokens also from DRILLBOOK_TOKENS=token:role[:svc+svc],...)
+  drillbook proxy --upstream URL --listen HOST:PORT --admin-token TOKEN   (fault proxy; --help for options)
 exit codes (run): 0 passed, 1 failed, 2 aborted / invalid / inconclusive / interrupted / usage error
   (--repeat N: 0 every run passed, 1 most runs failed, 2 otherwise; DIR/repeat.json summarises the runs)`;
 
@@ -210,6 +211,10 @@ async function main(): Promise<number> {
       case 'serve': {
         const { serve } = await import('../server/cli.js');
         return await serve(rest);
+      }
+      case 'proxy': {
+        const { proxyCli } = await import('@drillbook/proxy/cli');
+        return await proxyCli(rest);
       }
       case undefined:
       case '-h':

@@ -1,0 +1,132 @@
+/**
+ * The fault proxy: one HTTP/1.1 listener that serves its own API under `adminPrefix` and forwards
+ * everything else to the upstream over a keep-alive agent, applying the active faults.
+ */
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import https from 'node:https';
+import type { AddressInfo, Socket } from 'node:net';
+import type { ProxyConfig } from './config.js';
+import { ProxyFaultRegistry } from './faults/registry.js';
+import { createAdmin } from './http/admin.js';
+import { createForwarder, isSynthetic, NO_ANSWER } from './http/forward.js';
+import { ProxyMetrics } from './telemetry/metrics.js';
+
+export type Log = (msg: string, extra?: Record<string, unknown>) => void;
+
+export class FaultProxy {
+  readonly metrics = new ProxyMetrics();
+  readonly faults: ProxyFaultRegistry;
+  private readonly server: http.Server;
+  private readonly agent: http.Agent;
+  private readonly sockets = new Set<Socket>();
+  private inFlight = 0;
+  private stopping = false;
+  private releaseHung!: () => void;
+  private readonly stopped = new Promise<void>((r) => (this.releaseHung = r));
+  private drained: (() => void) | null = null;
+  url = '';
+
+  constructor(
+    readonly config: ProxyConfig,
+    private readonly log: Log = () => {},
+  ) {
+    this.faults = new ProxyFaultRegistry({ onChange: (a) => this.metrics.setActive(a), log });
+    const Agent = config.upstream.protocol === 'https:' ? https.Agent : http.Agent;
+    this.agent = new Agent({ keepAlive: true, noDelay: true, maxSockets: Infinity, maxFreeSockets: 256, scheduling: 'lifo' });
+    const admin = createAdmin(config, this.faults, this.metrics);
+    const forward = createForwarder({ config, faults: this.faults, metrics: this.metrics, agent: this.agent, stopping: this.stopped, isStopping: () => this.stopping, log });
+    const prefix = config.adminPrefix;
+    this.server = http.createServer({ keepAlive: true, requestTimeout: 0 }, (req, res) => void this.handle(req, res, prefix, admin, forward));
+    this.server.keepAliveTimeout = 65_000;
+    this.server.headersTimeout = 66_000;
+    this.server.on('connection', (s: Socket) => {
+      s.setNoDelay(true);
+      this.sockets.add(s);
+      s.on('close', () => this.sockets.delete(s));
+    });
+    this.server.on('clientError', (_e, socket) => {
+      if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
+      else socket.destroy();
+    });
+  }
+
+  private async handle(
+    req: IncomingMessage,
+    res: ServerResponse,
+    prefix: string,
+    admin: (req: IncomingMessage, res: ServerResponse, path: string) => Promise<number>,
+    forward: (req: IncomingMessage, res: ServerResponse, path: string) => Promise<number>,
+  ): Promise<void> {
+    const started = performance.now();
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    const path = q >= 0 ? url.slice(0, q) : url;
+    if (path === prefix || path.startsWith(`${prefix}/`)) {
+      await admin(req, res, path);
+      return;
+    }
+    this.inFlight++;
+    this.metrics.inFlightAdd(1);
+    let status = NO_ANSWER;
+    try {
+      status = await forward(req, res, path);
+    } catch (e) {
+      this.log('proxy request failed', { err: String((e as Error).stack ?? e) });
+      if (!res.headersSent) {
+        res.writeHead(500, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ error: `proxy error: ${(e as Error).message}` }));
+        status = 500;
+      } else res.destroy();
+    } finally {
+      this.inFlight--;
+      this.metrics.inFlightAdd(-1);
+      this.metrics.request(req.method ?? 'GET', status, isSynthetic(req), (performance.now() - started) / 1000);
+      if (this.stopping) {
+        this.server.closeIdleConnections();
+        if (this.inFlight === 0) this.drained?.();
+      }
+    }
+  }
+
+  async start(): Promise<{ url: string }> {
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(this.config.port, this.config.host, () => {
+        this.server.off('error', reject);
+        resolve();
+      });
+    });
+    const a = this.server.address() as AddressInfo;
+    const host = a.family === 'IPv6' ? `[${a.address}]` : a.address;
+    this.url = `http://${host}:${a.port}`;
+    this.log('proxy listening', { url: this.url, upstream: this.config.upstream.href, faults: `${this.url}${this.config.adminPrefix}/faults` });
+    return { url: this.url };
+  }
+
+  /**
+   * Graceful stop: no new connections, idle keep-alive connections closed, hung requests released,
+   * requests in flight get `graceMs` to finish (answers carry `connection: close`), then the rest is cut.
+   */
+  async stop(graceMs = this.config.shutdownGraceMs): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    const closed = new Promise<void>((r) => this.server.close(() => r()));
+    this.server.closeIdleConnections();
+    this.releaseHung();
+    if (this.inFlight > 0) {
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, graceMs);
+        this.drained = () => {
+          clearTimeout(t);
+          resolve();
+        };
+      });
+    }
+    this.server.closeAllConnections();
+    for (const s of this.sockets) s.destroy();
+    await closed;
+    this.faults.shutdown();
+    this.agent.destroy();
+    this.log('proxy stopped', {});
+  }
+}
