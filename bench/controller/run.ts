@@ -24,6 +24,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DrillbookClient, controllerApiBase } from '@drillbook/client';
 import type { DrillEvent, ServiceSummary, StartDrillResponse } from '@drillbook/contracts';
 import { startControllerProcess } from '../../services/drill-controller/src/server/__fixtures__/controllerProcess.js';
 
@@ -101,34 +102,29 @@ interface Follower {
   error: string | null;
 }
 
-/** One SSE follower: counts events, checks seq has no gap, succeeds on the `end` event. */
+/**
+ * One SSE follower on the shared client (`@drillbook/client`, as the plugins follow drills): counts
+ * events, checks seq has no gap, succeeds on the `end` event. It does not reconnect: a dropped stream
+ * is an error here, not something to hide.
+ */
 function follow(baseUrl: string, drillId: string, signal: AbortSignal): { state: Follower; done: Promise<void> } {
   const state: Follower = { events: 0, ended: false, error: null };
+  const client = new DrillbookClient({ baseUrl: controllerApiBase(baseUrl), headers: { authorization: `Bearer ${TOKEN}` }, maxReconnects: 0 });
+  let last = 0;
   const done = (async () => {
     try {
-      const res = await fetch(`${baseUrl}/api/v1/drills/${encodeURIComponent(drillId)}/events`, { headers: { authorization: `Bearer ${TOKEN}`, accept: 'text/event-stream' }, signal });
-      if (res.status !== 200) throw new Error(`HTTP ${res.status}`);
-      const decoder = new TextDecoder();
-      let buf = '';
-      let last = 0;
-      for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-        buf += decoder.decode(chunk, { stream: true });
-        let i: number;
-        while ((i = buf.indexOf('\n\n')) >= 0) {
-          const block = buf.slice(0, i);
-          buf = buf.slice(i + 2);
-          const data = block.split('\n').find((l) => l.startsWith('data: '));
-          if (!data) continue;
-          const e = JSON.parse(data.slice(6)) as DrillEvent;
+      const how = await client.followDrill(drillId, {
+        signal,
+        onEvent: (e: DrillEvent) => {
           if (e.seq !== last + 1) throw new Error(`event ${e.seq} after ${last}: a gap`);
           last = e.seq;
           state.events++;
           if (e.type === 'end') state.ended = true;
-        }
-      }
-      if (!state.ended) throw new Error('stream closed before the end event');
+        },
+      });
+      if (how === 'cancelled' && !state.ended) state.error = 'gave up waiting for the end event';
     } catch (e) {
-      if (!state.ended) state.error = signal.aborted ? 'gave up waiting for the end event' : (e as Error).message;
+      if (!state.ended) state.error = (e as Error).message;
     }
   })();
   return { state, done };

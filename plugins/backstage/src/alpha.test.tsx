@@ -6,7 +6,7 @@ import { ApiBlueprint, coreExtensionData } from '@backstage/frontend-plugin-api'
 import { EntityCardBlueprint } from '@backstage/plugin-catalog-react/alpha';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
 import { drillbookApi, drillbookPage, entityDrillbookDrillsCard, entityDrillbookGpuCard, entityDrillbookSloCard } from './alpha';
-import { drillbookApiRef } from './api/DrillbookApi';
+import { drillbookApiRef } from './drillbookApi';
 import { makeEntity } from './__fixtures__/entities';
 import { makeFakeDrillbookApi } from './__fixtures__/fakeApi';
 import { makeNoGpu, makeService } from './__fixtures__/controller';

@@ -10,11 +10,10 @@ export {
   EntityDrillbookDrillsCard,
   EntityDrillbookContent,
 } from './plugin';
-export { drillbookApiRef } from './api/DrillbookApi';
-export type { DrillbookApi, FollowDrillOptions, FollowOutcome, ListDrillsQuery } from './api/DrillbookApi';
-export { DrillbookClient } from './api/DrillbookClient';
-export type { DrillbookClientOptions } from './api/DrillbookClient';
-export { ControllerUnreachableError, describeDrillbookError } from './api/errors';
+export { drillbookApiRef, createDrillbookClient } from './drillbookApi';
+export type { BackstageDrillbookClientOptions, DrillbookApi, FollowDrillOptions, FollowOutcome, ListDrillsQuery } from './drillbookApi';
+export { DrillbookClient, DrillbookApiError } from '@drillbook/client';
+export { describeDrillbookError } from './errors';
 export {
   DRILLBOOK_SERVICE_ID_ANNOTATION,
   RECOMMENDER_SERVICE_TYPE,

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigReader } from '@backstage/config';
 import { drillbookApiFactory, drillbookPlugin } from './plugin';
-import { DrillbookClient } from './api/DrillbookClient';
+import { DrillbookClient } from '@drillbook/client';
 import { startTestServer } from './testing/httpServer';
 
 describe('drillbookPlugin', () => {

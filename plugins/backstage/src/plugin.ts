@@ -7,8 +7,7 @@ import {
   discoveryApiRef,
   fetchApiRef,
 } from '@backstage/core-plugin-api';
-import { drillbookApiRef } from './api/DrillbookApi';
-import { DrillbookClient } from './api/DrillbookClient';
+import { createDrillbookClient, drillbookApiRef } from './drillbookApi';
 import { readDrillbookSettings } from './config';
 import { rootRouteRef } from './routes';
 
@@ -18,7 +17,7 @@ export const drillbookApiFactory = createApiFactory({
   deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef, configApi: configApiRef },
   factory: ({ discoveryApi, fetchApi, configApi }) => {
     const { proxyPath, baseUrl } = readDrillbookSettings(configApi);
-    return new DrillbookClient({ discoveryApi, fetchApi, proxyPath, baseUrl });
+    return createDrillbookClient({ discoveryApi, fetchApi, proxyPath, baseUrl });
   },
 });
 

@@ -1,4 +1,4 @@
-import type { DrillbookApi } from '../api/DrillbookApi';
+import type { DrillbookApi } from '../drillbookApi';
 import { makeDrill, makePlan, makeRunbook, makeService, makeWhoAmI } from './controller';
 
 /**
@@ -7,7 +7,7 @@ import { makeDrill, makePlan, makeRunbook, makeService, makeWhoAmI } from './con
  */
 export function makeFakeDrillbookApi(overrides: Partial<DrillbookApi> = {}): DrillbookApi {
   const api: DrillbookApi = {
-    getMe: async () => makeWhoAmI(),
+    me: async () => makeWhoAmI(),
     listServices: async () => [makeService()],
     getService: async id => makeService({ id }),
     listRunbooks: async () => [makeRunbook()],
@@ -19,8 +19,11 @@ export function makeFakeDrillbookApi(overrides: Partial<DrillbookApi> = {}): Dri
     getScorecard: async () => {
       throw new Error('getScorecard is not faked in this test');
     },
+    listScorecards: async () => [],
+    reportUrl: async drill => (drill.reportUrl ? `http://backstage.test/api/proxy/drillbook${drill.reportUrl}` : null),
     getReportHtml: async () => '<html><body><h1>Drill report</h1></body></html>',
     getEmergencyStop: async () => ({ active: false, reason: null, since: null, by: null }),
+    triggerEmergencyStop: async reason => ({ active: true, reason, since: '2025-11-20T09:00:00Z', by: 'backstage' }),
   };
   return { ...api, ...overrides };
 }

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { useApi } from '@backstage/core-plugin-api';
 import type { DrillEvent, DrillPhase } from '@drillbook/contracts';
-import { drillbookApiRef } from '../api/DrillbookApi';
+import { drillbookApiRef } from '../drillbookApi';
 
 /** How many events a live view keeps (the newest). */
 export const MAX_KEPT_EVENTS = 200;

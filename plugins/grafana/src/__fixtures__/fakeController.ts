@@ -12,6 +12,8 @@ import { fixtures } from './fixtures';
 export type GrafanaRole = 'Viewer' | 'Editor' | 'Admin';
 
 export interface FakeControllerOptions {
+  /** Replaces the drill history (default: the recorded fixtures). */
+  drills?: (recorded: DrillSummary[]) => DrillSummary[];
   /** Role of the controller token configured in the app (controller-side permission). */
   tokenRole?: Role;
   /** Org role of the Grafana user (checked against the routes' reqRole, as Grafana's plugin proxy does). */
@@ -46,7 +48,7 @@ export function createFakeController(options: FakeControllerOptions = {}) {
   const state = {
     emergency: options.emergencyStop ?? false,
     busy: new Set(options.busyServices ?? []),
-    drills: fixtures.drills(),
+    drills: options.drills ? options.drills(fixtures.drills()) : fixtures.drills(),
     aborted: new Set<string>(),
     started: options.liveDrill ?? false,
     finished: false,

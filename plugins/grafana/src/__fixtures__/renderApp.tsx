@@ -1,7 +1,7 @@
 import React from 'react';
 import { render } from '@testing-library/react';
 import { MemoryRouter, Route, Routes, useLocation } from 'react-router-dom';
-import { DrillbookClient } from '../api/DrillbookClient';
+import { createDrillbookClient } from '../drillbookApi';
 import { PLUGIN_BASE_URL, prefixRoute } from '../constants';
 import { AppRoutes } from '../pages/App';
 import { createFakeController, type FakeControllerOptions } from './fakeController';
@@ -15,7 +15,7 @@ function LocationProbe() {
 /** Renders the app's routes at `route` (e.g. "gamedays") against a fake controller behind a fake plugin proxy. */
 export function renderApp(route: string, options: FakeControllerOptions = {}) {
   const fake = createFakeController(options);
-  const api = new DrillbookClient({ fetch: fake.fetch, reconnectDelayMs: 0, sleep: async () => undefined });
+  const api = createDrillbookClient({ fetch: fake.fetch, reconnectDelayMs: 0, sleep: async () => undefined });
   const utils = render(
     <MemoryRouter initialEntries={[prefixRoute(route)]} future={{ v7_startTransition: true, v7_relativeSplatPath: true }}>
       <LocationProbe />

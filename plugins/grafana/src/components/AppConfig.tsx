@@ -4,8 +4,8 @@ import type { AppPluginMeta, PluginConfigPageProps, PluginMeta } from '@grafana/
 import { getBackendSrv } from '@grafana/runtime';
 import { Alert, Button, Field, FieldSet, Input, SecretInput, Stack } from '@grafana/ui';
 import type { WhoAmI } from '@drillbook/contracts';
-import { DrillbookClient } from '../api/DrillbookClient';
-import { describeError } from '../api/errors';
+import { createDrillbookClient } from '../drillbookApi';
+import { describeError } from './describeError';
 import { TEST_IDS, type AppSettings } from '../constants';
 
 export type AppConfigProps = PluginConfigPageProps<AppPluginMeta<AppSettings>>;
@@ -72,7 +72,7 @@ export function AppConfig({ plugin }: AppConfigProps) {
   const testConnection = async () => {
     setTest(null);
     try {
-      setTest({ ok: true, me: await new DrillbookClient().me() });
+      setTest({ ok: true, me: await createDrillbookClient().me() });
     } catch (err) {
       setTest({ ok: false, ...describeError(err, 'reach the controller') });
     }

@@ -1,6 +1,6 @@
 import React from 'react';
 import { Alert, Button } from '@grafana/ui';
-import { describeError } from '../api/errors';
+import { describeError } from './describeError';
 
 /** An error from the controller or Grafana, said in words, with an optional retry. */
 export function ErrorAlert({ error, action, onRetry }: { error: unknown; action: string; onRetry?: () => void }) {

@@ -7,6 +7,7 @@ const STYLE: Record<string, { color: BadgeColor; icon: IconName }> = {
   aborted: { color: 'orange', icon: 'ban' },
   interrupted: { color: 'purple', icon: 'exclamation-triangle' },
   invalid: { color: 'darkgrey', icon: 'question-circle' },
+  inconclusive: { color: 'darkgrey', icon: 'question-circle' },
   running: { color: 'blue', icon: 'sync' },
   queued: { color: 'blue', icon: 'clock-nine' },
   unknown: { color: 'darkgrey', icon: 'question-circle' },

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import type { DrillSummary } from '@drillbook/contracts';
 import { dateTime, type DataQueryRequest, type DataSourceInstanceSettings, type Field, type ScopedVars } from '@grafana/data';
 import { createFakeController, type FakeControllerOptions } from '../__fixtures__/fakeController';
-import { DrillbookClient } from '../api/DrillbookClient';
+import { createDrillbookClient } from '../drillbookApi';
 import { readScorecardFrames } from '../frames/readScorecardFrames';
 import { DrillbookDataSource } from './datasource';
 import { HISTORY_FRAME, type DrillbookQuery } from './types';
@@ -11,7 +12,7 @@ const settings = { id: 1, uid: 'drillbook', name: 'Drillbook', type: 'drillbook-
 function setup(options: FakeControllerOptions = {}, vars: Record<string, string> = {}) {
   const fake = createFakeController(options);
   const ds = new DrillbookDataSource(settings, {
-    api: new DrillbookClient({ fetch: fake.fetch, sleep: async () => undefined }),
+    api: createDrillbookClient({ fetch: fake.fetch, sleep: async () => undefined }),
     replace: (value: string, scoped?: ScopedVars) =>
       value.replace(/\$(\w+)/g, (_, name) => String(scoped?.[name]?.value ?? vars[name] ?? `$${name}`)),
   });
@@ -54,6 +55,20 @@ describe('DrillbookDataSource', () => {
     expect(frame.name).toBe(HISTORY_FRAME);
     expect(frame.fields.find((f: Field) => f.name === 'drillId')!.values).toEqual(['drl_20251120_140000_a1b2', 'drl_20251121_093000_c3d4']);
     expect(frame.fields.find((f: Field) => f.name === 'score')!.values).toEqual([95, 12.5]);
+  });
+
+  it('counts an inconclusive drill as finished in the history frame, and leaves a running one out', async () => {
+    const { ds } = setup({
+      drills: (recorded) => [
+        ...recorded,
+        { ...recorded[0], id: 'drl_inconclusive', service: 'recsys-reference', state: 'inconclusive' as DrillSummary['state'], dryRun: false, createdAt: '2025-11-25T10:00:00Z', startedAt: '2025-11-25T10:00:00Z', endedAt: '2025-11-25T10:10:00Z' },
+        { ...recorded[0], id: 'drl_running', service: 'recsys-reference', state: 'running', dryRun: false, createdAt: '2025-11-26T10:00:00Z', startedAt: '2025-11-26T10:00:00Z', endedAt: null },
+      ],
+    });
+    const [frame] = (await ds.query(request([{ kind: 'history', service: 'recsys-reference' }], { from: '2025-11-20T00:00:00Z', to: '2025-11-30T00:00:00Z' }))).data;
+    const ids = frame.fields.find((f: Field) => f.name === 'drillId')!.values;
+    expect(ids).toContain('drl_inconclusive');
+    expect(ids).not.toContain('drl_running');
   });
 
   it('names the missing field of an incomplete query', async () => {

@@ -11,9 +11,9 @@ import {
 } from '@grafana/data';
 import { getTemplateSrv } from '@grafana/runtime';
 import type { DrillSummary } from '@drillbook/contracts';
-import type { DrillbookApi } from '../api/DrillbookApi';
-import { DrillbookClient } from '../api/DrillbookClient';
-import { describeError } from '../api/errors';
+import { isFinished, type DrillbookApi } from '@drillbook/client';
+import { describeError } from '../components/describeError';
+import { createDrillbookClient, reportHref } from '../drillbookApi';
 import { PLUGIN_ID } from '../constants';
 import { scorecardToFrames } from '../frames/scorecardToFrames';
 import { HISTORY_FRAME, defaultQuery, type DrillbookDataSourceOptions, type DrillbookQuery } from './types';
@@ -23,7 +23,6 @@ export interface DrillbookDataSourceDeps {
   replace?: (value: string, scopedVars?: ScopedVars) => string;
 }
 
-const FINISHED = new Set(['passed', 'failed', 'aborted', 'interrupted', 'invalid']);
 
 /**
  * Frontend-only data source for dashboards: scorecards and drill history as data frames, read from
@@ -36,7 +35,7 @@ export class DrillbookDataSource extends DataSourceApi<DrillbookQuery, Drillbook
 
   constructor(instanceSettings: DataSourceInstanceSettings<DrillbookDataSourceOptions>, deps: DrillbookDataSourceDeps = {}) {
     super(instanceSettings);
-    this.api = deps.api ?? new DrillbookClient();
+    this.api = deps.api ?? createDrillbookClient();
     // Grafana sets the template service at start-up; outside it (the harness) values pass through.
     this.replace = deps.replace ?? ((value, scopedVars) => getTemplateSrv()?.replace(value, scopedVars) ?? value);
   }
@@ -64,7 +63,7 @@ export class DrillbookDataSource extends DataSourceApi<DrillbookQuery, Drillbook
           const items = await this.api.listScorecards(service, 50);
           const latest = items.find((i) => !runbook || runbook === '.*' || i.drill.runbook === runbook);
           if (latest) {
-            data.push(...scorecardToFrames(latest, { refId, reportHref: this.api.reportHref(latest.drill) }));
+            data.push(...scorecardToFrames(latest, { refId, reportHref: reportHref(latest.drill) }));
           }
           break;
         }
@@ -74,13 +73,13 @@ export class DrillbookDataSource extends DataSourceApi<DrillbookQuery, Drillbook
             throw new Error(`query ${refId}: drillId is required for a drill scorecard`);
           }
           const sc = await this.api.getScorecard(drillId);
-          data.push(...scorecardToFrames(sc, { refId, reportHref: this.api.reportHref(sc.drill) }));
+          data.push(...scorecardToFrames(sc, { refId, reportHref: reportHref(sc.drill) }));
           break;
         }
         case 'history': {
           const drills = await this.api.listDrills({ service: service || undefined, limit: target.limit ?? 50 });
           const rows = drills
-            .filter((d) => !d.dryRun && FINISHED.has(d.state) && (!runbook || runbook === '.*' || d.runbook === runbook))
+            .filter((d) => !d.dryRun && isFinished(d.state) && (!runbook || runbook === '.*' || d.runbook === runbook))
             .filter((d) => {
               const t = Date.parse(d.endedAt ?? d.createdAt);
               return t >= request.range.from.valueOf() && t <= request.range.to.valueOf();

@@ -28,6 +28,12 @@ describe('applyEvent', () => {
     expect(p.state).toBe('failed');
   });
 
+  it('ends in inconclusive when the end event says so (the samples could not decide an objective)', () => {
+    const p = [ev(1, 'state', { data: { status: 'running' } }), ev(2, 'end', { data: { status: 'inconclusive' } })].reduce(applyEvent, initialProgress);
+    expect(p.state).toBe('inconclusive');
+    expect(p.ended).toBe(true);
+  });
+
   it('ignores a status that is not a drill state', () => {
     const p = [ev(1, 'state', { data: { status: 'running' } }), ev(2, 'state', { data: { status: 'aborting' } })].reduce(applyEvent, initialProgress);
     expect(p.state).toBe('running');

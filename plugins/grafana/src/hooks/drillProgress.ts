@@ -1,4 +1,5 @@
-import { DRILL_PHASES, type DrillEvent, type DrillPhase, type DrillState } from '@drillbook/contracts';
+import { isDrillState, type DrillState } from '@drillbook/client';
+import { DRILL_PHASES, type DrillEvent, type DrillPhase } from '@drillbook/contracts';
 
 export interface LoadProgress {
   loadPhase: string | null;
@@ -24,7 +25,6 @@ export interface DrillProgress {
 
 export const initialProgress: DrillProgress = { state: null, phase: null, phasesSeen: [], load: null, detection: null, faults: [], events: [], ended: false };
 
-const STATES: readonly string[] = ['queued', 'running', 'passed', 'failed', 'aborted', 'interrupted', 'invalid'];
 const MAX_EVENTS = 500;
 
 const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
@@ -40,8 +40,8 @@ export function applyEvent(p: DrillProgress, e: DrillEvent): DrillProgress {
   }
   switch (e.type) {
     case 'state':
-      if (typeof e.data?.status === 'string' && STATES.includes(e.data.status)) {
-        next.state = e.data.status as DrillState;
+      if (typeof e.data?.status === 'string' && isDrillState(e.data.status)) {
+        next.state = e.data.status;
       }
       break;
     case 'progress':
@@ -64,8 +64,8 @@ export function applyEvent(p: DrillProgress, e: DrillEvent): DrillProgress {
     case 'end':
       // The controller's last event carries the final status (data.status), often without a state event before it.
       next.ended = true;
-      if (typeof e.data?.status === 'string' && STATES.includes(e.data.status)) {
-        next.state = e.data.status as DrillState;
+      if (typeof e.data?.status === 'string' && isDrillState(e.data.status)) {
+        next.state = e.data.status;
       }
       break;
     default:

@@ -3,8 +3,8 @@ import { Route, Routes } from 'react-router-dom';
 import type { AppRootProps } from '@grafana/data';
 import { PluginPage } from '@grafana/runtime';
 import { Alert, LinkButton } from '@grafana/ui';
-import { DrillbookApiContext, type DrillbookApi } from '../api/DrillbookApi';
-import { DrillbookClient } from '../api/DrillbookClient';
+import type { DrillbookApi } from '@drillbook/client';
+import { DrillbookApiContext, createDrillbookClient } from '../drillbookApi';
 import { PLUGIN_ID, ROUTES, type AppSettings } from '../constants';
 import { DrillHistoryPage } from './DrillHistoryPage';
 import { FollowDrillPage } from './FollowDrillPage';
@@ -24,7 +24,7 @@ export function AppRoutes({ api }: { api: DrillbookApi }) {
 }
 
 export function App(props: AppRootProps<AppSettings>) {
-  const api = useMemo(() => new DrillbookClient(), []);
+  const api = useMemo(() => createDrillbookClient(), []);
   if (!props.meta.jsonData?.controllerUrl) {
     return (
       <PluginPage>

@@ -5,21 +5,21 @@ import type { GrafanaTheme2, SelectableValue } from '@grafana/data';
 import { PluginPage } from '@grafana/runtime';
 import { Combobox, Field, LoadingPlaceholder, Stack, TextLink, useStyles2 } from '@grafana/ui';
 import type { DrillSummary } from '@drillbook/contracts';
-import { useDrillbookApi } from '../api/DrillbookApi';
+import { DRILL_STATES, type DrillState } from '@drillbook/client';
+import { reportHref, useDrillbookApi } from '../drillbookApi';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { StatusBadge } from '../components/StatusBadge';
 import { ROUTES, TEST_IDS, prefixRoute } from '../constants';
 import { NO_VALUE, fmtPercent, fmtSeconds } from '../format/format';
 import { useLoad } from '../hooks/useLoad';
 
-const STATES = ['passed', 'failed', 'aborted', 'interrupted', 'invalid', 'running', 'queued'];
 
 /** Every drill, newest first, with links to the live page / scorecard and the HTML report. */
 export function DrillHistoryPage() {
   const api = useDrillbookApi();
   const styles = useStyles2(getStyles);
   const [service, setService] = useState<string>('');
-  const [state, setState] = useState<string>('');
+  const [state, setState] = useState<DrillState | ''>('');
   const [services] = useLoad(() => api.listServices(), [api]);
   const [drills, reload] = useLoad<DrillSummary[]>(
     () => api.listDrills({ service: service || undefined, state: state || undefined, limit: 100 }),
@@ -29,7 +29,7 @@ export function DrillHistoryPage() {
     { label: 'All services', value: '' },
     ...(services.value ?? []).map((s) => ({ label: s.title, value: s.id })),
   ];
-  const stateOptions = [{ label: 'Any state', value: '' }, ...STATES.map((s) => ({ label: s, value: s }))];
+  const stateOptions = [{ label: 'Any state', value: '' }, ...DRILL_STATES.map((s) => ({ label: s, value: s }))];
 
   return (
     <PluginPage>
@@ -39,7 +39,7 @@ export function DrillHistoryPage() {
             <Combobox options={serviceOptions} value={service} onChange={(o) => setService(o?.value ?? '')} width={30} />
           </Field>
           <Field label="State">
-            <Combobox options={stateOptions} value={state} onChange={(o) => setState(o?.value ?? '')} width={20} />
+            <Combobox options={stateOptions} value={state} onChange={(o) => setState((o?.value ?? '') as DrillState | '')} width={20} />
           </Field>
         </Stack>
         {drills.status === 'error' && <ErrorAlert error={drills.error} action="load the drill history" onRetry={reload} />}
@@ -62,7 +62,7 @@ export function DrillHistoryPage() {
             </thead>
             <tbody>
               {drills.value.map((d) => {
-                const report = api.reportHref(d);
+                const report = reportHref(d);
                 return (
                   <tr key={d.id} data-testid={TEST_IDS.history.row}>
                     <td>{(d.startedAt ?? d.createdAt).replace('T', ' ').slice(0, 19)}</td>

@@ -1,7 +1,7 @@
 import React, { useState } from 'react';
 import { Button, ConfirmModal } from '@grafana/ui';
 import type { EmergencyStopState } from '@drillbook/contracts';
-import { useDrillbookApi } from '../api/DrillbookApi';
+import { useDrillbookApi } from '../drillbookApi';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { TEST_IDS } from '../constants';
 

@@ -5,7 +5,7 @@ import type { GrafanaTheme2 } from '@grafana/data';
 import { PluginPage } from '@grafana/runtime';
 import { Alert, Button, ConfirmModal, Icon, Input, LoadingPlaceholder, Stack, TextLink, useStyles2 } from '@grafana/ui';
 import { DRILL_PHASES, type DrillSummary, type ScorecardResponse } from '@drillbook/contracts';
-import { useDrillbookApi } from '../api/DrillbookApi';
+import { reportHref, useDrillbookApi } from '../drillbookApi';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { StatusBadge } from '../components/StatusBadge';
 import { ROUTES, TEST_IDS, prefixRoute } from '../constants';
@@ -61,7 +61,7 @@ export function FollowDrillPage() {
     setProgress(initialProgress);
     setStreamError(null);
     api
-      .followEvents(drillId, {
+      .followDrill(drillId, {
         signal: ctrl.signal,
         onEvent: (e) => setProgress((p) => applyEvent(p, e)),
         onReconnect: (n) => setReconnects(n),
@@ -84,7 +84,7 @@ export function FollowDrillPage() {
     if (!scorecard) {
       return null;
     }
-    const read = readScorecardFrames(scorecardToFrames(scorecard, { reportHref: api.reportHref(scorecard.drill) }));
+    const read = readScorecardFrames(scorecardToFrames(scorecard, { reportHref: reportHref(scorecard.drill) }));
     return read.ok ? read.value : null;
   }, [scorecard, api]);
 
@@ -169,8 +169,8 @@ export function FollowDrillPage() {
           </ol>
           {progress.events.length === 0 && streamError === null && <LoadingPlaceholder text="Waiting for events…" />}
         </section>
-        {drill?.reportUrl && api.reportHref(drill) && (
-          <TextLink href={api.reportHref(drill)!} external>
+        {drill?.reportUrl && reportHref(drill) && (
+          <TextLink href={reportHref(drill)!} external>
             HTML report
           </TextLink>
         )}

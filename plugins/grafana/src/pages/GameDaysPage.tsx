@@ -5,7 +5,7 @@ import type { GrafanaTheme2 } from '@grafana/data';
 import { PluginPage } from '@grafana/runtime';
 import { Alert, Badge, Button, Card, LoadingPlaceholder, Stack, Tag, Tooltip, useStyles2 } from '@grafana/ui';
 import type { EmergencyStopState, RunbookSummary, ServiceSummary, WhoAmI } from '@drillbook/contracts';
-import { useDrillbookApi } from '../api/DrillbookApi';
+import { useDrillbookApi } from '../drillbookApi';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { StatusBadge } from '../components/StatusBadge';
 import { ROUTES, TEST_IDS, prefixRoute } from '../constants';

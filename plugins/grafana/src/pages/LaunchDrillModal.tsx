@@ -1,7 +1,7 @@
 import React, { useEffect, useState } from 'react';
 import { Alert, Button, Checkbox, Field, Input, LoadingPlaceholder, Modal, Stack } from '@grafana/ui';
 import type { DrillSummary, RunbookSummary, ServiceSummary, StartDrillResponse } from '@drillbook/contracts';
-import { useDrillbookApi } from '../api/DrillbookApi';
+import { useDrillbookApi } from '../drillbookApi';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { TEST_IDS } from '../constants';
 import { DrillPlanView } from './DrillPlanView';

@@ -6,8 +6,8 @@ import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import { catalogApiRef, entityRouteRef } from '@backstage/plugin-catalog-react';
 import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
 import type { Entity } from '@backstage/catalog-model';
-import { drillbookApiRef, DrillbookApi } from '../../api/DrillbookApi';
-import { ControllerUnreachableError } from '../../api/errors';
+import { drillbookApiRef, DrillbookApi } from '../../drillbookApi';
+import { DrillbookApiError } from '@drillbook/client';
 import { DrillbookPage } from './DrillbookPage';
 import { makeEntity } from '../../__fixtures__/entities';
 import { makeFakeDrillbookApi, pending } from '../../__fixtures__/fakeApi';
@@ -114,7 +114,7 @@ describe('DrillbookPage', () => {
   it('still lists the catalogue and explains the failure when the controller is down', async () => {
     const api = makeFakeDrillbookApi({
       listServices: async () => {
-        throw new ControllerUnreachableError('http://localhost:7007/api/proxy/drillbook/api/v1/services', new TypeError('Failed to fetch'));
+        throw DrillbookApiError.network('GET', 'http://localhost:7007/api/proxy/drillbook/api/v1/services', new TypeError('Failed to fetch'));
       },
     });
     await renderPage(api);

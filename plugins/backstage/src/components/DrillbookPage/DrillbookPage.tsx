@@ -5,7 +5,7 @@ import { useApi } from '@backstage/core-plugin-api';
 import { catalogApiRef, EntityRefLink } from '@backstage/plugin-catalog-react';
 import { CATALOG_FILTER_EXISTS, EntityFilterQuery } from '@backstage/catalog-client';
 import { DRILLBOOK_SERVICE_ID_ANNOTATION, RECOMMENDER_SERVICE_TYPE } from '../../constants';
-import { drillbookApiRef } from '../../api/DrillbookApi';
+import { drillbookApiRef } from '../../drillbookApi';
 import { useDrillbookSettings } from '../../hooks/useDrillbookSettings';
 import { usePolled } from '../../hooks/usePolled';
 import { DrillbookErrorPanel } from '../common/DrillbookErrorPanel';

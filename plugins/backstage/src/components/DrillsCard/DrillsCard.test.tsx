@@ -2,8 +2,8 @@ import React from 'react';
 import { describe, expect, it, vi } from 'vitest';
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import type { DrillbookApi } from '../../api/DrillbookApi';
-import { ControllerUnreachableError } from '../../api/errors';
+import type { DrillbookApi } from '../../drillbookApi';
+import { DrillbookApiError } from '@drillbook/client';
 import { DrillsCard } from './DrillsCard';
 import { makeEntity } from '../../__fixtures__/entities';
 import { makeFakeDrillbookApi, pending } from '../../__fixtures__/fakeApi';
@@ -39,7 +39,7 @@ describe('DrillsCard', () => {
 
   it('shows a readable message when the controller is down', async () => {
     const down = async () => {
-      throw new ControllerUnreachableError('http://localhost:7007/api/proxy/drillbook/api/v1/drills?service=recsys-reference', new TypeError('Failed to fetch'));
+      throw DrillbookApiError.network('GET', 'http://localhost:7007/api/proxy/drillbook/api/v1/drills?service=recsys-reference', new TypeError('Failed to fetch'));
     };
     await renderEntityCard(<DrillsCard />, { entity, api: makeFakeDrillbookApi({ listDrills: down, getService: down }) });
     expect(await screen.findByText(/Drillbook controller unreachable/)).toBeInTheDocument();
@@ -81,12 +81,29 @@ describe('DrillsCard', () => {
     expect(getReportHtml).toHaveBeenCalledWith(expect.objectContaining({ id: 'drl_02', reportUrl: '/api/v1/drills/drl_02/report' }));
   });
 
+  it('shows inconclusive and invalid drills as warnings, not as failures, and follows neither', async () => {
+    const followDrill = vi.fn(async () => 'ended' as const);
+    const drills = [
+      makeDrill({ id: 'drl_05', state: 'inconclusive' as ReturnType<typeof makeDrill>['state'], score: null, statusReason: 'p99 from 350 requests cannot decide <= 250 ms' }),
+      makeDrill({ id: 'drl_04', state: 'invalid', score: null, statusReason: 'steady state not established' }),
+      makeDrill({ id: 'drl_03', state: 'failed', score: 40 }),
+    ];
+    await renderEntityCard(<DrillsCard />, { entity, api: makeFakeDrillbookApi({ listDrills: async () => drills, followDrill }) });
+    const rows = within(await screen.findByRole('table', { name: 'drill history' })).getAllByRole('row').slice(1);
+    expect(within(rows[0]).getByText('inconclusive')).toBeInTheDocument();
+    expect(within(rows[0]).getByTestId('status-warning')).toBeInTheDocument();
+    expect(within(rows[0]).getByText('p99 from 350 requests cannot decide <= 250 ms')).toBeInTheDocument();
+    expect(within(rows[1]).getByTestId('status-warning')).toBeInTheDocument();
+    expect(within(rows[2]).getByTestId('status-error')).toBeInTheDocument();
+    expect(followDrill).not.toHaveBeenCalled();
+  });
+
   it('lets a token without launch permission plan a dry run but refuses to launch, and says why', async () => {
     const user = userEvent.setup();
     const startDrill = vi.fn<DrillbookApi['startDrill']>(async () => ({ drill: makeDrill({ id: 'dry-1', dryRun: true }), plan: makePlan() }));
     const api = makeFakeDrillbookApi({
       getService: async id => makeService({ id, permissions: { launch: false, abort: false } }),
-      getMe: async () => makeWhoAmI({ subject: 'backstage-viewer', role: 'viewer', services: [] }),
+      me: async () => makeWhoAmI({ subject: 'backstage-viewer', role: 'viewer', services: [] }),
       listRunbooks: async () => runbooks,
       startDrill,
     });

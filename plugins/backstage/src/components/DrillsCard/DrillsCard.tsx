@@ -6,7 +6,7 @@ import { InfoCard, Progress, WarningPanel } from '@backstage/core-components';
 import { MissingAnnotationEmptyState } from '@backstage/plugin-catalog-react';
 import { useApi } from '@backstage/core-plugin-api';
 import type { DrillSummary, EmergencyStopState, RunbookSummary, ServiceSummary, WhoAmI } from '@drillbook/contracts';
-import { drillbookApiRef } from '../../api/DrillbookApi';
+import { drillbookApiRef } from '../../drillbookApi';
 import { DRILLBOOK_SERVICE_ID_ANNOTATION } from '../../constants';
 import { useDrillbookSettings } from '../../hooks/useDrillbookSettings';
 import { usePolled } from '../../hooks/usePolled';
@@ -53,7 +53,7 @@ function DrillsView({ serviceId }: { serviceId: string }) {
         api.getService(serviceId),
         api.listDrills({ service: serviceId, limit: DRILL_HISTORY_LIMIT }),
         api.listRunbooks(),
-        api.getMe().catch(() => undefined),
+        api.me().catch(() => undefined),
         api.getEmergencyStop().catch(() => undefined),
       ]);
       return { service, drills, runbooks: runbooks.filter(r => r.service === serviceId), me, emergencyStop };

@@ -11,7 +11,7 @@ import Typography from '@material-ui/core/Typography';
 import { Progress } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import type { DrillPlan, DrillSummary, RunbookSummary } from '@drillbook/contracts';
-import { drillbookApiRef } from '../../api/DrillbookApi';
+import { drillbookApiRef } from '../../drillbookApi';
 import { DrillbookErrorPanel } from '../common/DrillbookErrorPanel';
 import { formatSeconds } from '../common/format';
 import { DrillPlanView } from './DrillPlanView';

@@ -6,7 +6,7 @@ import LinearProgress from '@material-ui/core/LinearProgress';
 import Paper from '@material-ui/core/Paper';
 import Typography from '@material-ui/core/Typography';
 import { useApi } from '@backstage/core-plugin-api';
-import { drillbookApiRef } from '../../api/DrillbookApi';
+import { drillbookApiRef } from '../../drillbookApi';
 import { useDrillEvents } from '../../hooks/useDrillEvents';
 import { DrillbookErrorPanel } from '../common/DrillbookErrorPanel';
 import { formatSeconds, formatTimestamp } from '../common/format';

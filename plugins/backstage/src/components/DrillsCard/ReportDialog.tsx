@@ -8,7 +8,7 @@ import { Progress } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import useAsync from 'react-use/esm/useAsync';
 import type { DrillSummary } from '@drillbook/contracts';
-import { drillbookApiRef } from '../../api/DrillbookApi';
+import { drillbookApiRef } from '../../drillbookApi';
 import { DrillbookErrorPanel } from '../common/DrillbookErrorPanel';
 
 /**

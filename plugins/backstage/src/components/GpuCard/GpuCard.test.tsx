@@ -6,7 +6,7 @@ import { makeEntity } from '../../__fixtures__/entities';
 import { makeFakeDrillbookApi, pending } from '../../__fixtures__/fakeApi';
 import { makeGpu, makeGpuDevice, makeNoGpu, makeService } from '../../__fixtures__/controller';
 import { renderEntityCard } from '../../testing/render';
-import { ControllerUnreachableError } from '../../api/errors';
+import { DrillbookApiError } from '@drillbook/client';
 
 const entity = makeEntity({ serviceId: 'recsys-reference' });
 
@@ -24,7 +24,7 @@ describe('GpuCard', () => {
   it('shows a readable message when the controller cannot be reached', async () => {
     const api = makeFakeDrillbookApi({
       getService: async () => {
-        throw new ControllerUnreachableError('http://localhost:7007/api/proxy/drillbook/api/v1/services/recsys-reference', new TypeError('Failed to fetch'));
+        throw DrillbookApiError.network('GET', 'http://localhost:7007/api/proxy/drillbook/api/v1/services/recsys-reference', new TypeError('Failed to fetch'));
       },
     });
     await renderEntityCard(<GpuCard />, { entity, api });

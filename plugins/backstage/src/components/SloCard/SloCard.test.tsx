@@ -2,7 +2,7 @@ import React from 'react';
 import { describe, expect, it } from 'vitest';
 import { screen, within } from '@testing-library/react';
 import { SloCard } from './SloCard';
-import { DrillbookClient } from '../../api/DrillbookClient';
+import { createDrillbookClient } from '../../drillbookApi';
 import { makeEntity } from '../../__fixtures__/entities';
 import { makeFakeDrillbookApi, pending } from '../../__fixtures__/fakeApi';
 import { makeService, makeSlo } from '../../__fixtures__/controller';
@@ -33,7 +33,7 @@ describe('SloCard', () => {
 
   it('shows a readable message, not a crash, when the controller is down', async () => {
     const base = await closedPortUrl();
-    const api = new DrillbookClient({ discoveryApi: { getBaseUrl: async id => `${base}/api/${id}` }, fetchApi: { fetch: (i, init) => fetch(i, init) } });
+    const api = createDrillbookClient({ discoveryApi: { getBaseUrl: async id => `${base}/api/${id}` }, fetchApi: { fetch: (i, init) => fetch(i, init) } });
     await renderEntityCard(<SloCard />, { entity, api });
     expect(await screen.findByText(/Drillbook controller unreachable/)).toBeInTheDocument();
     expect(screen.getByText(/could not reach the Drillbook controller at http:\/\/127\.0\.0\.1:\d+\/api\/proxy\/drillbook\/api\/v1\/services\/recsys-reference/)).toBeInTheDocument();

@@ -1,6 +1,6 @@
 import React from 'react';
 import { WarningPanel } from '@backstage/core-components';
-import { describeDrillbookError } from '../../api/errors';
+import { describeDrillbookError } from '../../errors';
 
 /** Readable error for anything that went wrong talking to the controller; never throws. */
 export function DrillbookErrorPanel({ error, prefix }: { error: unknown; prefix?: string }) {

@@ -3,7 +3,7 @@ import { InfoCard, Progress } from '@backstage/core-components';
 import { MissingAnnotationEmptyState } from '@backstage/plugin-catalog-react';
 import { useApi } from '@backstage/core-plugin-api';
 import type { ServiceSummary } from '@drillbook/contracts';
-import { drillbookApiRef } from '../../api/DrillbookApi';
+import { drillbookApiRef } from '../../drillbookApi';
 import { DRILLBOOK_SERVICE_ID_ANNOTATION } from '../../constants';
 import { useDrillbookSettings } from '../../hooks/useDrillbookSettings';
 import { usePolled } from '../../hooks/usePolled';

@@ -1,4 +1,5 @@
-/** A small client for integration tests: JSON calls with a token, and an SSE follower on fetch. */
+/** A small client for integration tests: raw JSON calls with a token (status codes kept), and an SSE follower. */
+import { DrillbookClient, controllerApiBase } from '@drillbook/client';
 import type { DrillEvent } from '@drillbook/contracts';
 
 export function api(base: string) {
@@ -25,44 +26,26 @@ export function api(base: string) {
 }
 
 /**
- * Follows a drill's events until `until` returns true for one (default: the `end` event) or the
- * stream closes. Resolves with every event received.
+ * Follows a drill's events with the shared client (`@drillbook/client`: the same SSE parser and
+ * Last-Event-ID resume the plugins use) until `until` returns true for one (default: the `end`
+ * event) or `timeoutMs` passes. Resolves with every event received; rejects on an HTTP error or
+ * when the stream keeps dropping.
  */
 export async function followEvents(base: string, drillId: string, token: string, opts: { lastEventId?: number; until?: (e: DrillEvent) => boolean; timeoutMs?: number } = {}): Promise<DrillEvent[]> {
   const ctrl = new AbortController();
   const timer = setTimeout(() => ctrl.abort(), opts.timeoutMs ?? 240_000);
-  const res = await fetch(`${base}/api/v1/drills/${encodeURIComponent(drillId)}/events`, {
-    headers: { authorization: `Bearer ${token}`, accept: 'text/event-stream', ...(opts.lastEventId !== undefined ? { 'last-event-id': String(opts.lastEventId) } : {}) },
-    signal: ctrl.signal,
-  });
-  if (res.status !== 200) throw new Error(`events: HTTP ${res.status} ${await res.text()}`);
   const events: DrillEvent[] = [];
   const until = opts.until ?? ((e: DrillEvent) => e.type === 'end');
-  const decoder = new TextDecoder();
-  let buf = '';
+  const client = new DrillbookClient({ baseUrl: controllerApiBase(base), headers: { authorization: `Bearer ${token}` }, reconnectDelayMs: 200 });
   try {
-    for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-      buf += decoder.decode(chunk, { stream: true });
-      let i: number;
-      while ((i = buf.indexOf('\n\n')) >= 0) {
-        const block = buf.slice(0, i);
-        buf = buf.slice(i + 2);
-        const data = block
-          .split('\n')
-          .filter((l) => l.startsWith('data: '))
-          .map((l) => l.slice(6))
-          .join('\n');
-        if (!data) continue;
-        const e = JSON.parse(data) as DrillEvent;
+    await client.followDrill(drillId, {
+      signal: ctrl.signal,
+      ...(opts.lastEventId !== undefined ? { lastEventId: opts.lastEventId } : {}),
+      onEvent: (e) => {
         events.push(e);
-        if (until(e)) {
-          ctrl.abort();
-          return events;
-        }
-      }
-    }
-  } catch (e) {
-    if (!ctrl.signal.aborted) throw e;
+        if (until(e)) ctrl.abort();
+      },
+    });
   } finally {
     clearTimeout(timer);
   }

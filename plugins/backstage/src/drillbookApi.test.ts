@@ -1,11 +1,14 @@
 // @vitest-environment node
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ResponseError } from '@backstage/errors';
+import { DrillbookApiError } from '@drillbook/client';
 import type { DrillEvent } from '@drillbook/contracts';
-import { DrillbookClient } from './DrillbookClient';
-import { ControllerUnreachableError, describeDrillbookError } from './errors';
-import { closedPortUrl, startTestServer, TestServer } from '../testing/httpServer';
-import { makeEvent, makeService } from '../__fixtures__/controller';
+import { createDrillbookClient } from './drillbookApi';
+import { describeDrillbookError } from './errors';
+import { closedPortUrl, startTestServer, TestServer } from './testing/httpServer';
+import { makeEvent, makeService } from './__fixtures__/controller';
+
+// The shared client's own suite (services/client) covers SSE parsing, reconnects and error mapping;
+// these tests cover the Backstage wiring: discovery + proxy path, fetchApi, direct URL, the panels' texts.
 
 const discoveryFor = (base: string) => ({ getBaseUrl: vi.fn(async (pluginId: string) => `${base}/api/${pluginId}`) });
 const realFetch = { fetch: (input: RequestInfo | URL, init?: RequestInit) => fetch(input, init) };
@@ -20,13 +23,13 @@ function sse(events: DrillEvent[]): string {
   return events.map(e => `id: ${e.seq}\nevent: ${e.type}\ndata: ${JSON.stringify(e)}\n\n`).join('');
 }
 
-describe('DrillbookClient requests', () => {
+describe('the Backstage-hosted client', () => {
   it('reaches the controller API through the Backstage proxy endpoint', async () => {
     server = await startTestServer((_req, res) => {
       res.setHeader('content-type', 'application/json');
       res.end(JSON.stringify({ items: [makeService()] }));
     });
-    const client = new DrillbookClient({ discoveryApi: discoveryFor(server.url), fetchApi: realFetch });
+    const client = createDrillbookClient({ discoveryApi: discoveryFor(server.url), fetchApi: realFetch });
     const services = await client.listServices();
     expect(services.map(s => s.id)).toEqual(['recsys-reference']);
     expect(server.requests[0].url).toBe('/api/proxy/drillbook/api/v1/services');
@@ -35,8 +38,8 @@ describe('DrillbookClient requests', () => {
   it('uses drillbook.baseUrl directly when it is configured', async () => {
     server = await startTestServer((_req, res) => res.end(JSON.stringify({ subject: 's', role: 'viewer', services: [] })));
     const discoveryApi = discoveryFor('http://backstage.invalid');
-    const client = new DrillbookClient({ discoveryApi, fetchApi: realFetch, baseUrl: server.url });
-    await expect(client.getMe()).resolves.toMatchObject({ role: 'viewer' });
+    const client = createDrillbookClient({ discoveryApi, fetchApi: realFetch, baseUrl: server.url });
+    await expect(client.me()).resolves.toMatchObject({ role: 'viewer' });
     expect(server.requests[0].url).toBe('/api/v1/me');
     expect(discoveryApi.getBaseUrl).not.toHaveBeenCalled();
   });
@@ -46,7 +49,7 @@ describe('DrillbookClient requests', () => {
       res.setHeader('content-type', 'application/json');
       res.end(req.method === 'POST' ? JSON.stringify({ drill: { id: 'd1' }, plan: { runbook: 'replica-crash' } }) : JSON.stringify({ items: [] }));
     });
-    const client = new DrillbookClient({ discoveryApi: discoveryFor(server.url), fetchApi: realFetch, proxyPath: '/sre-drillbook' });
+    const client = createDrillbookClient({ discoveryApi: discoveryFor(server.url), fetchApi: realFetch, proxyPath: '/sre-drillbook' });
     await client.startDrill({ runbook: 'replica-crash', service: 'recsys-reference', dryRun: true });
     await client.listDrills({ service: 'recsys reference', state: 'running', limit: 5 });
     expect(server.requests[0]).toMatchObject({ method: 'POST', url: '/api/proxy/sre-drillbook/api/v1/drills' });
@@ -55,17 +58,16 @@ describe('DrillbookClient requests', () => {
     expect(server.requests[1].url).toBe('/api/proxy/sre-drillbook/api/v1/drills?service=recsys+reference&state=running&limit=5');
   });
 
-  it('turns a controller error body into a ResponseError that carries the controller message', async () => {
+  it('turns a controller error body into an error that carries the controller message', async () => {
     server = await startTestServer((_req, res) => {
       res.statusCode = 403;
       res.setHeader('content-type', 'application/json');
       res.end(JSON.stringify({ error: 'role viewer may not start drills', field: 'runbook' }));
     });
-    const client = new DrillbookClient({ discoveryApi: discoveryFor(server.url), fetchApi: realFetch });
+    const client = createDrillbookClient({ discoveryApi: discoveryFor(server.url), fetchApi: realFetch });
     const error = await client.startDrill({ runbook: 'replica-crash' }).catch(e => e);
-    expect(ResponseError.is(error)).toBe(true);
-    expect(error.statusCode).toBe(403);
-    expect(error.cause.message).toBe('role viewer may not start drills (field runbook)');
+    expect(error).toBeInstanceOf(DrillbookApiError);
+    expect(error).toMatchObject({ status: 403, kind: 'forbidden', origin: 'controller', message: 'role viewer may not start drills (field runbook)' });
     expect(describeDrillbookError(error)).toMatchObject({ title: 'Not allowed', message: expect.stringContaining('role viewer may not start drills') });
   });
 
@@ -74,29 +76,41 @@ describe('DrillbookClient requests', () => {
       res.statusCode = 502;
       res.end('connect ECONNREFUSED 127.0.0.1:7070');
     });
-    const client = new DrillbookClient({ discoveryApi: discoveryFor(server.url), fetchApi: realFetch });
+    const client = createDrillbookClient({ discoveryApi: discoveryFor(server.url), fetchApi: realFetch });
     const error = await client.getService('recsys-reference').catch(e => e);
     expect(describeDrillbookError(error)).toMatchObject({ title: 'Drillbook controller unreachable', message: expect.stringContaining('ECONNREFUSED') });
   });
 
   it('names the URL it could not reach when nothing listens', async () => {
     const base = await closedPortUrl();
-    const client = new DrillbookClient({ discoveryApi: discoveryFor(base), fetchApi: realFetch });
+    const client = createDrillbookClient({ discoveryApi: discoveryFor(base), fetchApi: realFetch });
     const error = await client.listServices().catch(e => e);
-    expect(error).toBeInstanceOf(ControllerUnreachableError);
+    expect(error).toMatchObject({ status: 0, kind: 'unreachable' });
     expect(error.message).toContain(`${base}/api/proxy/drillbook/api/v1/services`);
+    expect(describeDrillbookError(error).title).toBe('Drillbook controller unreachable');
   });
 
-  it('resolves report paths relative to the controller or to the API prefix', async () => {
-    const client = new DrillbookClient({ discoveryApi: discoveryFor('http://bs:7007'), fetchApi: realFetch });
+  it('says what was invalid when the controller answers 400', async () => {
+    server = await startTestServer((_req, res) => {
+      res.statusCode = 400;
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ error: 'quick must be a boolean', field: 'quick' }));
+    });
+    const client = createDrillbookClient({ discoveryApi: discoveryFor(server.url), fetchApi: realFetch });
+    const error = await client.startDrill({ runbook: 'replica-crash' }).catch(e => e);
+    expect(describeDrillbookError(error)).toEqual({ status: 400, title: 'Invalid request', message: 'The controller refused the request as invalid (400): quick must be a boolean (field quick)' });
+  });
+
+  it('resolves report paths behind the proxy, and keeps a missing report missing', async () => {
+    const client = createDrillbookClient({ discoveryApi: discoveryFor('http://bs:7007'), fetchApi: realFetch });
     const base = 'http://bs:7007/api/proxy/drillbook';
     await expect(client.reportUrl({ id: 'd1', reportUrl: '/api/v1/drills/d1/report' })).resolves.toBe(`${base}/api/v1/drills/d1/report`);
     await expect(client.reportUrl({ id: 'd1', reportUrl: 'drills/d1/report' })).resolves.toBe(`${base}/api/v1/drills/d1/report`);
-    await expect(client.reportUrl({ id: 'd 1', reportUrl: null })).resolves.toBe(`${base}/api/v1/drills/d%201/report`);
+    await expect(client.reportUrl({ id: 'd 1', reportUrl: null })).resolves.toBeNull();
   });
 });
 
-describe('DrillbookClient.followDrill', () => {
+describe('following a drill through the Backstage proxy', () => {
   it('delivers the stream events in order and stops at the end event', async () => {
     const events = [makeEvent(1, { type: 'state', data: { status: 'running' } }), makeEvent(2, { type: 'phase', phase: 'method' }), makeEvent(3, { type: 'end', data: { status: 'passed' } })];
     server = await startTestServer((_req, res) => {
@@ -105,7 +119,7 @@ describe('DrillbookClient.followDrill', () => {
       res.write(sse(events));
       // The controller keeps the connection open; the client must stop on `end` by itself.
     });
-    const client = new DrillbookClient({ discoveryApi: discoveryFor(server.url), fetchApi: realFetch });
+    const client = createDrillbookClient({ discoveryApi: discoveryFor(server.url), fetchApi: realFetch });
     const seen: DrillEvent[] = [];
     await expect(client.followDrill('drl_02', { onEvent: e => seen.push(e) })).resolves.toBe('ended');
     expect(seen.map(e => e.seq)).toEqual([1, 2, 3]);
@@ -126,7 +140,7 @@ describe('DrillbookClient.followDrill', () => {
       // A server that replays from the start regardless: the client must skip what it has seen.
       res.end(sse([makeEvent(1), makeEvent(2), makeEvent(3), makeEvent(4, { type: 'end' })]));
     });
-    const client = new DrillbookClient({ discoveryApi: discoveryFor(server.url), fetchApi: realFetch, reconnectDelayMs: 10 });
+    const client = createDrillbookClient({ discoveryApi: discoveryFor(server.url), fetchApi: realFetch, reconnectDelayMs: 10 });
     const seen: number[] = [];
     await expect(client.followDrill('drl_02', { onEvent: e => seen.push(e.seq) })).resolves.toBe('ended');
     expect(seen).toEqual([1, 2, 3, 4]);
@@ -140,9 +154,9 @@ describe('DrillbookClient.followDrill', () => {
       res.writeHead(200, { 'content-type': 'text/event-stream' });
       res.end(': nothing\n\n');
     });
-    const client = new DrillbookClient({ discoveryApi: discoveryFor(server.url), fetchApi: realFetch, reconnectDelayMs: 5 });
+    const client = createDrillbookClient({ discoveryApi: discoveryFor(server.url), fetchApi: realFetch, reconnectDelayMs: 5 });
     await expect(client.followDrill('drl_02', { onEvent: () => undefined, maxReconnects: 2 })).rejects.toThrow(
-      /lost the event stream of drill drl_02 3 times in a row without an end event/,
+      /lost the event stream of drill drl_02 3 times in a row without a new event/,
     );
     expect(server.requests).toHaveLength(3);
   });
@@ -153,9 +167,9 @@ describe('DrillbookClient.followDrill', () => {
       res.setHeader('content-type', 'application/json');
       res.end(JSON.stringify({ error: 'unknown drill "nope"' }));
     });
-    const client = new DrillbookClient({ discoveryApi: discoveryFor(server.url), fetchApi: realFetch, reconnectDelayMs: 5 });
+    const client = createDrillbookClient({ discoveryApi: discoveryFor(server.url), fetchApi: realFetch, reconnectDelayMs: 5 });
     const error = await client.followDrill('nope', { onEvent: () => undefined }).catch(e => e);
-    expect(error.statusCode).toBe(404);
+    expect(error).toMatchObject({ status: 404, kind: 'not-found' });
     expect(server.requests).toHaveLength(1);
   });
 
@@ -164,7 +178,7 @@ describe('DrillbookClient.followDrill', () => {
       res.writeHead(200, { 'content-type': 'text/event-stream' });
       res.write(sse([makeEvent(1)]));
     });
-    const client = new DrillbookClient({ discoveryApi: discoveryFor(server.url), fetchApi: realFetch });
+    const client = createDrillbookClient({ discoveryApi: discoveryFor(server.url), fetchApi: realFetch });
     const controller = new AbortController();
     const following = client.followDrill('drl_02', { signal: controller.signal, onEvent: () => controller.abort() });
     await expect(following).resolves.toBe('cancelled');
