@@ -22,6 +22,9 @@ npm run --silent gen:check
 step "Prometheus rules: promtool check + behavioural tests"
 npm run --silent test:rules
 
+step "Kubernetes manifests and custom resources: OpenAPI + upstream CRD schemas"
+npm run --silent test:deploy
+
 step "unit tests"
 npx vitest run --project unit
 

@@ -3,7 +3,7 @@
 # the generated paths (a hand edit, or a source change committed without `npm run gen`).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-paths=(alerts/generated dashboards/generated)
+paths=(alerts/generated dashboards/generated deploy/generated)
 npm run --silent gen
 status=0
 if ! git diff --exit-code --stat -- "${paths[@]}"; then
