@@ -16,8 +16,11 @@ export function isBuiltIn(apiVersion: string): boolean {
   return group === '' || group.endsWith('.k8s.io') || !group.includes('.');
 }
 
+/** Kinds that live in apimachinery (request bodies such as DeleteOptions), not in an API group. */
+const APIMACHINERY_KINDS = new Set(['DeleteOptions', 'Status']);
+
 function modelClass(apiVersion: string, kind: string): ModelClass {
-  const mod = `kubernetes-models/${apiVersion}/${kind}`;
+  const mod = APIMACHINERY_KINDS.has(kind) ? `@kubernetes-models/apimachinery/apis/meta/v1/${kind}` : `kubernetes-models/${apiVersion}/${kind}`;
   let loaded: Record<string, unknown>;
   try {
     loaded = require(mod) as Record<string, unknown>;
