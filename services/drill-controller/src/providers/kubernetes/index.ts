@@ -11,3 +11,7 @@ export { KubernetesProvider } from './podProvider.js';
 export type { KubernetesSpec, KubernetesProviderOptions } from './podProvider.js';
 export { ChaosMeshProvider, chaosObject, CHAOS_PLURALS, DEFAULT_ZONE_KEY } from './chaosMesh.js';
 export type { ChaosSpec, ChaosKind, ChaosObject, ChaosMeshOptions } from './chaosMesh.js';
+export { distributedLoadObjects, scenarioSource, K6OperatorLoad, RUNNER_OUTPUT_DIR } from './k6Operator.js';
+export type { DistributedLoadSpec, TestRunObject, ConfigMapObject } from './k6Operator.js';
+export { mergeRunnerOutputs } from './k6Merge.js';
+export type { RunnerOutput, MergeReport } from './k6Merge.js';
