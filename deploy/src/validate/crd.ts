@@ -108,7 +108,8 @@ export class CrdValidator {
   }
 
   /** Problems of one object (empty when it is valid). An unknown apiVersion/kind is a problem. */
-  problems(obj: { apiVersion?: unknown; kind?: unknown; [key: string]: unknown }): CrdProblem[] {
+  problems(object: object): CrdProblem[] {
+    const obj = object as { apiVersion?: unknown; kind?: unknown };
     const key = `${String(obj.apiVersion)}/${String(obj.kind)}`;
     const validate = this.validators.get(key);
     if (!validate) return [{ path: '', message: `no CRD schema for ${key}` }];
@@ -117,7 +118,8 @@ export class CrdValidator {
   }
 
   /** Throws with every problem listed when the object does not validate. */
-  assertValid(obj: { apiVersion?: unknown; kind?: unknown; metadata?: { name?: string }; [key: string]: unknown }): void {
+  assertValid(object: object): void {
+    const obj = object as { kind?: unknown; metadata?: { name?: string } };
     const problems = this.problems(obj);
     if (problems.length) throw new Error(`${String(obj.kind)} ${obj.metadata?.name ?? '(unnamed)'} does not match its CRD: ${problems.map((p) => `${p.path} ${p.message}`).join('; ')}`);
   }
