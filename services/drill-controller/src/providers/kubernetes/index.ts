@@ -15,3 +15,4 @@ export { distributedLoadObjects, scenarioSource, K6OperatorLoad, RUNNER_OUTPUT_D
 export type { DistributedLoadSpec, TestRunObject, ConfigMapObject } from './k6Operator.js';
 export { mergeRunnerOutputs } from './k6Merge.js';
 export type { RunnerOutput, MergeReport } from './k6Merge.js';
+export { describeKubernetesStep, executeKubernetesStep, isKubernetesStep, planKubernetesStep, stepSpec, stepObjectName, setKubeApis } from './runbookSteps.js';

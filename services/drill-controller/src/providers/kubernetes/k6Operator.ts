@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { buildSync } from 'esbuild';
 import type { KubeApis } from './kube.js';
 import { isNotFound, objectName, poll } from './kube.js';
 import { KubernetesFaultError } from './types.js';
@@ -27,8 +28,13 @@ export interface DistributedLoadSpec {
   env: Record<string, string>;
   /** ReadWriteMany PersistentVolumeClaim the runners write their outputs to. */
   outputClaim: string;
+  /** ConfigMap holding `sessions.json` (the load sessions model:build writes), mounted for SESSIONS_FILE. */
+  sessionsConfigMap?: string;
   image?: string;
 }
+
+/** Where the sessions ConfigMap is mounted in each runner. */
+export const SESSIONS_DIR = '/drillbook-sessions';
 
 export interface ConfigMapObject {
   apiVersion: 'v1';
@@ -62,7 +68,11 @@ export function distributedLoadObjects(spec: DistributedLoadSpec): [ConfigMapObj
     metadata: { name: `${name}-script`.slice(0, 63), namespace: spec.namespace, labels: LABELS },
     data: { [spec.script.file]: spec.script.source },
   };
-  const env = Object.entries({ ...spec.env, SUMMARY_FILE: `${RUNNER_OUTPUT_DIR}/$(POD_NAME)-summary.json` })
+  const env = Object.entries({
+    ...spec.env,
+    SUMMARY_FILE: `${RUNNER_OUTPUT_DIR}/$(POD_NAME)-summary.json`,
+    ...(spec.sessionsConfigMap ? { SESSIONS_FILE: `${SESSIONS_DIR}/sessions.json` } : {}),
+  })
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([k, v]) => ({ name: k, value: v }));
   const testRun: TestRunObject = {
@@ -77,17 +87,29 @@ export function distributedLoadObjects(spec: DistributedLoadSpec): [ConfigMapObj
       runner: {
         ...(spec.image ? { image: spec.image } : {}),
         env: [{ name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } }, ...env],
-        volumeMounts: [{ name: 'drillbook-out', mountPath: RUNNER_OUTPUT_DIR }],
-        volumes: [{ name: 'drillbook-out', persistentVolumeClaim: { claimName: spec.outputClaim } }],
+        volumeMounts: [
+          { name: 'drillbook-out', mountPath: RUNNER_OUTPUT_DIR },
+          ...(spec.sessionsConfigMap ? [{ name: 'drillbook-sessions', mountPath: SESSIONS_DIR, readOnly: true }] : []),
+        ],
+        volumes: [
+          { name: 'drillbook-out', persistentVolumeClaim: { claimName: spec.outputClaim } },
+          ...(spec.sessionsConfigMap ? [{ name: 'drillbook-sessions', configMap: { name: spec.sessionsConfigMap } }] : []),
+        ],
       },
     },
   };
   return [configMap, testRun];
 }
 
-/** Reads a scenario file (relative to the repository root) for the ConfigMap. */
+/**
+ * A scenario (relative to the repository root) and everything it imports from load-tests/lib as ONE
+ * ES2017 file (esbuild; `k6` modules stay imports), so a ConfigMap can carry it to the runners.
+ */
 export function scenarioSource(repoRoot: string, scenario: string): { file: string; source: string } {
-  return { file: path.basename(scenario), source: readFileSync(path.join(repoRoot, scenario), 'utf8') };
+  const entry = path.join(repoRoot, scenario);
+  readFileSync(entry); // a missing scenario fails here, naming the file
+  const out = buildSync({ entryPoints: [entry], bundle: true, format: 'esm', target: 'es2017', platform: 'neutral', external: ['k6', 'k6/*'], write: false, logLevel: 'silent', absWorkingDir: repoRoot });
+  return { file: path.basename(scenario), source: `// Bundled by drillbook from ${scenario} and its imports (esbuild, ES2017) for the k6 operator.\n${out.outputFiles[0].text}` };
 }
 
 export class K6OperatorLoad {
