@@ -91,6 +91,10 @@ async function run(argv: string[]): Promise<number> {
     out.write(`load engine: ${engine.engine} (${engine.reason})\n`);
     return 0;
   }
+  if (rb.load.distributed) {
+    err.write('drillbook run: load.distributed (k6 operator) is planned by --dry-run only; the drill engine does not start a TestRun yet. Remove load.distributed to drive the load from this machine.\n');
+    return 2;
+  }
   let target: DrillTarget | undefined;
   if (values.target) {
     const token = values['admin-token'] ?? process.env.DRILLBOOK_ADMIN_TOKEN;

@@ -243,6 +243,9 @@ function semanticProblems(rb: Runbook): Array<{ path: PathPart[]; message: strin
       out.push({ path, message: 'a zone partition acts on two zones: set guardrails.blastRadius.maxZones to 2 or more' });
     }
   }
+  if (allSteps.some(({ step, path }) => step.kind === 'k8s.scale' && path[0] !== 'rollback') && !rb.rollback.some((s) => s.kind === 'k8s.clear')) {
+    out.push({ path: ['rollback'], message: 'a k8s.scale step is only undone by k8s.clear: add { kind: k8s.clear } to rollback' });
+  }
   if (rb.load.distributed && !rb.target.kubernetes) out.push({ path: ['load', 'distributed'], message: 'distributed load runs on the k6 operator: set target.kubernetes' });
   if (rb.load.distributed && !rb.load.scenario) out.push({ path: ['load', 'distributed'], message: 'distributed load runs the k6 scenario: set load.scenario' });
   const max = rb.guardrails.blastRadius.maxReplicas;

@@ -58,6 +58,9 @@ describe('example drills for a Kubernetes target (runbooks/examples/kubernetes)'
     expect(() => parseRunbook(yaml(oneZone), 'x.yaml')).toThrow(/zone partition acts on two zones/);
     const fixed = { ...rb, steps: [{ kind: 'chaos.pod', name: 'kill', action: 'pod-kill', mode: 'fixed', ttl: '10s' }] };
     expect(() => parseRunbook(yaml(fixed), 'x.yaml')).toThrow(/value/);
+    const scale = { ...rb, steps: [{ kind: 'k8s.scale', name: 'scale down', workload: { kind: 'Deployment', name: 'recsys-replica' }, replicas: 1, ttl: '30s' }], rollback: [] };
+    expect(() => parseRunbook(yaml(scale), 'x.yaml')).toThrow(/k8s\.scale step is only undone by k8s\.clear/);
+    expect(() => parseRunbook(yaml({ ...scale, rollback: [{ kind: 'k8s.clear', name: 'restore' }] }), 'x.yaml')).not.toThrow();
   });
 });
 
