@@ -19,7 +19,7 @@ import { labels, NAMES, selector, type DeployValues } from '../values.js';
  */
 export const CONTROLLER_RULES: IPolicyRule[] = [
   // Kubernetes provider: choose pods by label and delete them; read them back for evidence.
-  { apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'delete'] },
+  { apiGroups: [''], resources: ['pods'], verbs: ['list', 'delete'] },
   // Kubernetes provider: scale a Deployment or StatefulSet and restore it; read ready replicas.
   { apiGroups: ['apps'], resources: ['deployments', 'statefulsets'], verbs: ['get'] },
   { apiGroups: ['apps'], resources: ['deployments/scale', 'statefulsets/scale'], verbs: ['get', 'patch'] },
