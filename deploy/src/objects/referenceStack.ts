@@ -31,10 +31,11 @@ export function referenceStackObjects(v: DeployValues) {
               env: [
                 { name: 'HOST', value: '0.0.0.0' },
                 { name: 'PORT', value: String(v.ports.inference) },
+                // Pod names are DNS labels, which the replica accepts as its id. REPLICA_ZONE is not
+                // set: a node's zone label is not visible through the downward API (and node names
+                // may contain dots the replica refuses); Prometheus attaches `zone` from the node
+                // (service-monitors.yaml), which is where the rules read it.
                 { name: 'REPLICA_ID', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
-                // The zone label of the node is not visible to a pod through the downward API; the
-                // node name is, and Prometheus relabels zone from the node (see README).
-                { name: 'REPLICA_ZONE', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } },
                 { name: 'ADMIN_TOKEN', valueFrom: { secretKeyRef: { name: NAMES.inferenceSecret, key: 'admin-token' } } },
               ],
               readinessProbe: { httpGet: { path: '/readyz', port: 'http' }, periodSeconds: 2, failureThreshold: 2 },

@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { CONTROLLER_RULES } from '@drillbook/deploy';
 import { parseConfig } from '../../server/config/load.js';
+import { loadConfig as replicaConfig } from '@drillbook/inference/config';
 import { KubeApiStandIn, type RecordedRequest } from './__fixtures__/apiStandIn.js';
 import { ChaosMeshProvider, type ChaosSpec } from './chaosMesh.js';
 import { K6OperatorLoad } from './k6Operator.js';
@@ -39,6 +40,19 @@ describe('deploy/ and the providers agree', () => {
     const { config } = parseConfig(controllerYaml(), 'controller.yaml', env);
     expect(config.listen).toEqual({ host: '0.0.0.0', port: 7070 });
     expect(() => parseConfig(controllerYaml(), 'controller.yaml', {})).toThrow(/DRILLBOOK_DATABASE_URL is not set/);
+  });
+
+  it('an inference replica accepts the environment the generated Deployment gives it (pod name as id)', () => {
+    const docs = parseAllDocuments(readFileSync(path.join(REPO, 'deploy/generated/base/reference-stack.yaml'), 'utf8')).map((d) => d.toJS() as any);
+    const container = docs.find((d) => d.kind === 'Deployment' && d.metadata.name === 'recsys-replica').spec.template.spec.containers[0];
+    const env: Record<string, string> = {};
+    for (const e of container.env as Array<{ name: string; value?: string; valueFrom?: { fieldRef?: { fieldPath: string } } }>) {
+      // What the downward API would give on a typical cloud node.
+      const field: Record<string, string> = { 'metadata.name': 'recsys-replica-7d9f8b6c4d-x2x7k', 'spec.nodeName': 'ip-10-0-1-23.eu-west-1.compute.internal' };
+      env[e.name] = e.value ?? (e.valueFrom?.fieldRef ? field[e.valueFrom.fieldRef.fieldPath] : 'secret-value');
+    }
+    const cfg = replicaConfig(env);
+    expect(cfg).toMatchObject({ id: 'recsys-replica-7d9f8b6c4d-x2x7k', host: '0.0.0.0', port: container.ports[0].containerPort });
   });
 
   it('every API call the providers make is granted by the controller Role, and every grant is used', async () => {
