@@ -5,6 +5,7 @@
  */
 import type { DrillJournal, InjectedFault } from '@drillbook/contracts';
 import type { StackAction } from '@drillbook/stack';
+import { undoKubernetesFault } from '../providers/kubernetes/runbookSteps.js';
 
 export interface UndoTarget {
   gatewayUrl: string;
@@ -29,7 +30,11 @@ export async function undoDrill(journal: DrillJournal, target: UndoTarget, by: '
     if (f.clearedAt) continue;
     const r = byId.get(f.replica);
     const expired = f.ttlMs !== null && Date.parse(f.injectedAt) + f.ttlMs <= Date.now();
-    if (f.ttlMs !== null && r) {
+    if (f.type === 'kubernetes' || f.type === 'chaos-mesh') {
+      const done = await undoKubernetesFault(journal.drillId, f).catch(() => false);
+      update(f, { clearedAt: now(), clearedBy: done ? by : expired ? 'ttl' : by });
+      (done ? out.cleared : out.unreachable).push(`${f.type}@${f.replica}`);
+    } else if (f.ttlMs !== null && r) {
       try {
         const res = await fetch(`${r.url}/admin/faults/${f.id}`, { method: 'DELETE', headers: auth, signal: AbortSignal.timeout(2000) });
         const body = (await res.json()) as { cleared?: string[] };

@@ -19,6 +19,8 @@ import { loadRunbook, parseRunbook, validateFiles } from '../../runbook/validate
 import { KubeApiStandIn } from './__fixtures__/apiStandIn.js';
 import { kubeApis, kubeConfigFor } from './kube.js';
 import { executeKubernetesStep, setKubeApis, stepObjectName } from './runbookSteps.js';
+import { undoDrill } from '../../engine/undo.js';
+import { chaosObject } from './chaosMesh.js';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../..');
 const EXAMPLES = path.join(REPO, 'runbooks/examples/kubernetes');
@@ -110,6 +112,31 @@ describe('a drill\'s Kubernetes steps against the API stand-in', () => {
     await executeKubernetesStep(rb.rollback[0] as KubernetesStep, { ...ctx, inRollback: true });
     expect(standIn.customObjects()).toEqual([]);
     expect(ctx.journal.journal.faults[0]).toMatchObject({ clearedBy: 'rollback' });
+  });
+
+  it('an abort (the automatic undo) deletes a chaos object the drill made, also from a restarted controller that only has the journal', async () => {
+    standIn = new KubeApiStandIn();
+    await standIn.start();
+    standIn.addPods('recsys', { 'app.kubernetes.io/name': 'recsys-replica' }, 4);
+    setKubeApis(() => kubeApis(kubeConfigFor(standIn.url)));
+    const rb = example('cpu-stress.yaml');
+    const ctx = context(rb);
+    await executeKubernetesStep(rb.steps[0] as KubernetesStep, { ...ctx, drillId: 'd-abort' });
+    expect(standIn.customObjects()).toHaveLength(1);
+    const update = (f: object, patch: object) => Object.assign(f, patch);
+    const target = { gatewayUrl: 'http://127.0.0.1:9', adminToken: 't', replicas: [] };
+    const out = await undoDrill({ ...ctx.journal.journal, drillId: 'd-abort' }, target, 'abort', update);
+    expect(out.cleared).toEqual(['chaos-mesh@recsys']);
+    expect(standIn.customObjects()).toEqual([]);
+    expect(ctx.journal.journal.faults[0]).toMatchObject({ clearedBy: 'abort' });
+
+    // Crash recovery: a new process, nothing in memory, the journal names the object.
+    const left = chaosObject({ kind: 'PodChaos', action: 'pod-failure', namespace: 'recsys', selector: { a: 'b' }, mode: { mode: 'one' } }, 60_000, 'drillbook-left-behind');
+    standIn.putCustom('chaos-mesh.org', 'v1alpha1', 'podchaos', left);
+    const journal = { drillId: 'd-crashed', faults: [{ id: 'chaos-mesh:recsys/drillbook-left-behind', step: 's', replica: 'recsys', type: 'chaos-mesh', ttlMs: 60_000, injectedAt: new Date().toISOString() }] } as unknown as DrillJournal;
+    const recovered = await undoDrill(journal, target, 'abort', update);
+    expect(recovered.cleared).toEqual(['chaos-mesh@recsys']);
+    expect(standIn.customObjects()).toEqual([]);
   });
 });
 

@@ -8,7 +8,7 @@
 import type { DrillJournal, KubernetesStep, Runbook, Step } from '@drillbook/contracts';
 import { KUBERNETES_STEP_KINDS } from '@drillbook/contracts';
 import { durationMs } from '../../runbook/duration.js';
-import { chaosObject, ChaosMeshProvider, type ChaosSpec } from './chaosMesh.js';
+import { CHAOS_PLURALS, chaosObject, ChaosMeshProvider, type ChaosSpec } from './chaosMesh.js';
 import { defaultKubeConfig, kubeApis, objectName } from './kube.js';
 import { KubernetesProvider, type KubernetesSpec } from './podProvider.js';
 import { NamespaceGuard } from './selection.js';
@@ -164,4 +164,32 @@ export function describeKubernetesStep(s: KubernetesStep): string {
     case 'k8s.clear':
       return 'restore scaled workloads and delete the chaos objects this drill created';
   }
+}
+
+/**
+ * Undo one journaled Kubernetes / Chaos Mesh fault for the rollback, an abort, or a controller that
+ * restarted mid-drill (the journal is all it has). A chaos object is found from its id alone
+ * (`chaos-mesh:<ns>/<name>`) and deleted; a scaled workload is restored only by the process that
+ * scaled it (it holds the old replica count). Returns whether something was undone.
+ */
+export async function undoKubernetesFault(drillId: string, fault: { id: string; type: string }): Promise<boolean> {
+  const live = byDrill.get(drillId);
+  if (fault.type === 'kubernetes') {
+    if (!live) return false;
+    return (await live.kubernetes.clear(fault.id)).length > 0;
+  }
+  const m = /^chaos-mesh:([^/]+)\/(.+)$/.exec(fault.id);
+  if (fault.type !== 'chaos-mesh' || !m) return false;
+  if (live?.chaos.active().some((i) => i.id === fault.id)) return (await live.chaos.clear(fault.id)).length > 0;
+  const api = makeKubeApis();
+  let deleted = false;
+  for (const plural of Object.values(CHAOS_PLURALS)) {
+    try {
+      await api.custom.deleteNamespacedCustomObject({ group: 'chaos-mesh.org', version: 'v1alpha1', namespace: m[1], plural, name: m[2] });
+      deleted = true;
+    } catch (e) {
+      if ((e as { code?: number }).code !== 404) throw e;
+    }
+  }
+  return deleted;
 }
