@@ -12,7 +12,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           setupFiles: ['scripts/testing/k6OnPath.ts'],
-          include: ['services/**/*.test.ts', 'alerts/**/*.test.ts', 'dashboards/**/*.test.ts', 'load-tests/**/*.test.ts', 'runbooks/**/*.test.ts', 'bench/**/*.test.ts'],
+          include: ['services/**/*.test.ts', 'alerts/**/*.test.ts', 'dashboards/**/*.test.ts', 'deploy/**/*.test.ts', 'load-tests/**/*.test.ts', 'runbooks/**/*.test.ts', 'bench/**/*.test.ts'],
           exclude: [...exclude, '**/*.int.test.ts'],
           testTimeout: 60_000,
         },

@@ -16,11 +16,14 @@ npx tsx scripts/testing/k6OnPath.ts
 step "type-check (tsc -b, every workspace; runbooks; bench and scripts)"
 npm run --silent typecheck
 
-step "generated alerts and dashboards are up to date"
+step "generated alerts, dashboards and Kubernetes manifests are up to date"
 npm run --silent gen:check
 
 step "Prometheus rules: promtool check + behavioural tests"
 npm run --silent test:rules
+
+step "Kubernetes manifests and custom resources: OpenAPI + upstream CRD schemas"
+npm run --silent test:deploy
 
 step "unit tests"
 npx vitest run --project unit

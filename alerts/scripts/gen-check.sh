@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# npm run gen:check — regenerates alerts and dashboards and fails when that changed anything under
+# npm run gen:check — regenerates alerts, dashboards and deploy/ and fails when that changed anything under
 # the generated paths (a hand edit, or a source change committed without `npm run gen`).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-paths=(alerts/generated dashboards/generated)
+paths=(alerts/generated dashboards/generated deploy/generated)
 npm run --silent gen
 status=0
 if ! git diff --exit-code --stat -- "${paths[@]}"; then

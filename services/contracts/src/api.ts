@@ -148,6 +148,8 @@ export interface PlannedAction {
   /** Resolved targets, e.g. replica ids. */
   targets: string[];
   ttlS?: number;
+  /** Kubernetes steps and distributed load: the exact objects (or API calls) the step would send. */
+  objects?: unknown[];
 }
 
 export interface DrillPlan {
@@ -155,7 +157,14 @@ export interface DrillPlan {
   title: string;
   service: string;
   hypothesis: string;
-  load: { engine: 'builtin' | 'k6'; profile: string; phases: Array<{ phase: LoadPhaseName; durationS: number; rate: number }>; totalRequests: number };
+  load: {
+    engine: 'builtin' | 'k6';
+    profile: string;
+    phases: Array<{ phase: LoadPhaseName; durationS: number; rate: number }>;
+    totalRequests: number;
+    /** `load.distributed`: the k6-operator objects (script ConfigMap, TestRun) the run would create. */
+    distributed?: { parallelism: number; objects: unknown[] };
+  };
   actions: PlannedAction[];
   rollback: PlannedAction[];
   guardrails: string[];

@@ -42,7 +42,7 @@ export interface InjectedFault {
   id: string;
   step: string;
   replica: string;
-  type: FaultType | 'process.kill' | 'process.pause' | 'registry.wipe' | 'model.publish' | 'load.drift' | 'load.spike';
+  type: FaultType | 'process.kill' | 'process.pause' | 'registry.wipe' | 'model.publish' | 'load.drift' | 'load.spike' | 'kubernetes' | 'chaos-mesh';
   injectedAt: string;
   ttlMs: number | null;
   clearedAt?: string;

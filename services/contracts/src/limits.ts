@@ -53,6 +53,17 @@ export const LIMITS = {
   replicaMaxBatch: { min: 1, max: 1024, integer: true },
   replicaBatchMs: { min: 0, max: 10_000, integer: true },
   replicaDriftWindow: { min: 10, max: 1_000_000, integer: true },
+  /** Kubernetes / Chaos Mesh steps. */
+  kubeModeValue: { min: 1, max: 1000, integer: true },
+  kubeGracePeriodS: { min: 0, max: 3600, integer: true },
+  kubeReplicas: { min: 0, max: 1000, integer: true },
+  kubePort: { min: 1, max: 65535, integer: true },
+  kubeLossPercent: { min: 0, max: 100, exclusiveMin: true },
+  kubeCpuWorkers: { min: 1, max: 8192, integer: true },
+  kubeCpuLoad: { min: 1, max: 100, integer: true },
+  kubeHttpStatus: { min: 100, max: 599, integer: true },
+  /** k6-operator runners. */
+  loadParallelism: { min: 1, max: 100, integer: true },
 } as const satisfies Record<string, Range>;
 
 /** What an objective's SLI can measure: its unit and the values it can take. */

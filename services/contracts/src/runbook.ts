@@ -35,6 +35,15 @@ export interface LoadSpec {
   timeout?: Duration;
   /** Number of items requested per call. */
   k?: number;
+  /** Run the k6 scenario on the k6 operator with N runners (a Kubernetes target); outputs are merged into one summary. */
+  distributed?: {
+    parallelism: number;
+    /** ReadWriteMany PersistentVolumeClaim the runners write their outputs to. */
+    outputClaim: string;
+    /** ConfigMap with `sessions.json` (the service's load sessions) for SESSIONS_FILE. */
+    sessionsConfigMap?: string;
+    image?: string;
+  };
   /** What `--quick` uses instead (tests, CI). */
   quick?: { rate?: number; phases?: Partial<Record<LoadPhaseName, Duration>> };
 }
@@ -203,7 +212,69 @@ export interface HumanAckStep extends StepBase {
   onTimeout?: 'continue' | 'abort';
 }
 
+/** How many of the pods a Kubernetes or Chaos Mesh step selects (Chaos Mesh's modes). */
+export type KubePodMode = 'one' | 'fixed' | 'fixed-percent' | 'all';
+
+interface KubeSelectingStep extends StepBase {
+  /** Pod labels; default `target.kubernetes.selector`. */
+  selector?: Record<string, string>;
+  mode: KubePodMode;
+  /** Pods for `fixed`, percent (1..100) for `fixed-percent`. */
+  value?: number;
+  /** How long the fault lasts: Chaos Mesh `duration`; for pod deletion, how long the drill counts it active. */
+  ttl: Duration;
+}
+/** Delete pods chosen by label selector and mode (`gracePeriodSeconds: 0`, the default, kills them). */
+export interface KubePodDeleteStep extends KubeSelectingStep {
+  kind: 'k8s.pod.delete';
+  gracePeriodSeconds?: number;
+}
+/** Scale a Deployment or StatefulSet; restored by `k8s.clear` (put one in `rollback`). */
+export interface KubeScaleStep extends StepBase {
+  kind: 'k8s.scale';
+  workload: { kind: 'Deployment' | 'StatefulSet'; name: string };
+  replicas: number;
+  ttl: Duration;
+}
+export interface ChaosPodStep extends KubeSelectingStep {
+  kind: 'chaos.pod';
+  action: 'pod-kill' | 'pod-failure' | 'container-kill';
+  containerNames?: string[];
+}
+export interface ChaosNetworkStep extends KubeSelectingStep {
+  kind: 'chaos.network';
+  action: 'delay' | 'loss' | 'partition';
+  /** delay: e.g. "200ms". */
+  latency?: Duration;
+  jitter?: Duration;
+  /** loss: percent of packets dropped. */
+  lossPercent?: number;
+  /** partition: traffic between pods in these two zones is cut both ways. */
+  fromZone?: string;
+  toZone?: string;
+}
+export interface ChaosStressStep extends KubeSelectingStep {
+  kind: 'chaos.stress';
+  cpu: { workers: number; load: number };
+}
+export interface ChaosHttpStep extends KubeSelectingStep {
+  kind: 'chaos.http';
+  port: number;
+  path?: string;
+  target?: 'Request' | 'Response';
+  delay?: Duration;
+  abort?: boolean;
+  replace?: { code?: number; body?: string };
+}
+/** Undo every Kubernetes / Chaos Mesh fault this drill made: restore scaled workloads, delete chaos objects. */
+export interface KubeClearStep extends StepBase {
+  kind: 'k8s.clear';
+}
+export type KubernetesStep = KubePodDeleteStep | KubeScaleStep | ChaosPodStep | ChaosNetworkStep | ChaosStressStep | ChaosHttpStep | KubeClearStep;
+export const KUBERNETES_STEP_KINDS = ['k8s.pod.delete', 'k8s.scale', 'chaos.pod', 'chaos.network', 'chaos.stress', 'chaos.http', 'k8s.clear'] as const;
+
 export type Step =
+  | KubernetesStep
   | FaultInjectStep
   | FaultClearStep
   | WaitStep
@@ -233,6 +304,7 @@ export const STEP_KINDS: readonly StepKind[] = [
   'process.restart',
   'registry.wipe',
   'human.ack',
+  ...KUBERNETES_STEP_KINDS,
 ];
 
 /** A signal polled during the drill; the first time it holds is the time to detect. */
@@ -284,6 +356,14 @@ export interface Runbook {
     service: string;
     /** Base URL of the service's gateway; omitted = the embedded reference stack. */
     url?: string;
+    /** The service on a Kubernetes cluster: where Kubernetes and Chaos Mesh steps act. */
+    kubernetes?: {
+      namespace: string;
+      /** Labels of the service's replica pods (default selector of the steps). */
+      selector: Record<string, string>;
+      /** Node label holding the zone. Default topology.kubernetes.io/zone. */
+      zoneKey?: string;
+    };
   };
   hypothesis: string;
   load: LoadSpec;

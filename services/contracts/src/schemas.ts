@@ -109,12 +109,75 @@ const stepSchemas = [
   step('human.ack', ['prompt'], { prompt: { type: 'string', minLength: 1 }, timeout: duration, onTimeout: { enum: ['continue', 'abort'] } }),
 ];
 
+const labels = {
+  type: 'object',
+  minProperties: 1,
+  additionalProperties: { type: 'string', pattern: '^[A-Za-z0-9]([A-Za-z0-9._-]{0,61}[A-Za-z0-9])?$' },
+  propertyNames: { pattern: '^([a-z0-9.-]{1,253}/)?[A-Za-z0-9]([A-Za-z0-9._-]{0,61}[A-Za-z0-9])?$' },
+  description: 'Kubernetes labels (name: value)',
+} as const;
+const kubeName = { type: 'string', pattern: '^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$', description: 'a Kubernetes object name' } as const;
+const zone = { type: 'string', pattern: '^[A-Za-z0-9]([A-Za-z0-9._-]{0,61}[A-Za-z0-9])?$' } as const;
+const selecting = {
+  selector: labels,
+  mode: { enum: ['one', 'fixed', 'fixed-percent', 'all'] },
+  value: rangeSchema(LIMITS.kubeModeValue),
+  ttl: duration,
+};
+/** `fixed` needs a pod count, `fixed-percent` a percent (1..100). */
+const modeValue = {
+  allOf: [
+    { if: { properties: { mode: { const: 'fixed' } }, required: ['mode'] }, then: { required: ['value'] } },
+    { if: { properties: { mode: { const: 'fixed-percent' } }, required: ['mode'] }, then: { required: ['value'], properties: { value: { maximum: 100 } } } },
+  ],
+};
+const kubeStepSchemas = [
+  { ...step('k8s.pod.delete', ['mode', 'ttl'], { ...selecting, gracePeriodSeconds: rangeSchema(LIMITS.kubeGracePeriodS) }), ...modeValue },
+  step('k8s.scale', ['workload', 'replicas', 'ttl'], {
+    workload: { type: 'object', additionalProperties: false, required: ['kind', 'name'], properties: { kind: { enum: ['Deployment', 'StatefulSet'] }, name: kubeName } },
+    replicas: rangeSchema(LIMITS.kubeReplicas),
+    ttl: duration,
+  }),
+  { ...step('chaos.pod', ['action', 'mode', 'ttl'], { ...selecting, action: { enum: ['pod-kill', 'pod-failure', 'container-kill'] }, containerNames: { type: 'array', minItems: 1, items: kubeName } }), ...modeValue },
+  {
+    ...step('chaos.network', ['action', 'mode', 'ttl'], {
+      ...selecting,
+      action: { enum: ['delay', 'loss', 'partition'] },
+      latency: duration,
+      jitter: duration,
+      lossPercent: rangeSchema(LIMITS.kubeLossPercent),
+      fromZone: zone,
+      toZone: zone,
+    }),
+    allOf: [
+      ...modeValue.allOf,
+      { if: { properties: { action: { const: 'delay' } } }, then: { required: ['latency'] } },
+      { if: { properties: { action: { const: 'loss' } } }, then: { required: ['lossPercent'] } },
+      { if: { properties: { action: { const: 'partition' } } }, then: { required: ['fromZone', 'toZone'] } },
+    ],
+  },
+  { ...step('chaos.stress', ['cpu', 'mode', 'ttl'], { ...selecting, cpu: { type: 'object', additionalProperties: false, required: ['workers', 'load'], properties: { workers: rangeSchema(LIMITS.kubeCpuWorkers), load: rangeSchema(LIMITS.kubeCpuLoad) } } }), ...modeValue },
+  {
+    ...step('chaos.http', ['port', 'mode', 'ttl'], {
+      ...selecting,
+      port: rangeSchema(LIMITS.kubePort),
+      path: { type: 'string', pattern: '^/' },
+      target: { enum: ['Request', 'Response'] },
+      delay: duration,
+      abort: { type: 'boolean' },
+      replace: { type: 'object', additionalProperties: false, minProperties: 1, properties: { code: rangeSchema(LIMITS.kubeHttpStatus), body: { type: 'string' } } },
+    }),
+    allOf: [...modeValue.allOf, { anyOf: [{ required: ['delay'] }, { required: ['abort'] }, { required: ['replace'] }] }],
+  },
+  step('k8s.clear', [], {}),
+];
+
 export const stepSchema = {
   type: 'object',
   required: ['kind'],
   properties: { kind: { enum: [...STEP_KINDS] } },
   discriminator: { propertyName: 'kind' },
-  oneOf: stepSchemas,
+  oneOf: [...stepSchemas, ...kubeStepSchemas],
 } as const;
 
 const phases = {
@@ -161,7 +224,16 @@ export const runbookSchema = {
       type: 'object',
       additionalProperties: false,
       required: ['service'],
-      properties: { service: name, url: { type: 'string', pattern: '^https?://' } },
+      properties: {
+        service: name,
+        url: { type: 'string', pattern: '^https?://' },
+        kubernetes: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['namespace', 'selector'],
+          properties: { namespace: kubeName, selector: labels, zoneKey: { type: 'string', minLength: 1 } },
+        },
+      },
     },
     hypothesis: { type: 'string', minLength: 10 },
     load: {
@@ -177,6 +249,12 @@ export const runbookSchema = {
         scenario: { type: 'string', pattern: '^load-tests/.+\\.(js|ts)$' },
         timeout: duration,
         k: rangeSchema(LIMITS.k),
+        distributed: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['parallelism', 'outputClaim'],
+          properties: { parallelism: rangeSchema(LIMITS.loadParallelism), outputClaim: kubeName, sessionsConfigMap: kubeName, image: { type: 'string', minLength: 1 } },
+        },
         quick: {
           type: 'object',
           additionalProperties: false,

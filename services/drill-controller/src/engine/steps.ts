@@ -10,6 +10,7 @@ import { AbortedError, sleep, type DrillContext } from './context.js';
 import { checkBlastRadius, resolveSelector, type Resolved } from './selectors.js';
 import { sumMetric, type Sample } from './promText.js';
 import type { ReplicaRef } from './target.js';
+import { executeKubernetesStep, isKubernetesStep } from '../providers/kubernetes/runbookSteps.js';
 
 export function compare(v: number, e: Expectation): boolean {
   switch (e.op) {
@@ -123,6 +124,8 @@ async function readiness(ctx: DrillContext, url: string): Promise<ReadinessBody 
 }
 
 export async function executeStep(step: Step, ctx: DrillContext): Promise<unknown> {
+  // Kubernetes and Chaos Mesh steps act through their providers (providers/kubernetes).
+  if (isKubernetesStep(step)) return executeKubernetesStep(step, ctx);
   switch (step.kind) {
     case 'fault.inject': {
       const replicas = replicasOf(resolve(ctx, step.target, step), step);

@@ -6,6 +6,7 @@
 import type { DrillJournal, InjectedFault } from '@drillbook/contracts';
 import type { StackAction } from '@drillbook/stack';
 import type { TargetApi } from './targetApi.js';
+import { undoKubernetesFault } from '../providers/kubernetes/runbookSteps.js';
 
 export interface UndoTarget {
   replicas: Array<{ id: string; url: string }>;
@@ -28,7 +29,11 @@ export async function undoDrill(journal: DrillJournal, target: UndoTarget, by: '
     if (f.clearedAt) continue;
     const r = byId.get(f.replica);
     const expired = f.ttlMs !== null && Date.parse(f.injectedAt) + f.ttlMs <= Date.now();
-    if (f.ttlMs !== null && r) {
+    if (f.type === 'kubernetes' || f.type === 'chaos-mesh') {
+      const done = await undoKubernetesFault(journal.drillId, f).catch(() => false);
+      update(f, { clearedAt: now(), clearedBy: done ? by : expired ? 'ttl' : by });
+      (done ? out.cleared : out.unreachable).push(`${f.type}@${f.replica}`);
+    } else if (f.ttlMs !== null && r) {
       try {
         const was = (await target.api.clearFault(r, f.id)).includes(f.id);
         update(f, { clearedAt: now(), clearedBy: was ? by : expired ? 'ttl' : by });

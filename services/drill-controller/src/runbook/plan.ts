@@ -9,6 +9,9 @@ import { checkBlastRadius, resolveSelector } from '../engine/selectors.js';
 import type { ReplicaRef } from '../engine/target.js';
 import type { LoadPhasePlan } from '../load/index.js';
 import { admitLoad } from '../load/admission.js';
+import { describeKubernetesStep, isKubernetesStep, planKubernetesStep } from '../providers/kubernetes/runbookSteps.js';
+import { distributedLoadPlan } from '../providers/kubernetes/loadPlan.js';
+import { stringify } from 'yaml';
 
 /** Replicas of the embedded stack a runbook would start (ids and zones are deterministic). */
 export function predictedReplicas(rb: Runbook): ReplicaRef[] {
@@ -69,10 +72,14 @@ function describeStep(s: Step): string {
       return 'delete the local model registry and restart the replica (must restore from backup)';
     case 'human.ack':
       return `ask a human: "${s.prompt}"`;
+    default:
+      return describeKubernetesStep(s);
   }
 }
 
 function targetsOf(s: Step, replicas: ReplicaRef[], seed: string, rb: Runbook, rollback = false): string[] {
+  // Kubernetes steps select pods by label in the cluster; the plan shows their objects instead.
+  if (isKubernetesStep(s)) return [];
   const sel = 'target' in s && typeof s.target === 'string' ? s.target : null;
   if (!sel) return [];
   const r = resolveSelector(sel, replicas, `${seed}/${s.name}`);
@@ -98,6 +105,7 @@ export function buildPlan(rb: Runbook, opts: { quick: boolean; engine: 'builtin'
         description: describeStep(s),
         targets: targetsOf(s, replicas, seed, rb),
         ...(s.kind === 'fault.inject' ? { ttlS: durationMs(s.ttl) / 1000 } : {}),
+        ...(isKubernetesStep(s) ? { objects: planKubernetesStep(rb, s), ...('ttl' in s ? { ttlS: durationMs(s.ttl) / 1000 } : {}) } : {}),
       });
     });
   add(rb.steadyState?.before ?? [], 'steady-state-before', () => 0);
@@ -117,7 +125,15 @@ export function buildPlan(rb: Runbook, opts: { quick: boolean; engine: 'builtin'
   add(rb.steadyState?.after ?? [], 'steady-state-after', () => total);
   const rollback: PlannedAction[] = [];
   rb.rollback.forEach((s) =>
-    rollback.push({ atS: total, phase: 'rollback', kind: s.kind, name: s.name, description: describeStep(s), targets: targetsOf(s, replicas, seed, rb, true) }),
+    rollback.push({
+      atS: total,
+      phase: 'rollback',
+      kind: s.kind,
+      name: s.name,
+      description: describeStep(s),
+      targets: targetsOf(s, replicas, seed, rb, true),
+      ...(isKubernetesStep(s) ? { objects: planKubernetesStep(rb, s) } : {}),
+    }),
   );
   rollback.push({ atS: total, phase: 'rollback', kind: 'auto', name: 'undo what the drill did', description: 'clear every fault this drill injected that has not expired, resume paused replicas, restart replicas still down', targets: [] });
   const g = rb.guardrails;
@@ -131,6 +147,7 @@ export function buildPlan(rb: Runbook, opts: { quick: boolean; engine: 'builtin'
       profile: rb.load.profile,
       phases: phases.map((p) => ({ phase: p.phase, durationS: p.durationS, rate: p.rate })),
       totalRequests: Math.round(phases.reduce((a, p) => a + p.durationS * p.rate, 0)),
+      ...(rb.load.distributed ? { distributed: distributedLoadPlan(rb, opts.quick) } : {}),
     },
     actions,
     rollback,
@@ -145,6 +162,12 @@ export function buildPlan(rb: Runbook, opts: { quick: boolean; engine: 'builtin'
   };
 }
 
+/** The exact objects of a Kubernetes step, as YAML documents indented under the action. */
+function objectLines(objects: unknown[] | undefined): string[] {
+  if (!objects?.length) return [];
+  return objects.flatMap((o) => ['      ---', ...stringify(o, { lineWidth: 0 }).trimEnd().split('\n').map((l) => `      ${l}`)]);
+}
+
 export function formatPlan(p: DrillPlan): string {
   const lines = [
     `DRY RUN — nothing will be touched`,
@@ -152,10 +175,11 @@ export function formatPlan(p: DrillPlan): string {
     `service   ${p.service}`,
     `hypothesis ${p.hypothesis}`,
     `load      ${p.load.engine} engine, ${p.load.profile} profile: ${p.load.phases.map((x) => `${x.phase} ${formatDuration(x.durationS * 1000)} @ ${x.rate}/s`).join(', ')} (${p.load.totalRequests} requests)`,
+    ...(p.load.distributed ? [`          distributed: the k6 scenario on the k6 operator with ${p.load.distributed.parallelism} runners (not the ${p.load.engine} engine); objects it would create:`, ...objectLines(p.load.distributed.objects)] : []),
     `actions`,
-    ...p.actions.map((a) => `  t+${String(a.atS).padStart(4)}s  ${a.phase.padEnd(19)} ${a.name}: ${a.description}${a.targets.length ? ` -> ${a.targets.join(', ')}` : ''}`),
+    ...p.actions.flatMap((a) => [`  t+${String(a.atS).padStart(4)}s  ${a.phase.padEnd(19)} ${a.name}: ${a.description}${a.targets.length ? ` -> ${a.targets.join(', ')}` : ''}`, ...objectLines(a.objects)]),
     `rollback (always runs)`,
-    ...p.rollback.map((a) => `  ${a.name}: ${a.description}${a.targets.length ? ` -> ${a.targets.join(', ')}` : ''}`),
+    ...p.rollback.flatMap((a) => [`  ${a.name}: ${a.description}${a.targets.length ? ` -> ${a.targets.join(', ')}` : ''}`, ...objectLines(a.objects)]),
     `guardrails`,
     ...p.guardrails.map((g) => `  ${g}`),
     `objectives`,

@@ -13,6 +13,7 @@ import { InvalidRunbook, type RunbookProblem } from '../errors.js';
 import { loadLimitedYaml, YamlRefused } from '../yaml/limited.js';
 import { durationMs, isDuration } from './duration.js';
 import { semanticLimits } from './limits.js';
+import { isKubernetesStep } from '../providers/kubernetes/runbookSteps.js';
 
 // strictNumbers: NaN and ±Infinity (YAML .nan / .inf) are not numbers for any field.
 const ajv = new Ajv({ allErrors: true, discriminator: true, strict: false, verbose: true, strictNumbers: true });
@@ -232,6 +233,21 @@ function semanticProblems(rb: Runbook): Array<{ path: PathPart[]; message: strin
   const total = ['baseline', 'fault', 'recovery'].reduce((a, p) => a + durationMs(rb.load.phases[p as 'fault']), 0);
   const maxMs = durationMs(rb.guardrails.maxDuration);
   if (total > maxMs) out.push({ path: ['guardrails', 'maxDuration'], message: `the load phases last ${total / 1000}s, longer than maxDuration ${rb.guardrails.maxDuration}` });
+  for (const { step, path } of allSteps) {
+    if (!isKubernetesStep(step) || step.kind === 'k8s.clear') continue;
+    if (!rb.target.kubernetes) out.push({ path, message: `a ${step.kind} step needs target.kubernetes (namespace and selector)` });
+    if ('mode' in step && step.mode === 'fixed' && step.value !== undefined && step.value > rb.guardrails.blastRadius.maxReplicas && path[0] !== 'rollback') {
+      out.push({ path: [...path, 'value'], message: `acts on ${step.value} pods, more than guardrails.blastRadius.maxReplicas (${rb.guardrails.blastRadius.maxReplicas})` });
+    }
+    if (step.kind === 'chaos.network' && step.action === 'partition' && (rb.guardrails.blastRadius.maxZones ?? 1) < 2) {
+      out.push({ path, message: 'a zone partition acts on two zones: set guardrails.blastRadius.maxZones to 2 or more' });
+    }
+  }
+  if (allSteps.some(({ step, path }) => step.kind === 'k8s.scale' && path[0] !== 'rollback') && !rb.rollback.some((s) => s.kind === 'k8s.clear')) {
+    out.push({ path: ['rollback'], message: 'a k8s.scale step is only undone by k8s.clear: add { kind: k8s.clear } to rollback' });
+  }
+  if (rb.load.distributed && !rb.target.kubernetes) out.push({ path: ['load', 'distributed'], message: 'distributed load runs on the k6 operator: set target.kubernetes' });
+  if (rb.load.distributed && !rb.load.scenario) out.push({ path: ['load', 'distributed'], message: 'distributed load runs the k6 scenario: set load.scenario' });
   const max = rb.guardrails.blastRadius.maxReplicas;
   const embeddedReplicas = rb.target.url ? null : (rb.stack?.replicas ?? 3);
   for (const { step, path } of allSteps) {
