@@ -15,7 +15,8 @@ export {
 } from './config.js';
 export { GatewayError, ConfigError, BadRequestError, ConflictError, UpstreamError, ReplicaAdminError } from './errors.js';
 export { GATEWAY_METRIC, NDCG_BUCKETS } from './telemetry/metricNames.js';
-export { ndcgAtK, parseGroundTruth, NDCG_K } from './canary/ndcg.js';
+export { parseGroundTruth } from './canary/ndcg.js';
+export { ndcgAtK, NDCG_K } from '@drillbook/contracts';
 export { analyseCanary, type CanaryVerdict } from './canary/analysis.js';
 export { ATTEMPTS_HEADER } from './http/Proxy.js';
 export { createLogger } from './logger.js';
