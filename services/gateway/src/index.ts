@@ -2,11 +2,13 @@
 export { Gateway, type GatewayOptions } from './Gateway.js';
 export {
   parseConfig,
+  gatewayConfigEnv,
   parseUpstreams,
   DEFAULT_CANARY,
   DEFAULT_HEALTH_CHECK,
   DEFAULT_OUTLIER,
   type GatewayConfig,
+  type GatewayConfigInput,
   type UpstreamConfig,
   type HealthCheckConfig,
   type OutlierConfig,
