@@ -9,6 +9,7 @@ import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ActivityRecord, DrillJournal, Runbook } from '@drillbook/contracts';
 import { undoDrill, type UndoResult } from '../../engine/undo.js';
+import { undoTargetOf } from '../../engine/target.js';
 import { parseRunbook } from '../../runbook/validate.js';
 import { computeScorecard, type SloReference } from '../../scorecard/compute.js';
 import { writeOutputs } from '../../report/outputs.js';
@@ -60,7 +61,7 @@ async function undo(j: DrillJournal, r: DrillRecord, targets: Targets): Promise<
   if (!t) return { result: null, error: `service ${r.service} is no longer in the catalogue; its faults expire by their TTL` };
   try {
     const target = await t.drill();
-    const result = await undoDrill(j, { replicas: target.replicas(), api: target.api, process: target.process }, 'abort', (f, patch) => Object.assign(f, patch));
+    const result = await undoDrill(j, undoTargetOf(target), 'abort', (f, patch) => Object.assign(f, patch));
     return { result, error: null };
   } catch (e) {
     return { result: null, error: `${(e as Error).message}; its faults expire by their TTL` };
