@@ -110,7 +110,7 @@ export async function startController(config: ControllerConfig, opts: Controller
       { intervalMs: config.refreshIntervalS * 1000, prometheusUrl: config.prometheus?.url, log },
     );
     await catalogue.start();
-    const app: App = { config, tokens, store, catalogue, drills, runbooks, metrics, log };
+    const app: App = { config, tokens, access, store, catalogue, drills, runbooks, metrics, log };
     const server = createHttpServer(app);
     await listen(server, config.listen.host, opts.port ?? config.listen.port);
     const addr = server.address() as AddressInfo;

@@ -4,7 +4,7 @@
  * where. A refusal is audited before it is thrown, and marked so the HTTP layer does not record it
  * twice. An audit write that fails is logged and never fails the action.
  */
-import type { Store } from '../../store/types.js';
+import type { NewAuditEntry, Store } from '../../store/types.js';
 import { ApiError } from '../errors.js';
 import { allowed, type Permission, type Principal } from './tokens.js';
 
@@ -21,13 +21,18 @@ export class AccessControl {
     private readonly log: (line: string) => void,
   ) {}
 
-  /** Appends one audit row; `who` null is the controller itself. */
-  async audit(who: Actor | null, action: string, target: string, outcome: AuditOutcome, detail: string | null): Promise<void> {
+  /** Appends one audit row as given (the HTTP layer's refusals of anonymous callers). */
+  async record(entry: NewAuditEntry): Promise<void> {
     try {
-      await this.store.appendAudit({ subject: who?.subject ?? 'controller', role: who?.role ?? 'system', action, target, outcome, detail, remote: who?.remote ?? null });
+      await this.store.appendAudit(entry);
     } catch (e) {
-      this.log(`audit write failed (${action} ${target} by ${who?.subject ?? 'controller'}): ${(e as Error).message}`);
+      this.log(`audit write failed (${entry.action} ${entry.target} by ${entry.subject}): ${(e as Error).message}`);
     }
+  }
+
+  /** Appends one audit row for an actor; `who` null is the controller itself. */
+  audit(who: Actor | null, action: string, target: string, outcome: AuditOutcome, detail: string | null): Promise<void> {
+    return this.record({ subject: who?.subject ?? 'controller', role: who?.role ?? 'system', action, target, outcome, detail, remote: who?.remote ?? null });
   }
 
   /** An action the controller took on its own (crash recovery). */

@@ -33,13 +33,7 @@ const decode = (v: string) => {
   }
 };
 
-async function audit(app: App, entry: NewAuditEntry): Promise<void> {
-  try {
-    await app.store.appendAudit(entry);
-  } catch (e) {
-    app.log(`audit write failed (${entry.action} ${entry.target} by ${entry.subject}): ${(e as Error).message}`);
-  }
-}
+const audit = (app: App, entry: NewAuditEntry): Promise<void> => app.access.record(entry);
 
 export function createHttpServer(app: App): Server {
   const server = createServer((req, res) => {
