@@ -9,7 +9,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { bearerToken, sameSecret } from '@drillbook/contracts/http';
+import { bearerToken, sameSecret, sendJson } from '@drillbook/contracts/http';
 import type { Stack } from './Stack.js';
 
 export const STACK_ACTIONS = ['kill', 'terminate', 'pause', 'resume', 'restart', 'wipe-registry'] as const;
@@ -35,10 +35,7 @@ export async function runAction(stack: Stack, id: string, action: StackAction): 
 export async function startControl(stack: Stack, port = 0): Promise<{ url: string; server: Server }> {
   const token = stack.info.adminToken;
   const server = createServer(async (req, res) => {
-    const send = (status: number, body: unknown) => {
-      res.writeHead(status, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(body));
-    };
+    const send = (status: number, body: unknown) => sendJson(res, status, body);
     const given = bearerToken(req.headers.authorization);
     if (given === null || !sameSecret(given, token)) return send(401, { error: 'missing or unknown bearer token' });
     const path = (req.url ?? '/').split('?')[0];
