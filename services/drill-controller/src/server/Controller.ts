@@ -97,7 +97,7 @@ export async function startController(config: ControllerConfig, opts: Controller
       await recoverDrill(r, {
         store,
         targets: t,
-        metrics,
+        observers,
         slo: (id) => services.get(id)?.slo,
         eventLog: (id, after) => drills.resumeLog(id, after),
         audit: (action, target, detail) => access.system(action, target, detail),

@@ -55,6 +55,14 @@ describe('the metrics observer', () => {
     expect(value(text, `drillbook_drill_status{service="recsys-reference",runbook="replica-loss",status="aborted"}`)).toBe(1);
     expect(value(text, 'drillbook_emergency_stop_active')).toBe(1);
   });
+
+  it('records a drill interrupted by a controller restart (recovery) as interrupted', async () => {
+    const m = new DrillMetrics({ processMetrics: false });
+    metricsObserver(m).endedWithout!(drill, 'interrupted', 'the controller stopped mid-drill');
+    const text = await m.text();
+    expect(value(text, `drillbook_drill_status{service="recsys-reference",runbook="replica-loss",status="interrupted"}`)).toBe(1);
+    expect(value(text, `drillbook_drill_status{service="recsys-reference",runbook="replica-loss",status="aborted"}`)).toBe(0);
+  });
 });
 
 describe('the Grafana observer', () => {

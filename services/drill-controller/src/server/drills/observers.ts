@@ -20,10 +20,10 @@ export interface DrillLifecycleObserver {
   started?(d: ObservedDrill, at: number): void;
   /** An engine event (never `end`: the manager ends the drill once the scorecard is stored). */
   event?(d: ObservedDrill, e: DrillEvent): void;
-  /** The drill ended with a stored scorecard. */
+  /** The drill ended with a stored scorecard (also a drill interrupted by a controller restart, scored on recovery). */
   scored?(d: ObservedDrill, sc: Scorecard): void;
-  /** The drill ended without a scorecard (never started, or its engine died). */
-  endedWithout?(d: ObservedDrill, state: 'aborted', reason: string): void;
+  /** The drill ended without a scorecard: `aborted` (never started, or its engine died), `interrupted` (the controller died mid-drill and its runbook no longer parses). */
+  endedWithout?(d: ObservedDrill, state: 'aborted' | 'interrupted', reason: string): void;
   /** The emergency stop was engaged (true) or released (false); also once at start-up with the stored state. */
   emergencyStop?(active: boolean): void;
 }
