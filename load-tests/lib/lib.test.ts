@@ -1,8 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { GROUND_TRUTH_HEADER, LOAD_METRIC, LOAD_PHASES, SUMMARY_TREND_STATS, SYNTHETIC_HEADER, type LoadPhaseName } from '@drillbook/contracts';
-import { ndcgAtK as ndcgTs } from '../../services/drill-controller/src/load/ndcg.js';
+import { GROUND_TRUTH_HEADER, LOAD_METRIC, LOAD_PHASES, SUMMARY_TREND_STATS, SYNTHETIC_HEADER, ndcgAtK as ndcgTs, type LoadPhaseName } from '@drillbook/contracts';
 import { defaultMaxInFlight } from '../../services/drill-controller/src/load/plan.js';
 import * as constants from './constants.js';
 import { DRILLS, drill, drillThresholds } from './drills.js';
@@ -32,7 +31,11 @@ describe('NDCG@10 in the k6 scripts', () => {
     [['a', 'a', 'b'], ['a', 'b']],
     [Array.from({ length: 20 }, (_, i) => `i${i}`), ['i15', 'i3']],
     [['a'], []],
-  ])('scores %j against %j exactly as the built-in engine does', (served, truth) => {
+    [[], []],
+    [['x', 'a', 'a', 'a'], ['a']],
+    [['a', 'b', 'c', 'd'], ['d', 'c', 'b', 'a']],
+    [['d', 'c', 'b', 'a'], ['a', 'b']],
+  ])('scores %j against %j exactly as the contracts ndcgAtK (gateway, load engine, scorecard) does', (served, truth) => {
     expect(ndcgJs(served, truth, 10)).toEqual(ndcgTs(served, truth, 10));
   });
 

@@ -1,5 +1,6 @@
 // NDCG@k with binary relevance (an item is relevant when it is in the held-out ground truth).
-// Same definition as services/drill-controller/src/load/ndcg.ts; a test checks that both agree.
+// Same definition and rules as services/contracts/src/ndcg.ts (no ground truth -> null, an item served
+// twice counts once); load-tests/lib/lib.test.ts checks that both agree.
 
 /**
  * @param {readonly string[]} served item ids in ranked order

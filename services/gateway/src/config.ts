@@ -343,3 +343,20 @@ export function parseConfig(raw: unknown): GatewayConfig {
   }
   return config;
 }
+
+/** What a caller states to start a gateway: the admin token, the rest optional (defaults as `parseConfig`). */
+export type GatewayConfigInput = Partial<Omit<GatewayConfig, 'healthCheck' | 'outlier' | 'canary'>> & {
+  adminToken: string;
+  healthCheck?: Partial<HealthCheckConfig>;
+  outlier?: Partial<OutlierConfig>;
+  canary?: Partial<CanaryConfig>;
+};
+
+/**
+ * The environment of a gateway process started with `config` (`GATEWAY_CONFIG`, which main.ts reads):
+ * the config is checked here first, so a bad value fails in the caller with the key named, and what
+ * the gateway reads back is exactly `parseConfig(config)`.
+ */
+export function gatewayConfigEnv(config: GatewayConfigInput): { GATEWAY_CONFIG: string } {
+  return { GATEWAY_CONFIG: JSON.stringify(parseConfig(config)) };
+}

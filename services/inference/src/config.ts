@@ -112,3 +112,44 @@ export function loadConfig(env: Env = process.env): ReplicaConfig {
     gpu: { pollMs: int(env, 'GPU_POLL_MS', 10_000, 0, 3_600_000), executable: env.NVIDIA_SMI ?? 'nvidia-smi' },
   };
 }
+
+/**
+ * The environment that `loadConfig` reads back as `config`: every variable, so a replica started
+ * with it depends on nothing else in its parent's environment. Used by the reference stack to start
+ * its replicas from a typed config (`loadConfig(replicaConfigEnv(c))` deep-equals `c`).
+ */
+export function replicaConfigEnv(c: ReplicaConfig): Record<string, string> {
+  const s = c.serving;
+  return {
+    REPLICA_ID: c.id,
+    REPLICA_ZONE: c.zone,
+    HOST: c.host,
+    PORT: String(c.port),
+    MODEL_REGISTRY: c.registry.root,
+    MODEL_BACKUP: c.registry.backup ?? '',
+    MODEL_SOURCE: c.registry.source ?? '',
+    MODEL_PUBLIC_KEY_FILE: c.registry.publicKeyFile,
+    MODEL_VERSION: c.registry.version ?? '',
+    STATE_FILE: c.registry.stateFile ?? '',
+    BATCH_MAX: String(s.maxBatch),
+    BATCH_DELAY_MS: String(s.maxDelayMs),
+    MAX_QUEUE: String(s.maxQueue),
+    BATCH_CONCURRENCY: String(s.maxConcurrentBatches),
+    DEADLINE_MS: String(s.deadlineMs),
+    FEATURE_TIMEOUT_MS: String(s.featureTimeoutMs),
+    FALLBACK: String(s.fallback),
+    EMULATED_BATCH_MS: String(s.emulatedBatchMs ?? 0),
+    DRIFT: String(s.drift.enabled),
+    DRIFT_WINDOW: String(s.drift.window),
+    ORT_THREADS: String(c.ortThreads),
+    ORT_SPIN: String(c.ortSpin),
+    ORT_WORKER: String(c.ortInWorker),
+    ADMIN_API: String(c.adminApi),
+    ADMIN_TOKEN: c.adminToken,
+    READONLY_TOKEN: c.readOnlyToken ?? '',
+    LOG_LEVEL: c.logLevel,
+    OTEL_TRACES_EXPORTER: c.tracesExporter,
+    GPU_POLL_MS: String(c.gpu.pollMs),
+    NVIDIA_SMI: c.gpu.executable,
+  };
+}

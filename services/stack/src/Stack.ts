@@ -12,7 +12,11 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import type { EmbeddedStackSpec } from '@drillbook/contracts';
+import { gatewayConfigEnv } from '@drillbook/gateway/config';
+import { replicaConfigEnv } from '@drillbook/inference';
 import { DEFAULT_STACK_MODEL, ensureStackModel, type StackModelSpec } from './model.js';
+import { terminate } from './terminate.js';
+import { stackGatewayConfig, stackReplicaConfig } from './wiring.js';
 
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 const INFERENCE_MAIN = join(REPO, 'services/inference/src/main.ts');
@@ -209,40 +213,10 @@ export class Stack {
     if (this.info.shoppers.enabled) await this.startShoppers();
   }
 
-  private replicaEnv(m: Managed): Record<string, string | undefined> {
-    const o = this.opts;
-    const r = o.replica ?? {};
-    return {
-      REPLICA_ID: m.handle.id,
-      REPLICA_ZONE: m.handle.zone,
-      HOST: '127.0.0.1',
-      PORT: String(m.handle.port),
-      MODEL_REGISTRY: m.handle.registryDir,
-      MODEL_BACKUP: this.info.backupRoot ?? '',
-      MODEL_SOURCE: '',
-      MODEL_PUBLIC_KEY_FILE: this.info.publicKeyFile,
-      MODEL_VERSION: '',
-      STATE_FILE: m.handle.stateFile,
-      ADMIN_TOKEN: this.info.adminToken,
-      LOG_LEVEL: o.logLevel ?? 'info',
-      GPU_POLL_MS: '10000',
-      FALLBACK: r.fallback === false ? 'false' : 'true',
-      DRIFT: r.drift === false ? 'false' : 'true',
-      ...(r.maxQueue ? { MAX_QUEUE: String(r.maxQueue) } : {}),
-      ...(r.deadlineMs ? { DEADLINE_MS: String(r.deadlineMs) } : {}),
-      ...(r.driftWindow ? { DRIFT_WINDOW: String(r.driftWindow) } : {}),
-      ...(r.featureTimeoutMs ? { FEATURE_TIMEOUT_MS: String(r.featureTimeoutMs) } : {}),
-      ...(r.maxBatch ? { BATCH_MAX: String(r.maxBatch) } : {}),
-      ...(r.batchMs ? { EMULATED_BATCH_MS: String(r.batchMs) } : {}),
-      ORT_THREADS: '1',
-      ...o.replicaEnv,
-    };
-  }
-
   private async spawnReplica(m: Managed): Promise<void> {
     m.expectedExit = false;
     m.handle.phase = 'starting';
-    const child = spawnTs(INFERENCE_MAIN, this.replicaEnv(m), this.logStream(m.handle.id));
+    const child = spawnTs(INFERENCE_MAIN, replicaConfigEnv(stackReplicaConfig(this.opts, m.handle, this.info)), this.logStream(m.handle.id));
     m.child = child;
     m.handle.pid = child.pid ?? null;
     child.once('exit', (code, signal) => this.onReplicaExit(m, child, code, signal));
@@ -269,24 +243,12 @@ export class Stack {
     }, this.opts.restartDelayMs ?? 1000).unref();
   }
 
-  private gatewayConfig() {
-    const g = this.opts.gateway ?? {};
-    return {
-      host: '127.0.0.1',
-      port: 0,
-      adminToken: this.info.adminToken,
-      upstreams: this.managed.map((m) => ({ id: m.handle.id, url: m.handle.url, zone: m.handle.zone })),
-      retries: g.retries !== false,
-      ejection: g.ejection !== false,
-      canaryAnalysis: g.canaryAnalysis !== false,
-      fallback: g.fallback !== false,
-      ...(g.maxInFlight ? { maxInFlight: g.maxInFlight } : {}),
-      logLevel: this.opts.logLevel ?? 'info',
-    };
-  }
-
   private async startGateway(): Promise<void> {
-    const child = spawnTs(GATEWAY_MAIN, { GATEWAY_CONFIG: JSON.stringify(this.gatewayConfig()) }, this.logStream('gateway'));
+    const child = spawnTs(
+      GATEWAY_MAIN,
+      gatewayConfigEnv(stackGatewayConfig(this.opts, this.info.adminToken, this.managed.map((m) => m.handle))),
+      this.logStream('gateway'),
+    );
     this.gateway = child;
     this.info.gatewayUrl = await listeningUrl(child, 'gateway');
     child.once('exit', (code, signal) => {
@@ -372,35 +334,14 @@ export class Stack {
     const child = m.child;
     if (!child) return;
     m.expectedExit = true;
-    if (m.handle.phase === 'paused') child.kill('SIGCONT');
-    await new Promise<void>((resolve) => {
-      const t = setTimeout(() => child.kill('SIGKILL'), 5000);
-      child.once('exit', () => {
-        clearTimeout(t);
-        resolve();
-      });
-      child.kill('SIGTERM');
-    });
+    await terminate(child);
   }
 
   /** Stop everything: shoppers, gateway, replicas. Resolves when no child is left. */
   async stop(): Promise<void> {
     this.stopping = true;
     const children = [this.shoppers, this.gateway, ...this.managed.map((m) => m.child)].filter((c): c is ChildProcess => !!c && c.exitCode === null && c.signalCode === null);
-    await Promise.all(
-      children.map(
-        (c) =>
-          new Promise<void>((resolve) => {
-            const t = setTimeout(() => c.kill('SIGKILL'), 5000);
-            c.once('exit', () => {
-              clearTimeout(t);
-              resolve();
-            });
-            c.kill('SIGCONT');
-            c.kill('SIGTERM');
-          }),
-      ),
-    );
+    await Promise.all(children.map((c) => terminate(c)));
     for (const m of this.managed) {
       m.child = null;
       m.handle.pid = null;

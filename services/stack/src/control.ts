@@ -9,7 +9,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { timingSafeEqual } from 'node:crypto';
+import { bearerToken, sameSecret, sendJson } from '@drillbook/contracts/http';
 import type { Stack } from './Stack.js';
 
 export const STACK_ACTIONS = ['kill', 'terminate', 'pause', 'resume', 'restart', 'wipe-registry'] as const;
@@ -33,14 +33,11 @@ export async function runAction(stack: Stack, id: string, action: StackAction): 
 }
 
 export async function startControl(stack: Stack, port = 0): Promise<{ url: string; server: Server }> {
-  const token = Buffer.from(stack.info.adminToken);
+  const token = stack.info.adminToken;
   const server = createServer(async (req, res) => {
-    const send = (status: number, body: unknown) => {
-      res.writeHead(status, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(body));
-    };
-    const auth = Buffer.from((req.headers.authorization ?? '').replace(/^Bearer /, ''));
-    if (auth.length !== token.length || !timingSafeEqual(auth, token)) return send(401, { error: 'missing or unknown bearer token' });
+    const send = (status: number, body: unknown) => sendJson(res, status, body);
+    const given = bearerToken(req.headers.authorization);
+    if (given === null || !sameSecret(given, token)) return send(401, { error: 'missing or unknown bearer token' });
     const path = (req.url ?? '/').split('?')[0];
     if (req.method === 'GET' && path === '/topology') return send(200, { ...stack.info, adminToken: undefined, processes: stack.processes() });
     const m = /^\/topology\/replicas\/([a-z0-9-]+)\/([a-z-]+)$/.exec(path);

@@ -13,6 +13,7 @@ import { Stack, runAction, type StackAction, type StackOptions } from '@drillboo
 import { TargetError } from '../errors.js';
 import { publishOffThread } from './publish.js';
 import { httpTargetApi, type ReplicaRef, type TargetApi } from './targetApi.js';
+import type { UndoTarget } from './undo.js';
 import { ADMIN_PATHS } from '@drillbook/contracts';
 
 export type { ReplicaRef } from './targetApi.js';
@@ -37,6 +38,11 @@ export interface DrillTarget {
   /** Publish a version derived from an existing one (signed) so replicas can deploy it. */
   publish?(input: { from: string; version: string; mutation: 'none' | 'shuffle-item-embeddings' | 'zero-user-tower' }): Promise<ModelManifest>;
   close(): Promise<void>;
+}
+
+/** What undoing a drill needs of its target (the rollback phase, an engine that died, crash recovery): defined once here. */
+export function undoTargetOf(target: DrillTarget): UndoTarget {
+  return { replicas: target.replicas(), api: target.api, process: target.process };
 }
 
 /** A drill target on a stack this process runs (the controller's long-lived embedded stack, or one started for a drill). */

@@ -11,7 +11,7 @@ export { readLoadResult } from './reader/readLoadResult.js';
 export { describeExitCode, statusOfExitCode, K6_EXIT } from './exitCodes.js';
 export { defaultMaxInFlight, normalizePlan } from './plan.js';
 export { readSessionsFile } from './sessions.js';
-export { ndcgAtK } from './ndcg.js';
+export { ndcgAtK } from '@drillbook/contracts';
 export { LoadError, InvalidLoadPlan, LoadEngineUnavailable, LoadOutputError } from './errors.js';
 export { admitLoad, admissionProblems, LoadPlanRefused, type AdmissionProblem } from './admission.js';
 export type {

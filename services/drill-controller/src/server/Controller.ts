@@ -15,10 +15,12 @@ import { DEFAULT_SLO } from '../engine/executor.js';
 import { openStore } from '../store/index.js';
 import type { Store } from '../store/types.js';
 import { parseTokenEnv, TokenRegistry } from './auth/tokens.js';
+import { AccessControl } from './auth/access.js';
 import type { Locate } from './config/load.js';
 import type { ControllerConfig } from './config/types.js';
 import { InvalidConfig, type ConfigProblem } from './errors.js';
 import { DrillManager, type ServiceInfo } from './drills/DrillManager.js';
+import { grafanaObserver, metricsObserver, restoreLatestResults } from './drills/observers.js';
 import { recoverDrill } from './drills/recovery.js';
 import { RunbookCatalog } from './drills/runbooks.js';
 import { GrafanaAnnotator } from './grafana.js';
@@ -85,17 +87,20 @@ export async function startController(config: ControllerConfig, opts: Controller
         return [s.id, { id: s.id, slo: a ? { name: a.name, objective: a.objective, periodDays: a.periodDays } : DEFAULT_SLO }];
       }),
     );
-    const drills = new DrillManager({ store, runbooks, targets, services, metrics, grafana, dataDir: config.dataDir, loadEngine: config.loadEngine, prometheusUrl: config.prometheus?.url, log });
+    const access = new AccessControl(store, log);
+    const observers = [metricsObserver(metrics), ...(grafana ? [grafanaObserver(grafana)] : [])];
+    const drills = new DrillManager({ store, runbooks, targets, services, access, observers, dataDir: config.dataDir, loadEngine: config.loadEngine, prometheusUrl: config.prometheus?.url, log });
     await drills.init();
+    await restoreLatestResults(store, metrics);
     const t = targets;
     for (const r of await store.unfinishedDrills()) {
       await recoverDrill(r, {
         store,
         targets: t,
-        metrics,
+        observers,
         slo: (id) => services.get(id)?.slo,
         eventLog: (id, after) => drills.resumeLog(id, after),
-        audit: (action, target, detail) => drills.auditSystem(action, target, detail),
+        audit: (action, target, detail) => access.system(action, target, detail),
         log,
       });
       await drills.history.reload(r.service);
@@ -105,7 +110,7 @@ export async function startController(config: ControllerConfig, opts: Controller
       { intervalMs: config.refreshIntervalS * 1000, prometheusUrl: config.prometheus?.url, log },
     );
     await catalogue.start();
-    const app: App = { config, tokens, store, catalogue, drills, runbooks, metrics, log };
+    const app: App = { config, tokens, access, store, catalogue, drills, runbooks, metrics, log };
     const server = createHttpServer(app);
     await listen(server, config.listen.host, opts.port ?? config.listen.port);
     const addr = server.address() as AddressInfo;

@@ -1,6 +1,7 @@
 /** What the HTTP routes see of the running controller. */
 import type { Catalogue } from '../catalogue/Catalogue.js';
 import type { Store } from '../store/types.js';
+import type { AccessControl } from './auth/access.js';
 import type { TokenRegistry } from './auth/tokens.js';
 import type { ControllerConfig } from './config/types.js';
 import type { DrillManager } from './drills/DrillManager.js';
@@ -10,6 +11,8 @@ import type { DrillMetrics } from './metrics.js';
 export interface App {
   config: ControllerConfig;
   tokens: TokenRegistry;
+  /** Authorisation and the audit log. */
+  access: AccessControl;
   store: Store;
   catalogue: Catalogue;
   drills: DrillManager;

@@ -6,6 +6,7 @@
  */
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { ADMIN_PATHS } from '@drillbook/contracts';
 import { Stack } from '@drillbook/stack';
 import { connectTarget, stackTarget, type DrillTarget } from '../engine/target.js';
 import type { CatalogueTargets } from '../catalogue/types.js';
@@ -54,7 +55,7 @@ class RemoteTarget implements ServiceTarget {
     const g = this.svc.gateway!;
     if (this.svc.replicas?.length) return { gatewayUrl: g.url, replicas: this.svc.replicas };
     try {
-      const res = await fetch(`${g.url}/admin/upstreams`, { headers: { authorization: `Bearer ${g.adminToken}` }, signal: AbortSignal.timeout(2000) });
+      const res = await fetch(`${g.url}${ADMIN_PATHS.upstreams}`, { headers: { authorization: `Bearer ${g.adminToken}` }, signal: AbortSignal.timeout(2000) });
       if (res.ok) {
         const body = (await res.json()) as { upstreams: Array<{ id: string; zone: string; url: string }> };
         this.discovered = body.upstreams.map((u) => ({ id: u.id, zone: u.zone, url: u.url }));

@@ -3,7 +3,7 @@
  * (`POST /admin/model {version}`). Authenticated with the gateway's `upstreamAdminToken`.
  */
 import http from 'node:http';
-import type { ModelState } from '@drillbook/contracts';
+import { ADMIN_PATHS, type ModelState } from '@drillbook/contracts';
 import { ReplicaAdminError } from '../errors.js';
 import type { Upstream } from '../health/Upstream.js';
 import { sendAttempt } from '../http/upstreamRequest.js';
@@ -30,7 +30,7 @@ export class ReplicaAdminClient implements ReplicaAdmin {
         u,
         {
           method: 'POST',
-          path: '/admin/model',
+          path: ADMIN_PATHS.model,
           headers: { authorization: `Bearer ${this.token}`, 'content-type': 'application/json', 'content-length': body.length },
           body,
         },

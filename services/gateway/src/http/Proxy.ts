@@ -14,6 +14,7 @@ import {
   OipRequestError,
   REPLICA_HEADER,
   SYNTHETIC_HEADER,
+  ndcgAtK,
   parseRecsysInferRequest,
   recsysInferResponse,
   type OipInferResponse,
@@ -22,7 +23,7 @@ import {
 } from '@drillbook/contracts';
 import type { Logger } from 'pino';
 import type { CanaryController } from '../canary/CanaryController.js';
-import { ndcgAtK, parseGroundTruth } from '../canary/ndcg.js';
+import { parseGroundTruth } from '../canary/ndcg.js';
 import type { GatewayConfig } from '../config.js';
 import { BadRequestError, UpstreamError, type UpstreamFailureKind } from '../errors.js';
 import type { OutlierDetector } from '../health/OutlierDetector.js';
@@ -187,7 +188,7 @@ export class Proxy {
     let ndcg: number | null = null;
     if (groundTruth !== null && answer?.itemIds) {
       ndcg = ndcgAtK(answer.itemIds, groundTruth);
-      metrics.observeNdcg(version ?? 'none', ndcg);
+      if (ndcg !== null) metrics.observeNdcg(version ?? 'none', ndcg);
     }
     canary.record(version, { latencyMs, failed: false, degraded: answer?.degraded === true, ndcg });
   }
@@ -203,13 +204,11 @@ export class Proxy {
       const items = cached.items.slice(0, request.k);
       metrics.countFallback(cached.model, 'no_upstream');
       if (groundTruth !== null) {
-        metrics.observeNdcg(
-          'none',
-          ndcgAtK(
-            items.map((i) => i.itemId),
-            groundTruth,
-          ),
+        const ndcg = ndcgAtK(
+          items.map((i) => i.itemId),
+          groundTruth,
         );
+        if (ndcg !== null) metrics.observeNdcg('none', ndcg);
       }
       const answer = recsysInferResponse(
         { itemIds: items.map((i) => i.itemId), scores: items.map((i) => i.score), degraded: true, degradedReason: 'no_upstream' },
@@ -228,13 +227,11 @@ export class Proxy {
       if (answer !== null) {
         metrics.countFallback(answer.model, 'no_upstream');
         if (groundTruth !== null) {
-          metrics.observeNdcg(
-            'none',
-            ndcgAtK(
-              answer.items.map((i) => i.itemId),
-              groundTruth,
-            ),
+          const ndcg = ndcgAtK(
+            answer.items.map((i) => i.itemId),
+            groundTruth,
           );
+          if (ndcg !== null) metrics.observeNdcg('none', ndcg);
         }
         sendJson(res, 200, answer, { [REPLICA_HEADER]: 'gateway' });
         return;

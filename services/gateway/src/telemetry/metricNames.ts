@@ -2,7 +2,7 @@
  * Names, labels and buckets of the gateway's metrics. Names come from the shared contract
  * (`METRIC` in @drillbook/contracts) so dashboards and alerts read the same series.
  */
-import { HTTP_DURATION_BUCKETS_SECONDS, METRIC, METRIC_LABELS, type OipRoute } from '@drillbook/contracts';
+import { ADMIN_PATHS, HTTP_DURATION_BUCKETS_SECONDS, METRIC, METRIC_LABELS, type OipRoute } from '@drillbook/contracts';
 
 export const GATEWAY_METRIC = {
   httpServerDuration: METRIC.httpServerDuration,
@@ -32,8 +32,8 @@ export const ROUTE = {
   healthz: '/healthz',
   readyz: '/readyz',
   metrics: '/metrics',
-  adminUpstreams: '/admin/upstreams',
-  adminCanary: '/admin/canary',
+  adminUpstreams: ADMIN_PATHS.upstreams,
+  adminCanary: ADMIN_PATHS.canary,
   unmatched: 'unmatched',
 } as const;
 /** Also the Open Inference Protocol's route templates (`OIP_ROUTE`, e.g. `/v2/models/{model}/infer`). */

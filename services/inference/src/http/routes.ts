@@ -4,7 +4,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { context, isSpanContextValid, trace, SpanKind, SpanStatusCode } from '@opentelemetry/api';
-import { SYNTHETIC_HEADER, httpServerErrorType, httpUrlScheme, type ReadinessBody } from '@drillbook/contracts';
+import { ADMIN_PATHS, SYNTHETIC_HEADER, httpServerErrorType, httpUrlScheme, type ReadinessBody } from '@drillbook/contracts';
 import { BadRequest, ModelRegistryError, ModelUnavailable } from '../errors.js';
 import { parseFaultRequest, sampleDelay } from '../faults/faults.js';
 import { NoFallback, Overloaded, type RecommendInput } from '../serving/recommender.js';
@@ -126,7 +126,7 @@ export function createHandler(replica: Replica) {
       sendError(res, 403, 'this token is read-only');
       return 403;
     }
-    if (path === '/admin/faults') {
+    if (path === ADMIN_PATHS.faults) {
       if (req.method === 'GET') return sendJson(res, 200, { replica: replica.id, faults: faults.list() }), 200;
       if (req.method === 'POST') {
         const f = parseFaultRequest(await readJson(req));
@@ -141,12 +141,12 @@ export function createHandler(replica: Replica) {
         return sendJson(res, 200, { replica: replica.id, cleared: removed.map((f) => f.id) }), 200;
       }
     }
-    const m = /^\/admin\/faults\/([0-9a-f-]{36})$/.exec(path);
-    if (m && req.method === 'DELETE') {
-      const removed = faults.clear({ id: m[1] });
+    const faultId = path.startsWith(`${ADMIN_PATHS.faults}/`) ? path.slice(ADMIN_PATHS.faults.length + 1) : null;
+    if (faultId !== null && /^[0-9a-f-]{36}$/.test(faultId) && req.method === 'DELETE') {
+      const removed = faults.clear({ id: faultId });
       return sendJson(res, 200, { replica: replica.id, cleared: removed.map((f) => f.id) }), 200;
     }
-    if (path === '/admin/model') {
+    if (path === ADMIN_PATHS.model) {
       if (req.method === 'GET') return sendJson(res, 200, host.state()), 200;
       if (req.method === 'POST') {
         const body = (await readJson(req)) as { version?: unknown } | undefined;
@@ -154,7 +154,7 @@ export function createHandler(replica: Replica) {
         return sendJson(res, 200, await host.deploy(body.version, 'api')), 200;
       }
     }
-    if (path === '/admin/model/rollback' && req.method === 'POST') return sendJson(res, 200, await host.rollback()), 200;
+    if (path === ADMIN_PATHS.modelRollback && req.method === 'POST') return sendJson(res, 200, await host.rollback()), 200;
     sendError(res, 404, `no admin route ${req.method} ${path}`);
     return 404;
   }

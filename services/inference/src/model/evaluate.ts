@@ -2,6 +2,7 @@
  * Offline evaluation on held-out purchases: NDCG@10 and recall@50, for the exported ONNX model
  * (run through onnxruntime-node, so the artefact itself is measured) and for a popularity baseline.
  */
+import { ndcgAtK } from '@drillbook/contracts';
 import type { World, Session } from '../world/generator.js';
 import type { OnnxScorer } from '../serving/session.js';
 
@@ -16,16 +17,11 @@ export interface EvaluationReport {
   popularity: OfflineMetrics;
 }
 
-/** Binary-relevance NDCG@k of a ranked list against a set of relevant items. */
-export function ndcgAtK(ranked: ArrayLike<number | string>, relevant: ReadonlySet<number | string>, k = 10): number {
-  if (relevant.size === 0) return 0;
-  let dcg = 0;
-  const n = Math.min(k, ranked.length);
-  for (let i = 0; i < n; i++) if (relevant.has(ranked[i])) dcg += 1 / Math.log2(i + 2);
-  let idcg = 0;
-  for (let i = 0; i < Math.min(k, relevant.size); i++) idcg += 1 / Math.log2(i + 2);
-  return dcg / idcg;
-}
+/**
+ * NDCG@k is the contracts' one definition (the gateway and the drill scorecard use the same), so an
+ * offline figure and a served figure are comparable: an item ranked twice counts once.
+ */
+export { ndcgAtK };
 
 export function recallAtK(ranked: ArrayLike<number | string>, relevant: ReadonlySet<number | string>, k = 50): number {
   if (relevant.size === 0) return 0;
@@ -64,10 +60,11 @@ export async function evaluate(world: World, scorer: OnnxScorer, opts: { maxSess
       50,
     );
     chunk.forEach((s, j) => {
+      // One purchase per held-out session, so there is always ground truth and NDCG is never null here.
       const rel = new Set([s.purchased]);
-      acc.model.n += ndcgAtK(results[j].indices, rel, 10);
+      acc.model.n += ndcgAtK(results[j].indices, rel, 10) ?? 0;
       acc.model.r += recallAtK(results[j].indices, rel, 50);
-      acc.pop.n += ndcgAtK(popular, rel, 10);
+      acc.pop.n += ndcgAtK(popular, rel, 10) ?? 0;
       acc.pop.r += recallAtK(popular, rel, 50);
     });
   }

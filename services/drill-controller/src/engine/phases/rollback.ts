@@ -5,6 +5,7 @@
  */
 import { activity, type DrillContext } from '../context.js';
 import { executeStep } from '../steps.js';
+import { undoTargetOf } from '../target.js';
 import { undoDrill } from '../undo.js';
 import type { DrillPhaseModule } from './env.js';
 
@@ -18,7 +19,7 @@ export const rollbackPhase: DrillPhaseModule = {
     for (const [i, s] of rb.rollback.entries()) await activity(rctx, { id: `rollback.${i}`, name: s.name, kind: s.kind, phase: 'rollback' }, () => executeStep(s, rctx));
     await activity(rctx, { id: 'rollback.auto', name: 'undo what the drill did', kind: 'phase', phase: 'rollback' }, async () => {
       const target = env.target()!;
-      return undoDrill(ctx.journal.journal, { replicas: target.replicas(), api: target.api, process: target.process }, env.aborted ? 'abort' : 'rollback', (f, patch) => ctx.journal.update(() => Object.assign(f, patch)));
+      return undoDrill(ctx.journal.journal, undoTargetOf(target), env.aborted ? 'abort' : 'rollback', (f, patch) => ctx.journal.update(() => Object.assign(f, patch)));
     });
   },
 };

@@ -16,7 +16,7 @@ import { LOAD_METRIC, type LoadPhaseName } from '@drillbook/contracts';
 import { K6_EXIT } from '../exitCodes.js';
 import { LiveStats } from '../live.js';
 import { Listeners } from '../listeners.js';
-import { ndcgAtK } from '../ndcg.js';
+import { ndcgAtK } from '@drillbook/contracts';
 import { phaseAt, type NormalizedPlan } from '../plan.js';
 import { PointsWriter, tagSet, type TagSet } from '../pointsWriter.js';
 import { SummaryRecorder } from '../summaryRecorder.js';

@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Role, WhoAmI } from '@drillbook/contracts';
+import { bearerToken } from '@drillbook/contracts/http';
 import type { TokenConfig } from '../config/types.js';
 
 export interface Principal extends WhoAmI {}
@@ -44,9 +45,8 @@ export class TokenRegistry {
 
   /** The principal of an `Authorization: Bearer <token>` header; null when missing or unknown. */
   authenticate(header: string | undefined): Principal | null {
-    const m = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
-    if (!m) return null;
-    return this.byHash.get(sha256(m[1])) ?? null;
+    const token = bearerToken(header);
+    return token === null ? null : (this.byHash.get(sha256(token)) ?? null);
   }
 }
 

@@ -2,7 +2,9 @@
  * Drills as a service: accept (persisted before the 202), run on the service's target with the
  * engine, follow, abort, emergency stop, shut down cleanly. One drill per service at a time; the
  * emergency stop aborts every running drill and refuses new ones until an admin releases it.
- * Every state change is audited with who, what, when and from where.
+ * Admission and lifecycle only: who may act and the audit log are `AccessControl`'s
+ * (server/auth/access.ts); metrics and Grafana annotations are lifecycle observers (./observers.ts);
+ * the drill id is the engine's `newDrillId`, the undo target the engine's `undoTargetOf`.
  */
 import { newDrillId } from '../../engine/defaults.js';
 import { join } from 'node:path';
@@ -15,21 +17,16 @@ import { durationMs } from '../../runbook/duration.js';
 import { chooseEngine } from '../../load/index.js';
 import type { SloReference } from '../../scorecard/compute.js';
 import type { DrillRecord, DrillPatch, Store } from '../../store/types.js';
-import type { DrillTarget } from '../../engine/target.js';
-import { allowed, type Permission, type Principal } from '../auth/tokens.js';
+import { undoTargetOf, type DrillTarget } from '../../engine/target.js';
+import type { AccessControl, Actor } from '../auth/access.js';
 import { ApiError } from '../errors.js';
-import type { DrillMetrics } from '../metrics.js';
-import type { GrafanaAnnotator } from '../grafana.js';
 import type { Targets } from '../targets.js';
 import { EventLog, type EventListener } from './eventLog.js';
+import { notify, type DrillLifecycleObserver, type ObservedDrill } from './observers.js';
 import { DrillHistory } from './history.js';
 import type { RunbookCatalog } from './runbooks.js';
 import { toSummary } from './summary.js';
 import { WorkerDrill, WorkerFailed } from './worker/WorkerDrill.js';
-
-export interface Actor extends Principal {
-  remote: string | null;
-}
 
 export interface ServiceInfo {
   id: string;
@@ -42,8 +39,10 @@ export interface DrillManagerDeps {
   runbooks: RunbookCatalog;
   targets: Targets;
   services: Map<string, ServiceInfo>;
-  metrics: DrillMetrics;
-  grafana: GrafanaAnnotator | null;
+  /** Authorisation and audit of every state change. */
+  access: AccessControl;
+  /** Metrics, Grafana annotations: told of every drill's start, events and end, and of the emergency stop. */
+  observers: DrillLifecycleObserver[];
   dataDir: string;
   loadEngine: 'auto' | 'builtin' | 'k6';
   prometheusUrl?: string;
@@ -74,18 +73,12 @@ export class DrillManager {
 
   async init(): Promise<void> {
     this.estop = await this.d.store.getEmergencyStop();
-    this.d.metrics.emergencyStop(this.estop.active);
+    this.notify('emergencyStop', this.estop.active);
     for (const id of this.d.services.keys()) await this.history.reload(id);
-    // The latest result of every runbook on every service, for /metrics after a restart.
-    const seen = new Set<string>();
-    for (const r of await this.d.store.listDrills({ limit: 500, dryRuns: false })) {
-      const k = `${r.service}|${r.runbook}`;
-      if (seen.has(k) || r.state === 'queued' || r.state === 'running') continue;
-      seen.add(k);
-      const sc = r.score !== null ? await this.d.store.getScorecard(r.id) : null;
-      if (sc) this.d.metrics.result(sc, { count: false });
-      else this.d.metrics.endedWithout(r.service, r.runbook, r.state as never);
-    }
+  }
+
+  private notify<K extends keyof DrillLifecycleObserver>(hook: K, ...args: Parameters<NonNullable<DrillLifecycleObserver[K]>>): void {
+    notify(this.d.observers, this.d.log, hook, ...args);
   }
 
   emergencyStop(): EmergencyStopState {
@@ -103,27 +96,6 @@ export class DrillManager {
     return this.runningOn(service) ?? this.history.lastDrill(service);
   }
 
-  private async audit(who: Actor | null, action: string, target: string, outcome: 'ok' | 'denied' | 'refused' | 'failed', detail: string | null): Promise<void> {
-    try {
-      await this.d.store.appendAudit({ subject: who?.subject ?? 'controller', role: who?.role ?? 'system', action, target, outcome, detail, remote: who?.remote ?? null });
-    } catch (e) {
-      this.d.log(`audit write failed (${action} ${target} by ${who?.subject ?? 'controller'}): ${(e as Error).message}`);
-    }
-  }
-
-  private async require(who: Actor, what: Permission, action: string, target: string, service?: string): Promise<void> {
-    if (allowed(who, what, service)) return;
-    await this.audit(who, action, target, 'denied', `role ${who.role}${service ? `, services ${who.services.join('+')}` : ''}`);
-    const why =
-      what === 'release' ? 'only an admin may release the emergency stop' : service && who.role !== 'viewer' ? `this token may not act on service ${service}` : `role ${who.role} may not ${what === 'emergency-stop' ? 'engage the emergency stop' : `${what} drills`}`;
-    throw Object.assign(new ApiError(403, why), { audited: true });
-  }
-
-  private async refuse(who: Actor, action: string, target: string, status: number, message: string, field?: string): Promise<never> {
-    await this.audit(who, action, target, 'refused', message);
-    throw new ApiError(status, message, field);
-  }
-
   async start(req: StartDrillRequest, who: Actor): Promise<{ status: 200 | 202; body: StartDrillResponse }> {
     const loaded = this.d.runbooks.get(req.runbook);
     if (!loaded) throw new ApiError(404, `unknown runbook "${req.runbook}"`, 'runbook');
@@ -133,7 +105,7 @@ export class DrillManager {
     if (service !== rb.target.service) throw new ApiError(400, `runbook "${rb.metadata.name}" targets service "${rb.target.service}", not "${service}"`, 'service');
     const dryRun = !!req.dryRun || !!rb.guardrails.dryRun;
     const quick = !!req.quick;
-    if (!dryRun) await this.require(who, 'launch', 'drill.start', service, service);
+    if (!dryRun) await this.d.access.require(who, 'launch', 'drill.start', service, service);
     const target = this.d.targets.get(service)!;
     const { replicas } = await target.catalogue();
     const id = newDrillId(rb.metadata.name);
@@ -159,9 +131,9 @@ export class DrillManager {
       return { status: 200, body: { drill, plan } };
     }
     if (this.closing) throw new ApiError(503, 'the controller is shutting down: no new drills');
-    if (this.estop.active) await this.refuse(who, 'drill.start', service, 423, `emergency stop is active (since ${this.estop.since}, by ${this.estop.by}: ${this.estop.reason}): new drills are refused until an admin releases it`);
+    if (this.estop.active) await this.d.access.refuse(who, 'drill.start', service, 423, `emergency stop is active (since ${this.estop.since}, by ${this.estop.by}: ${this.estop.reason}): new drills are refused until an admin releases it`);
     const running = this.busy.get(service);
-    if (running) await this.refuse(who, 'drill.start', service, 409, `drill ${running} is already running on ${service}: one drill per service at a time`, 'service');
+    if (running) await this.d.access.refuse(who, 'drill.start', service, 409, `drill ${running} is already running on ${service}: one drill per service at a time`, 'service');
     this.busy.set(service, id);
     const record: DrillRecord = {
       id, runbook: rb.metadata.name, runbookTitle: rb.metadata.title, runbookFile: loaded.file, runbookSha256: loaded.sha256, runbookSource: loaded.source, service,
@@ -172,14 +144,14 @@ export class DrillManager {
       await this.d.store.insertDrill(record);
     } catch (e) {
       this.busy.delete(service);
-      await this.audit(who, 'drill.start', service, 'failed', `could not persist the drill: ${(e as Error).message}`);
+      await this.d.access.audit(who, 'drill.start', service, 'failed', `could not persist the drill: ${(e as Error).message}`);
       throw new ApiError(503, `the drill could not be persisted, so it was not started: ${(e as Error).message}`);
     }
     const active: Active = { record, loaded, log: this.eventLog(id, 0), drill: null, abortRequested: null, engineEnd: null, done: Promise.resolve() };
     this.active.set(id, active);
     active.log.emit({ type: 'state', message: `drill accepted from ${who.subject}: queued`, data: { status: 'queued', requestedBy: who.subject, runbook: rb.metadata.name, service } });
     for (const n of notes) active.log.emit({ type: 'log', message: `note: ${n}` });
-    await this.audit(who, 'drill.start', id, 'ok', `runbook ${rb.metadata.name} on ${service}${quick ? ' (quick)' : ''}`);
+    await this.d.access.audit(who, 'drill.start', id, 'ok', `runbook ${rb.metadata.name} on ${service}${quick ? ' (quick)' : ''}`);
     active.done = new Promise<void>((resolve) => setImmediate(() => void this.run(active).finally(resolve)));
     return { status: 202, body: { drill: toSummary(record), plan } };
   }
@@ -199,8 +171,8 @@ export class DrillManager {
     }
   }
 
-  private ref(a: Active) {
-    return { id: a.record.id, service: a.record.service, runbook: a.record.runbook };
+  private ref(a: Active): ObservedDrill {
+    return { id: a.record.id, service: a.record.service, runbook: a.record.runbook, requestedBy: a.record.requestedBy };
   }
 
   private async run(a: Active): Promise<void> {
@@ -214,8 +186,7 @@ export class DrillManager {
       }
       if (a.abortRequested) return await this.endWithout(a, 'aborted', `aborted before it started (${a.abortRequested.source}): ${a.abortRequested.reason}`);
       await this.patch(a, { state: 'running', startedAt: new Date().toISOString() });
-      this.d.metrics.started(rec.service, rec.runbook);
-      this.d.grafana?.annotate('start', this.ref(a), `Drill ${rec.runbook} started on ${rec.service} by ${rec.requestedBy}`, Date.now());
+      this.notify('started', this.ref(a), Date.now());
       const drill = new WorkerDrill(
         {
           runbook: { file: a.loaded.file, source: a.loaded.source, sha256: a.loaded.sha256 },
@@ -258,8 +229,7 @@ export class DrillManager {
         errorBudgetConsumed: sc.errorBudget.consumed,
         ndcgRatio: sc.quality.ndcgRatio,
       });
-      this.d.metrics.result(sc);
-      this.d.grafana?.annotate('end', this.ref(a), `Drill ${rec.runbook} on ${rec.service}: ${sc.status}, score ${sc.score} — ${sc.statusReason}`, Date.parse(sc.startedAt), Date.parse(sc.endedAt));
+      this.notify('scored', this.ref(a), sc);
       const end = a.engineEnd;
       a.log.emit({
         type: 'end',
@@ -280,7 +250,7 @@ export class DrillManager {
     let undone = 'nothing was recorded as injected';
     if (j) {
       try {
-        const r = await undoDrill(j, { replicas: target.replicas(), api: target.api, process: target.process }, 'abort', (f, patch) => Object.assign(f, patch));
+        const r = await undoDrill(j, undoTargetOf(target), 'abort', (f, patch) => Object.assign(f, patch));
         undone = `cleared ${r.cleared.length} fault(s), restarted ${r.restarted.length} replica(s), ${r.unreachable.length} unreachable`;
       } catch (err) {
         undone = `undo failed: ${(err as Error).message}; faults expire by their TTL`;
@@ -299,13 +269,12 @@ export class DrillManager {
     }
     a.log.emit({ type: e.type, message: e.message, at: e.at, ...(e.phase ? { phase: e.phase } : {}), ...(e.data ? { data: e.data } : {}) });
     if (e.type === 'phase' && e.phase && e.phase !== a.record.currentPhase) void this.patch(a, { currentPhase: e.phase });
-    if (e.type === 'fault') this.d.grafana?.annotate('fault', this.ref(a), `Drill ${a.record.runbook}: ${e.message}`, Date.parse(e.at));
-    if (e.type === 'phase' && e.data?.loadPhase === 'recovery') this.d.grafana?.annotate('recovery', this.ref(a), `Drill ${a.record.runbook}: recovery phase begins`, Date.parse(e.at));
+    this.notify('event', this.ref(a), e);
   }
 
   private async endWithout(a: Active, state: 'aborted', reason: string): Promise<void> {
     await this.patch(a, { state, endedAt: new Date().toISOString(), statusReason: reason });
-    this.d.metrics.endedWithout(a.record.service, a.record.runbook, state);
+    this.notify('endedWithout', this.ref(a), state, reason);
     a.log.emit({ type: 'state', message: `drill ${state}: ${reason}`, data: { status: state } });
     a.log.emit({ type: 'end', message: `drill ${state}: ${reason}`, data: { status: state, score: null, statusReason: reason, reportUrl: null } });
   }
@@ -327,37 +296,37 @@ export class DrillManager {
     if (!a) {
       const rec = await this.d.store.getDrill(id);
       if (!rec) throw new ApiError(404, `unknown drill "${id}"`);
-      await this.require(who, 'abort', 'drill.abort', id, rec.service);
-      return this.refuse(who, 'drill.abort', id, 409, `drill ${id} is ${rec.state}, not running`);
+      await this.d.access.require(who, 'abort', 'drill.abort', id, rec.service);
+      return this.d.access.refuse(who, 'drill.abort', id, 409, `drill ${id} is ${rec.state}, not running`);
     }
-    await this.require(who, 'abort', 'drill.abort', id, a.record.service);
+    await this.d.access.require(who, 'abort', 'drill.abort', id, a.record.service);
     const why = reason?.trim() || `aborted by ${who.subject} through the API`;
     this.requestAbort(a, 'api', why);
-    await this.audit(who, 'drill.abort', id, 'ok', why);
+    await this.d.access.audit(who, 'drill.abort', id, 'ok', why);
     return toSummary(a.record);
   }
 
   async engageEmergencyStop(reason: string | undefined, who: Actor): Promise<EmergencyStopState> {
-    await this.require(who, 'emergency-stop', 'emergency-stop.engage', '*');
+    await this.d.access.require(who, 'emergency-stop', 'emergency-stop.engage', '*');
     const why = reason?.trim() || 'emergency stop';
     if (!this.estop.active) this.estop = { active: true, reason: why, since: new Date().toISOString(), by: who.subject };
     await this.d.store.setEmergencyStop(this.estop);
-    this.d.metrics.emergencyStop(true);
+    this.notify('emergencyStop', true);
     const aborted = [...this.active.values()].map((a) => {
       this.requestAbort(a, 'emergency-stop', `emergency stop by ${who.subject}: ${why}`);
       return a.record.id;
     });
-    await this.audit(who, 'emergency-stop.engage', '*', 'ok', `${why}; aborted: ${aborted.join(', ') || 'no drill was running'}`);
+    await this.d.access.audit(who, 'emergency-stop.engage', '*', 'ok', `${why}; aborted: ${aborted.join(', ') || 'no drill was running'}`);
     return this.emergencyStop();
   }
 
   async releaseEmergencyStop(who: Actor): Promise<EmergencyStopState> {
-    await this.require(who, 'release', 'emergency-stop.release', '*');
+    await this.d.access.require(who, 'release', 'emergency-stop.release', '*');
     const was = this.estop;
     this.estop = { active: false, reason: null, since: null, by: null };
     await this.d.store.setEmergencyStop(this.estop);
-    this.d.metrics.emergencyStop(false);
-    await this.audit(who, 'emergency-stop.release', '*', 'ok', was.active ? `released the stop engaged by ${was.by} at ${was.since}: ${was.reason}` : 'was not active');
+    this.notify('emergencyStop', false);
+    await this.d.access.audit(who, 'emergency-stop.release', '*', 'ok', was.active ? `released the stop engaged by ${was.by} at ${was.since}: ${was.reason}` : 'was not active');
     return this.emergencyStop();
   }
 
@@ -397,7 +366,4 @@ export class DrillManager {
     return this.eventLog(id, after);
   }
 
-  auditSystem(action: string, target: string, detail: string): Promise<void> {
-    return this.audit(null, action, target, 'ok', detail);
-  }
 }

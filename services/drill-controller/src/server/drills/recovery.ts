@@ -9,20 +9,22 @@ import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ActivityRecord, DrillJournal, Runbook } from '@drillbook/contracts';
 import { undoDrill, type UndoResult } from '../../engine/undo.js';
+import { undoTargetOf } from '../../engine/target.js';
 import { parseRunbook } from '../../runbook/validate.js';
 import { computeScorecard, type SloReference } from '../../scorecard/compute.js';
 import { writeOutputs } from '../../report/outputs.js';
 import { readLoadResult, type LoadResult } from '../../load/index.js';
 import { DEFAULT_SLO } from '../../engine/executor.js';
 import type { DrillRecord, Store } from '../../store/types.js';
-import type { DrillMetrics } from '../metrics.js';
 import type { Targets } from '../targets.js';
 import type { EventLog } from './eventLog.js';
+import { notify, type DrillLifecycleObserver } from './observers.js';
 
 export interface RecoveryDeps {
   store: Store;
   targets: Targets;
-  metrics: DrillMetrics;
+  /** The same lifecycle observers as the DrillManager's (metrics, Grafana annotations). */
+  observers: DrillLifecycleObserver[];
   slo: (service: string) => SloReference | undefined;
   eventLog: (id: string, after: number) => EventLog;
   audit: (action: string, target: string, detail: string) => Promise<void>;
@@ -60,7 +62,7 @@ async function undo(j: DrillJournal, r: DrillRecord, targets: Targets): Promise<
   if (!t) return { result: null, error: `service ${r.service} is no longer in the catalogue; its faults expire by their TTL` };
   try {
     const target = await t.drill();
-    const result = await undoDrill(j, { replicas: target.replicas(), api: target.api, process: target.process }, 'abort', (f, patch) => Object.assign(f, patch));
+    const result = await undoDrill(j, undoTargetOf(target), 'abort', (f, patch) => Object.assign(f, patch));
     return { result, error: null };
   } catch (e) {
     return { result: null, error: `${(e as Error).message}; its faults expire by their TTL` };
@@ -104,6 +106,7 @@ export async function recoverDrill(r: DrillRecord, d: RecoveryDeps): Promise<voi
   if (error) reason = `the controller stopped mid-drill; rollback on restart failed: ${error}`;
   else if (result && (result.cleared.length || result.restarted.length)) reason += ` (cleared ${[...result.cleared, ...result.restarted.map((x) => `restart ${x}`)].join(', ')})`;
   let score: number | null = null;
+  const ref = { id: r.id, service: r.service, runbook: r.runbook, requestedBy: r.requestedBy };
   if (rb) {
     const sc = { ...computeScorecard({ journal: j, load, runbook: rb, outcome: null, slo, quick: r.quick }), statusReason: reason };
     try {
@@ -113,11 +116,11 @@ export async function recoverDrill(r: DrillRecord, d: RecoveryDeps): Promise<voi
       d.log(`drill ${r.id}: report files not written: ${(e as Error).message}`);
     }
     await d.store.saveScorecard(r.id, sc);
-    d.metrics.result(sc);
+    notify(d.observers, d.log, 'scored', ref, sc);
     score = sc.score;
     await d.store.updateDrill(r.id, { state: 'interrupted', endedAt: j.endedAt, statusReason: reason, score: sc.score, timeToRecoverS: sc.timeToRecoverS, timeToDetectS: sc.timeToDetectS, errorBudgetConsumed: sc.errorBudget.consumed, ndcgRatio: sc.quality.ndcgRatio });
   } else {
-    d.metrics.endedWithout(r.service, r.runbook, 'interrupted');
+    notify(d.observers, d.log, 'endedWithout', ref, 'interrupted', reason);
     await d.store.updateDrill(r.id, { state: 'interrupted', endedAt: j.endedAt, statusReason: reason });
   }
   const log = d.eventLog(r.id, await d.store.lastSeq(r.id));

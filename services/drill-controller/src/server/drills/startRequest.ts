@@ -1,6 +1,7 @@
 /** Validates a StartDrillRequest body against the OpenAPI schema; 400 names the field. */
 import { Ajv } from 'ajv';
 import { openApiDocument, type StartDrillRequest } from '@drillbook/contracts';
+import { BODY_FIELD } from '@drillbook/contracts/http';
 import { ApiError } from '../errors.js';
 
 const schemas = openApiDocument.components.schemas;
@@ -13,13 +14,13 @@ function fail(errors: NonNullable<typeof validateStart.errors>): never {
     const base = e.instancePath.slice(1).replace(/\//g, '.');
     if (e.keyword === 'required') return { field: String(p.missingProperty), message: 'is required' };
     if (e.keyword === 'additionalProperties') return { field: String(p.additionalProperty), message: 'is not a field of this request' };
-    return { field: base || '(body)', message: e.message ?? e.keyword };
+    return { field: base || BODY_FIELD, message: e.message ?? e.keyword };
   });
   throw new ApiError(400, details.map((d) => `${d.field}: ${d.message}`).join('; '), details[0].field, details);
 }
 
 export function parseStartRequest(body: unknown): StartDrillRequest {
-  if (body === undefined) throw new ApiError(400, '(body): a JSON object with "runbook" is required', '(body)');
+  if (body === undefined) throw new ApiError(400, 'body: a JSON object with "runbook" is required', BODY_FIELD);
   if (!validateStart(body)) fail(validateStart.errors ?? []);
   return body;
 }

@@ -1,14 +1,13 @@
-/** Small HTTP helpers: JSON answers, API errors, bounded JSON bodies, the caller's address. */
+/** The controller's HTTP helpers (on `@drillbook/contracts/http`): JSON answers, API errors, bounded JSON bodies, the caller's address. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ApiErrorBody } from '@drillbook/contracts';
+import { HttpBodyError, readJson as readJsonShared, sendJson as sendJsonShared } from '@drillbook/contracts/http';
 import { ApiError } from '../errors.js';
 
 const MAX_BODY = 64 * 1024;
 
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), 'cache-control': 'no-store', ...headers });
-  res.end(text);
+  sendJsonShared(res, status, body, { 'cache-control': 'no-store', ...headers });
 }
 
 export function sendError(res: ServerResponse, e: ApiError): void {
@@ -16,23 +15,12 @@ export function sendError(res: ServerResponse, e: ApiError): void {
   sendJson(res, e.status, body, e.status === 401 ? { 'www-authenticate': 'Bearer realm="drillbook"' } : {});
 }
 
-/** The JSON body, or undefined when there is none; 400 for malformed JSON, 413 for an oversized one, 415 for another type. */
+/** The JSON body, or undefined when there is none; 400 for malformed JSON, 413 for an oversized one, 415 for another type (field `body`). */
 export async function readJson(req: IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const c of req) {
-    size += (c as Buffer).length;
-    if (size > MAX_BODY) throw new ApiError(413, `request body larger than ${MAX_BODY} bytes`, '(body)');
-    chunks.push(c as Buffer);
-  }
-  const text = Buffer.concat(chunks).toString('utf8');
-  if (!text.trim()) return undefined;
-  const type = req.headers['content-type'] ?? '';
-  if (type && !/^application\/([a-z.+-]+\+)?json\b/i.test(type)) throw new ApiError(415, `expected Content-Type application/json, got ${type}`, '(body)');
   try {
-    return JSON.parse(text) as unknown;
+    return await readJsonShared(req, { limit: MAX_BODY, requireJsonType: true });
   } catch (e) {
-    throw new ApiError(400, `request body is not valid JSON: ${(e as Error).message}`, '(body)');
+    throw e instanceof HttpBodyError ? new ApiError(e.status, e.message, e.field) : e;
   }
 }
 

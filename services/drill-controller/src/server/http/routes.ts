@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { API_PREFIX, DRILL_STATUSES, openApiDocument, type DrillState, type ScorecardResponse } from '@drillbook/contracts';
 import { REPORT_HEADERS, renderReport } from '../../report/html.js';
 import { ApiError } from '../errors.js';
-import type { Actor } from '../drills/DrillManager.js';
+import type { Actor } from '../auth/access.js';
 import { parseAbortRequest, parseStartRequest } from '../drills/startRequest.js';
 import { toSummary } from '../drills/summary.js';
 import type { App } from '../app.js';

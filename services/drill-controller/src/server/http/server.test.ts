@@ -106,7 +106,7 @@ describe('controller API over HTTP', () => {
   it('names the bad field of a request: body, query parameters and Last-Event-ID', async () => {
     const bad = await fetch(`${ctl.url}/api/v1/drills`, { method: 'POST', headers: { authorization: 'Bearer o', 'content-type': 'application/json' }, body: '{"runbook":' });
     expect(bad.status).toBe(400);
-    expect(await bad.json()).toMatchObject({ field: '(body)', error: expect.stringMatching(/not valid JSON/) });
+    expect(await bad.json()).toMatchObject({ field: 'body', error: expect.stringMatching(/not valid JSON/) });
     const form = await fetch(`${ctl.url}/api/v1/drills`, { method: 'POST', headers: { authorization: 'Bearer o', 'content-type': 'text/plain' }, body: 'runbook=x' });
     expect(form.status).toBe(415);
     expect((await http.get<{ field: string }>('/drills?limit=0', 'v')).body.field).toBe('limit');

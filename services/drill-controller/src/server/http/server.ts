@@ -3,6 +3,7 @@
  * routing, and one error shape (`{error, field?}`) for every failure.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { bearerToken } from '@drillbook/contracts/http';
 import { ApiError } from '../errors.js';
 import type { App } from '../app.js';
 import type { NewAuditEntry } from '../../store/types.js';
@@ -32,13 +33,7 @@ const decode = (v: string) => {
   }
 };
 
-async function audit(app: App, entry: NewAuditEntry): Promise<void> {
-  try {
-    await app.store.appendAudit(entry);
-  } catch (e) {
-    app.log(`audit write failed (${entry.action} ${entry.target} by ${entry.subject}): ${(e as Error).message}`);
-  }
-}
+const audit = (app: App, entry: NewAuditEntry): Promise<void> => app.access.record(entry);
 
 export function createHttpServer(app: App): Server {
   const server = createServer((req, res) => {
@@ -122,7 +117,7 @@ async function dispatch(app: App, req: IncomingMessage, res: ServerResponse, nam
     let who = app.tokens.authenticate(req.headers.authorization);
     if (!who && (route.auth === 'token' || (route.auth === 'metrics' && !app.config.metrics.public))) {
       const h = req.headers.authorization;
-      const why = !h ? 'missing bearer token (Authorization: Bearer <token>)' : /^Bearer\s+\S+\s*$/i.test(h) ? 'unknown bearer token' : 'malformed Authorization header (expected "Bearer <token>")';
+      const why = !h ? 'missing bearer token (Authorization: Bearer <token>)' : bearerToken(h) !== null ? 'unknown bearer token' : 'malformed Authorization header (expected "Bearer <token>")';
       await audit(app, { subject: 'anonymous', role: 'none', action: actionOf(route.method, route.template), target: path.slice(0, 300), outcome: 'denied', detail: `401: ${why}`, remote });
       throw Object.assign(new ApiError(401, why), { audited: true });
     }
