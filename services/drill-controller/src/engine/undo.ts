@@ -2,11 +2,15 @@
  * Undo what a drill did, from its journal alone: clear every fault it injected that is still
  * active, resume paused replicas, restart replicas left down, cancel a canary it started. Used by the
  * rollback phase, and by a controller that restarts after dying mid-drill (the journal is all it has).
+ * Every fault is cleared through its provider (providers/): the replicas' admin API, the fault proxy
+ * (whose count of affected requests is journaled as the fault's evidence), host processes (a
+ * SIGSTOPped pid gets SIGCONT) and Kubernetes / Chaos Mesh.
  */
 import type { DrillJournal, InjectedFault } from '@drillbook/contracts';
 import type { StackAction } from '@drillbook/stack';
 import type { TargetApi } from './targetApi.js';
 import { undoKubernetesFault } from '../providers/kubernetes/runbookSteps.js';
+import { clearJournaledFault } from '../providers/index.js';
 
 export interface UndoTarget {
   replicas: Array<{ id: string; url: string }>;
@@ -29,7 +33,19 @@ export async function undoDrill(journal: DrillJournal, target: UndoTarget, by: '
     if (f.clearedAt) continue;
     const r = byId.get(f.replica);
     const expired = f.ttlMs !== null && Date.parse(f.injectedAt) + f.ttlMs <= Date.now();
-    if (f.type === 'kubernetes' || f.type === 'chaos-mesh') {
+    if (f.provider?.kind === 'proxy' || f.provider?.kind === 'process') {
+      try {
+        const r = (await clearJournaledFault(f))!;
+        // The proxy's count of the requests the fault acted on is its proof (journaled before the update persists it).
+        for (const e of r.evidence) journal.faultEvidence.push({ at: now(), signal: r.provider === 'proxy' ? ((r.applied ?? 0) > 0 ? `fault:${f.step}` : `clear:${f.step}`) : `undo:${f.step}`, detail: e });
+        const how = r.cleared ? by : f.provider.kind === 'process' ? (f.type === 'process.pause' ? by : 'restart') : expired ? 'ttl' : by;
+        update(f, { clearedAt: now(), clearedBy: how });
+        if (r.cleared) out.cleared.push(`${f.type}@${f.replica}`);
+      } catch {
+        update(f, { clearedAt: now(), clearedBy: f.ttlMs !== null ? 'ttl' : 'restart' });
+        out.unreachable.push(`${f.type}@${f.replica}`);
+      }
+    } else if (f.type === 'kubernetes' || f.type === 'chaos-mesh') {
       const done = await undoKubernetesFault(journal.drillId, f).catch(() => false);
       update(f, { clearedAt: now(), clearedBy: done ? by : expired ? 'ttl' : by });
       (done ? out.cleared : out.unreachable).push(`${f.type}@${f.replica}`);

@@ -14,6 +14,7 @@ import { loadLimitedYaml, YamlRefused } from '../yaml/limited.js';
 import { durationMs, isDuration } from './duration.js';
 import { semanticLimits } from './limits.js';
 import { isKubernetesStep } from '../providers/kubernetes/runbookSteps.js';
+import { providerProblems } from '../providers/index.js';
 
 // strictNumbers: NaN and ±Infinity (YAML .nan / .inf) are not numbers for any field.
 const ajv = new Ajv({ allErrors: true, discriminator: true, strict: false, verbose: true, strictNumbers: true });
@@ -194,7 +195,7 @@ export function parseRunbook(text: string, file: string): Runbook {
     throw new InvalidRunbook(problems);
   }
   const rb = data as Runbook;
-  const semantic = [...semanticProblems(rb), ...semanticLimits(rb)].map(({ path, message: msg }) => {
+  const semantic = [...semanticProblems(rb), ...semanticLimits(rb), ...providerProblems(rb)].map(({ path, message: msg }) => {
     const pos = locate(doc, lc, path);
     return { file, line: pos.line, column: pos.column, path: formatPath(path), message: msg };
   });
