@@ -169,6 +169,7 @@ export async function executeStep(step: Step, ctx: DrillContext): Promise<unknow
       if (type) recordFault(ctx, { id: `${step.action}:${step.process}:${pid}`, step: step.name, replica: step.process, type, ttlMs: null, provider: { kind: 'process', name: step.process, pid, action: step.action } });
       const r = await provider.inject({ name: step.process, action: step.action, withinMs: step.within ? durationMs(step.within) : undefined });
       for (const e of r.evidence) addEvidence(ctx, type ? `fault:${step.name}` : `step:${step.name}`, e);
+      if (r.problem) throw new StepFailed(step.name, r.problem);
       if (step.action === 'resume') {
         for (const f of ctx.journal.journal.faults)
           if (f.provider?.kind === 'process' && f.provider.name === step.process && f.type === 'process.pause' && !f.clearedAt) ctx.journal.update(() => Object.assign(f, { clearedAt: new Date().toISOString(), clearedBy: ctx.inRollback ? 'rollback' : 'step' }));

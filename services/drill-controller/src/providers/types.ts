@@ -11,6 +11,8 @@ export interface InjectResult {
   id: string;
   /** What the provider observed right after injecting (it is active, the pid is gone, ...). */
   evidence: string[];
+  /** Set when the fault took effect but what should follow did not (a killed process not ready again): the step fails with it. */
+  problem?: string;
 }
 
 export interface ClearResult {

@@ -126,7 +126,7 @@ export class ProcessProvider implements FaultProvider<ProcessFault> {
   }
 
   /** After the old pid went away: wait for a new live pid (its supervisor, a restart command or the unit) and readiness. */
-  private async comeBack(name: string, old: number, deadline: number, evidence: string[]): Promise<void> {
+  private async comeBack(name: string, old: number, deadline: number, evidence: string[]): Promise<string | undefined> {
     const e = this.entry(name);
     let pid: number | null = null;
     while (Date.now() < deadline) {
@@ -137,18 +137,20 @@ export class ProcessProvider implements FaultProvider<ProcessFault> {
     }
     if (pid === null) {
       evidence.push(`${name}: no new process within the wait (nothing restarted it)`);
-      return;
+      return e.readyUrl ? `${name}: no new process within the wait (nothing restarted it)` : undefined;
     }
     evidence.push(`${name}: new pid ${pid} (was ${old})`);
-    if (!e.readyUrl) return;
+    if (!e.readyUrl) return undefined;
+    const url = expandEnv(e.readyUrl, 'readyUrl', this.env);
     while (Date.now() < deadline) {
       if (await this.ready(e, name)) {
-        evidence.push(`${name}: ready again (${expandEnv(e.readyUrl, 'readyUrl', this.env)} answered 200)`);
-        return;
+        evidence.push(`${name}: ready again (${url} answered 200)`);
+        return undefined;
       }
       await sleep(200);
     }
     evidence.push(`${name}: not ready again within the wait`);
+    return `${name}: new pid ${pid} but ${url} did not answer 200 within the wait`;
   }
 
   async inject(f: ProcessFault, _ttlMs: number | null = null): Promise<InjectResult> {
@@ -164,8 +166,8 @@ export class ProcessProvider implements FaultProvider<ProcessFault> {
         while (pidAlive(pid) && Date.now() < deadline) await sleep(25);
         if (pidAlive(pid)) throw new ProviderError(`${f.name}: process ${pid} still running ${f.withinMs ?? 30_000} ms after ${SIGNAL[f.action]}`);
         evidence.push(`${f.name}: process ${pid} gone after ${SIGNAL[f.action]}`);
-        await this.comeBack(f.name, pid, deadline, evidence);
-        return { id, evidence };
+        const problem = await this.comeBack(f.name, pid, deadline, evidence);
+        return { id, evidence, ...(problem ? { problem } : {}) };
       }
       case 'pause': {
         process.kill(pid, 'SIGSTOP');
@@ -195,9 +197,9 @@ export class ProcessProvider implements FaultProvider<ProcessFault> {
             spawn(cmd, args, { detached: true, stdio: 'ignore', env: this.env }).unref();
           }
         }
-        evidence.push(`${f.name}: process ${pid} restarted`);
-        await this.comeBack(f.name, pid, deadline, evidence);
-        return { id, evidence };
+        evidence.push(`${f.name}: process ${pid} stopped for a restart`);
+        const problem = await this.comeBack(f.name, pid, deadline, evidence);
+        return { id, evidence, ...(problem ? { problem } : {}) };
       }
     }
   }
