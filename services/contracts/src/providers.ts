@@ -137,7 +137,7 @@ export const targetProvidersSchema = {
               restartCommand: { type: 'array', minItems: 1, maxItems: 64, items: { type: 'string', minLength: 1, maxLength: 4096 } },
               readyUrl: url,
             },
-            oneOf: [{ required: ['pidFile'] }, { required: ['systemdUnit'] }, { required: ['commandMatch'] }],
+            // Exactly one of pidFile / systemdUnit / commandMatch: checked by the controller's runbook rules (a located message).
           },
         },
       },
@@ -159,13 +159,13 @@ function step(kind: string, required: string[], properties: Record<string, unkno
 /**
  * A proxy fault in a runbook: the proxy's own request schema (contracts/proxyFaults.ts) is checked
  * by the proxy and again by validation (providers/proxy in the controller) with its field named;
- * here only its shape: a mapping with a known `type` and no `ttlMs` (the step's `ttl` is used).
+ * here only its shape: a mapping with a known `type` (`ttlMs` and `note` are refused there too: the
+ * step's `ttl` and the drill fill them in).
  */
 const proxyFault = {
   type: 'object',
   required: ['type'],
   properties: { type: { enum: ['latency', 'error', 'reset', 'hang', 'bandwidth', 'corrupt'] } },
-  not: { anyOf: [{ required: ['ttlMs'] }, { required: ['note'] }] },
 } as const;
 
 export const providerStepSchemas = [

@@ -143,7 +143,7 @@ export async function executeStep(step: Step, ctx: DrillContext): Promise<unknow
     case 'proxy.fault': {
       const proxy = proxyProviderFor(ctx.drillId, ctx.runbook);
       const ttlMs = durationMs(step.ttl);
-      const f = await proxy.inject({ ...step.fault, note: `drill ${ctx.drillId} step "${step.name}"` } as never, ttlMs);
+      const f = await proxy.inject({ ...step.fault, note: `drill ${ctx.drillId} step "${step.name}"` }, ttlMs);
       recordFault(ctx, { id: f.id, step: step.name, replica: 'proxy', type: `proxy.${step.fault.type}`, ttlMs, provider: { kind: 'proxy', adminUrl: proxy.endpoint.adminUrl, adminTokenEnv: ctx.runbook.target.providers!.proxy!.adminTokenEnv } });
       // Active at the proxy is not yet proof: the proof is its count of requests the fault acted on, read when it is cleared.
       for (const e of f.evidence) addEvidence(ctx, `inject:${step.name}`, e);

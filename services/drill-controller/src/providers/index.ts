@@ -82,6 +82,9 @@ export function providerProblems(rb: Runbook): Array<{ path: PathPart[]; message
     const prev = seen.get(e.name);
     if (prev !== undefined) out.push({ path: ['target', 'providers', 'process', 'allow', i, 'name'], message: `process name "${e.name}" is already used at target.providers.process.allow[${prev}]` });
     else seen.set(e.name, i);
+    const selectors = (['pidFile', 'systemdUnit', 'commandMatch'] as const).filter((k) => e[k] !== undefined);
+    if (selectors.length !== 1)
+      out.push({ path: ['target', 'providers', 'process', 'allow', i], message: `select the process by exactly one of pidFile, systemdUnit or commandMatch${selectors.length ? ` (got ${selectors.join(' and ')})` : ''}` });
     if (e.restartCommand && e.systemdUnit) out.push({ path: ['target', 'providers', 'process', 'allow', i, 'restartCommand'], message: 'a systemd unit is restarted with systemctl: drop restartCommand' });
   });
   const sections: Array<[PathPart[], Step[] | undefined]> = [
@@ -94,7 +97,10 @@ export function providerProblems(rb: Runbook): Array<{ path: PathPart[]; message
     (steps ?? []).forEach((s, i) => {
       const path = [...base, i];
       if ((s.kind === 'proxy.fault' || s.kind === 'proxy.clear') && !providers?.proxy) out.push({ path, message: `a ${s.kind} step acts on the fault proxy: declare target.providers.proxy (adminUrl, adminTokenEnv)` });
-      if (s.kind === 'proxy.fault') for (const p of proxyFaultProblems(s.fault)) out.push({ path: [...path, 'fault', ...p.path], message: p.message });
+      if (s.kind === 'proxy.fault') {
+        for (const k of ['ttlMs', 'note'] as const) if (k in s.fault) out.push({ path: [...path, 'fault', k], message: `${k} is filled in by the drill (the step's ttl, the drill id): remove it` });
+        for (const p of proxyFaultProblems(s.fault)) out.push({ path: [...path, 'fault', ...p.path], message: p.message });
+      }
       if (s.kind === 'host.process') {
         if (!providers?.process) out.push({ path: [...path, 'process'], message: 'a host.process step needs target.providers.process.allow (the processes a drill may touch)' });
         else if (!allow.some((e) => e.name === s.process)) out.push({ path: [...path, 'process'], message: `process "${s.process}" is not in target.providers.process.allow (allowed: ${allow.map((e) => e.name).join(', ')})` });

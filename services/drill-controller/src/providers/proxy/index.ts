@@ -10,14 +10,15 @@ import { PROXY_METRIC, proxyFaultRequestSchema, type ActiveProxyFault, type Prox
 import { parsePromText } from '../../engine/promText.js';
 import { expandEnv, ProviderError, type ActiveProviderFault, type ClearResult, type FaultProvider, type InjectResult } from '../types.js';
 
-export type ProxyFault = Omit<ProxyFaultRequest, 'ttlMs'>;
+/** A proxy fault without its TTL (the provider adds it). */
+export type ProxyFault = ProxyFaultRequest extends infer F ? (F extends unknown ? Omit<F, 'ttlMs'> : never) : never;
 
 const ajv = new Ajv({ allErrors: false, discriminator: true, strict: false, strictNumbers: true });
 const validateFault = ajv.compile(proxyFaultRequestSchema);
 
 /** Problems of a runbook's proxy fault against the proxy's own schema: `[field path, message]`, empty when valid. */
 export function proxyFaultProblems(fault: unknown): Array<{ path: Array<string | number>; message: string }> {
-  const body = fault && typeof fault === 'object' && !Array.isArray(fault) ? { ...(fault as object), ttlMs: 1000 } : fault;
+  const body = fault && typeof fault === 'object' && !Array.isArray(fault) ? { ...(fault as object), ttlMs: 1000, note: undefined } : fault;
   if (validateFault(body)) return [];
   const errors = (validateFault.errors ?? []).filter((e) => e.keyword !== 'oneOf' && e.keyword !== 'if');
   const e = errors[0];
@@ -78,14 +79,17 @@ export class ProxyProvider implements FaultProvider<ProxyFault> {
   async inject(fault: ProxyFault, ttlMs: number | null): Promise<InjectResult> {
     if (ttlMs === null) throw new ProviderError('a proxy fault needs a TTL');
     const r = await this.call('POST', '/faults', { ...fault, ttlMs });
-    if (r.status === 404) throw new ProviderError(`fault proxy: no fault API at ${this.endpoint.adminUrl}/faults (is adminUrl the proxy's admin prefix, e.g. http://host:port/admin?)`);
-    const f = r.json as ActiveProxyFault;
+    const f = r.json as ActiveProxyFault | null;
+    if (r.status !== 201 || typeof f?.id !== 'string' || typeof f.match?.percentage !== 'number')
+      throw new ProviderError(`fault proxy: no fault API at ${this.endpoint.adminUrl}/faults (it answered HTTP ${r.status} without a fault; is adminUrl the proxy's admin prefix, e.g. http://host:port/admin?)`);
     return { id: f.id, evidence: [`proxy lists ${f.type} fault ${f.id} active (${(f.remainingMs / 1000).toFixed(1)}s of ${ttlMs / 1000}s left, ${f.match.percentage}% of matching requests)`] };
   }
 
   async listActive(): Promise<ActiveProviderFault[]> {
     const r = await this.call('GET', '/faults');
-    return ((r.json as ProxyFaultListResponse | null)?.faults ?? []).map((f) => ({ id: f.id, type: f.type, remainingMs: f.remainingMs, applied: f.applied }));
+    const faults = (r.json as ProxyFaultListResponse | null)?.faults;
+    if (r.status !== 200 || !Array.isArray(faults)) throw new ProviderError(`fault proxy: no fault list at ${this.endpoint.adminUrl}/faults (HTTP ${r.status})`);
+    return faults.map((f) => ({ id: f.id, type: f.type, remainingMs: f.remainingMs, applied: f.applied }));
   }
 
   /** Requests a fault acted on: from the fault list while it is active, from the proxy's counter once it is gone. */
