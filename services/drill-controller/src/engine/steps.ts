@@ -182,7 +182,7 @@ export async function executeStep(step: Step, ctx: DrillContext): Promise<unknow
       const mine = ctx.journal.journal.faults.filter((f) => (!f.provider || f.provider.kind === 'replica') && ids.has(f.replica) && !f.clearedAt && f.ttlMs !== null && (!step.type || f.type === step.type));
       for (const f of mine) {
         const r = replicas.find((x) => x.id === f.replica)!;
-        await ctx.target.api.clearFault(r, f.id);
+        await new ReplicaProvider(ctx.target.api, r).clear(f.id);
         ctx.journal.update(() => Object.assign(f, { clearedAt: new Date().toISOString(), clearedBy: 'step' }));
       }
       return { cleared: mine.map((f) => ({ replica: f.replica, id: f.id, type: f.type })) };

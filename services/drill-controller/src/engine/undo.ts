@@ -9,8 +9,7 @@
 import type { DrillJournal, InjectedFault } from '@drillbook/contracts';
 import type { StackAction } from '@drillbook/stack';
 import type { TargetApi } from './targetApi.js';
-import { undoKubernetesFault } from '../providers/kubernetes/runbookSteps.js';
-import { clearJournaledFault } from '../providers/index.js';
+import { clearJournaledFault, KubernetesUndoProvider, ReplicaProvider } from '../providers/index.js';
 
 export interface UndoTarget {
   replicas: Array<{ id: string; url: string }>;
@@ -46,12 +45,15 @@ export async function undoDrill(journal: DrillJournal, target: UndoTarget, by: '
         out.unreachable.push(`${f.type}@${f.replica}`);
       }
     } else if (f.type === 'kubernetes' || f.type === 'chaos-mesh') {
-      const done = await undoKubernetesFault(journal.drillId, f).catch(() => false);
+      const done = await new KubernetesUndoProvider(journal.drillId, () => journal.faults)
+        .clear(f.id)
+        .then((x) => x.cleared)
+        .catch(() => false);
       update(f, { clearedAt: now(), clearedBy: done ? by : expired ? 'ttl' : by });
       (done ? out.cleared : out.unreachable).push(`${f.type}@${f.replica}`);
     } else if (f.ttlMs !== null && r) {
       try {
-        const was = (await target.api.clearFault(r, f.id)).includes(f.id);
+        const was = (await new ReplicaProvider(target.api, r).clear(f.id)).cleared;
         update(f, { clearedAt: now(), clearedBy: was ? by : expired ? 'ttl' : by });
         if (was) out.cleared.push(`${f.type}@${f.replica}`);
       } catch {
