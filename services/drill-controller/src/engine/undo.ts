@@ -24,12 +24,31 @@ export interface UndoResult {
   unreachable: string[];
 }
 
-export async function undoDrill(journal: DrillJournal, target: UndoTarget, by: 'rollback' | 'abort', update: (f: InjectedFault, patch: Partial<InjectedFault>) => void): Promise<UndoResult> {
+/**
+ * A target with nothing but the journal, for `undoDrill(..., { providersOnly: true })` when the target
+ * cannot be rebuilt: proxy and host-process faults carry what undo needs and are still cleared (a
+ * SIGSTOPped process never resumes by itself); the others are left to their TTL.
+ */
+export function journalOnlyTarget(): UndoTarget {
+  return {
+    replicas: [],
+    api: {
+      clearFault: async () => {
+        throw new Error('target unavailable');
+      },
+      cancelCanary: async () => false,
+    },
+  };
+}
+
+export async function undoDrill(journal: DrillJournal, target: UndoTarget, by: 'rollback' | 'abort', update: (f: InjectedFault, patch: Partial<InjectedFault>) => void, opts: { providersOnly?: boolean } = {}): Promise<UndoResult> {
   const out: UndoResult = { cleared: [], restarted: [], unreachable: [] };
   const byId = new Map(target.replicas.map((r) => [r.id, r]));
   const now = () => new Date().toISOString();
   for (const f of journal.faults) {
     if (f.clearedAt) continue;
+    // providersOnly: the target is gone; only faults that carry their provider are undone, the others are left to their TTL.
+    if (opts.providersOnly && f.provider?.kind !== 'proxy' && f.provider?.kind !== 'process') continue;
     const r = byId.get(f.replica);
     const expired = f.ttlMs !== null && Date.parse(f.injectedAt) + f.ttlMs <= Date.now();
     if (f.provider?.kind === 'proxy' || f.provider?.kind === 'process') {

@@ -14,7 +14,7 @@ import type { DrillJournal, InjectedFault } from '@drillbook/contracts';
 import { FaultProxy, parseConfig } from '@drillbook/proxy';
 import { stringify } from 'yaml';
 import { InvalidRunbook } from '../errors.js';
-import { undoDrill } from '../engine/undo.js';
+import { journalOnlyTarget, undoDrill } from '../engine/undo.js';
 import { buildPlan, formatPlan } from '../runbook/plan.js';
 import { parseRunbook } from '../runbook/validate.js';
 import { proofStep } from '../scorecard/steps/proof.js';
@@ -158,6 +158,22 @@ describe('process provider (real processes)', () => {
     // Twice is not an error: the process is no longer stopped.
     const again = await undoDrill(journal([{ ...j.faults[0], clearedAt: undefined }]), noTarget, 'abort', () => {});
     expect(again.cleared).toEqual([]);
+  });
+
+  it('crash recovery without the target still continues a stopped process, and leaves replica faults to their TTL', async () => {
+    const c = sleeper('r');
+    const pidFile = join(dir, 'r.pid');
+    writeFileSync(pidFile, `${c.pid}`);
+    const r = await new ProcessProvider({ allow: [{ name: 'ranker', pidFile }] }).inject({ name: 'ranker', action: 'pause' });
+    const at = new Date().toISOString();
+    const j = journal([
+      { id: 'f-1', step: 'slow replica', replica: 'r0', type: 'latency', ttlMs: 60_000, injectedAt: at, provider: { kind: 'replica' } },
+      { id: r.id, step: 'pause', replica: 'ranker', type: 'process.pause', ttlMs: null, injectedAt: at, provider: { kind: 'process', name: 'ranker', pid: c.pid!, action: 'pause' } },
+    ]);
+    const u = await undoDrill(j, journalOnlyTarget(), 'abort', (f, patch) => Object.assign(f, patch), { providersOnly: true });
+    expect(u.cleared).toEqual(['process.pause@ranker']);
+    expect(procState(c.pid!)).not.toBe('T');
+    expect(j.faults[0].clearedAt).toBeUndefined();
   });
 
   it('SIGKILL by pid file: the pid gone; with readyUrl and nothing restarting it, the step reports the problem', async () => {
