@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { DrillJournal, InjectedFault } from '@drillbook/contracts';
 import { FaultProxy, parseConfig } from '@drillbook/proxy';
@@ -16,11 +17,12 @@ import { stringify } from 'yaml';
 import { InvalidRunbook } from '../errors.js';
 import { journalOnlyTarget, undoDrill } from '../engine/undo.js';
 import { buildPlan, formatPlan } from '../runbook/plan.js';
-import { parseRunbook } from '../runbook/validate.js';
+import { loadRunbook, parseRunbook } from '../runbook/validate.js';
 import { proofStep } from '../scorecard/steps/proof.js';
 import { ProcessProvider, ProxyProvider, procState, pidAlive, systemdRunning } from './index.js';
 
 const TOKEN = 'proxy-admin-token-1';
+const REPO = fileURLToPath(new URL('../../../../', import.meta.url));
 
 function journal(faults: InjectedFault[]): DrillJournal {
   return {
@@ -263,6 +265,9 @@ describe('runbook target.providers and provider steps', () => {
     expect(text).toContain('slow: fault proxy: add 100ms latency to requests, expires by itself after 30s -> fault proxy');
     expect(text).toContain('pause: SIGSTOP process "model-server" (allow-listed) [CANNOT EXPIRE by itself] (SIGCONT by a resume step or the rollback) -> process:model-server');
     expect(text).not.toMatch(/resume: .*CANNOT EXPIRE/);
+    // The runner's kill in the reference suite is marked too, on a line of its own under the action.
+    const ref = formatPlan(buildPlan(loadRunbook(join(REPO, 'runbooks', 'replica-loss.yaml')).runbook, { quick: true, engine: 'builtin' }));
+    expect(ref).toMatch(/kill one replica: SIGKILL the process \(the supervisor restarts it\) -> r[0-2]\n {10}\[CANNOT EXPIRE by itself\] the supervisor restarts the process\n/);
   });
 
   it('locates a process outside the allow-list, a proxy step without a proxy, and a bad proxy fault field', () => {

@@ -33,6 +33,12 @@ export function loadPhases(rb: Runbook, quick: boolean): LoadPhasePlan[] {
 /** How the plan marks a fault that cannot expire by itself. */
 export const NO_EXPIRY = '[CANNOT EXPIRE by itself]';
 
+/** The runner's process faults cannot expire either: `formatPlan` marks them on a line of their own. */
+const RUNNER_NO_EXPIRY: Partial<Record<string, string>> = {
+  'process.kill': 'the supervisor restarts the process',
+  'process.pause': 'SIGCONT by process.resume or the rollback',
+};
+
 const HOST_ACTION = { kill: 'SIGKILL', terminate: 'SIGTERM', pause: 'SIGSTOP', resume: 'SIGCONT', restart: 'restart' } as const;
 
 function describeProxyFault(f: ProxyFaultSpec): string {
@@ -89,9 +95,9 @@ function describeStep(s: Step): string {
     case 'model.publish':
       return `publish ${s.version}${s.from ? ` from ${s.from}` : ''} (${s.mutation === 'none' ? 'unchanged' : `damaged: ${s.mutation}`}, signed)`;
     case 'process.kill':
-      return `SIGKILL the process (the supervisor restarts it) ${NO_EXPIRY}`;
+      return 'SIGKILL the process (the supervisor restarts it)';
     case 'process.pause':
-      return `SIGSTOP the process ${NO_EXPIRY} (SIGCONT by process.resume or the rollback)`;
+      return 'SIGSTOP the process';
     case 'process.resume':
       return 'SIGCONT the process';
     case 'process.restart':
@@ -213,7 +219,11 @@ export function formatPlan(p: DrillPlan): string {
     `load      ${p.load.engine} engine, ${p.load.profile} profile: ${p.load.phases.map((x) => `${x.phase} ${formatDuration(x.durationS * 1000)} @ ${x.rate}/s`).join(', ')} (${p.load.totalRequests} requests)`,
     ...(p.load.distributed ? [`          distributed: the k6 scenario on the k6 operator with ${p.load.distributed.parallelism} runners (not the ${p.load.engine} engine); objects it would create:`, ...objectLines(p.load.distributed.objects)] : []),
     `actions`,
-    ...p.actions.flatMap((a) => [`  t+${String(a.atS).padStart(4)}s  ${a.phase.padEnd(19)} ${a.name}: ${a.description}${a.targets.length ? ` -> ${a.targets.join(', ')}` : ''}`, ...objectLines(a.objects)]),
+    ...p.actions.flatMap((a) => [
+      `  t+${String(a.atS).padStart(4)}s  ${a.phase.padEnd(19)} ${a.name}: ${a.description}${a.targets.length ? ` -> ${a.targets.join(', ')}` : ''}`,
+      ...(RUNNER_NO_EXPIRY[a.kind] ? [`          ${NO_EXPIRY} ${RUNNER_NO_EXPIRY[a.kind]}`] : []),
+      ...objectLines(a.objects),
+    ]),
     `rollback (always runs)`,
     ...p.rollback.flatMap((a) => [`  ${a.name}: ${a.description}${a.targets.length ? ` -> ${a.targets.join(', ')}` : ''}`, ...objectLines(a.objects)]),
     `guardrails`,
