@@ -7,6 +7,7 @@ import { FAULT_TYPES } from './faults.js';
 import { OBJECTIVE_SLIS, STEP_KINDS } from './runbook.js';
 import { DRILL_STATUSES } from './scorecard.js';
 import { LIMITS, MAX_DURATION_MS, rangeSchema } from './limits.js';
+import { targetProtocolSchema } from './target.js';
 
 /** `durationMaxMs` is checked by the validator (Ajv keyword); other readers ignore it. */
 const duration = {
@@ -227,6 +228,7 @@ export const runbookSchema = {
       properties: {
         service: name,
         url: { type: 'string', pattern: '^https?://' },
+        protocol: targetProtocolSchema,
         kubernetes: {
           type: 'object',
           additionalProperties: false,
