@@ -14,3 +14,4 @@ export * from './limits.js';
 export * from './schemas.js';
 export * from './openapi.js';
 export * from './oip.js';
+export * from './target.js';

@@ -359,6 +359,8 @@ export interface Runbook {
     service: string;
     /** Base URL of the service's gateway; omitted = the embedded reference stack. */
     url?: string;
+    /** How to talk to the service (target.ts); omitted = `drillbook` (`POST /v1/recommend`). */
+    protocol?: import('./target.js').TargetProtocol;
     /** The service on a Kubernetes cluster: where Kubernetes and Chaos Mesh steps act. */
     kubernetes?: {
       namespace: string;

@@ -8,6 +8,7 @@ import { OBJECTIVE_SLIS, STEP_KINDS } from './runbook.js';
 import { DRILL_STATUSES } from './scorecard.js';
 import { LIMITS, MAX_DURATION_MS, rangeSchema } from './limits.js';
 import { providerStepSchemas, targetProvidersSchema } from './providers.js';
+import { targetProtocolSchema } from './target.js';
 
 /** `durationMaxMs` is checked by the validator (Ajv keyword); other readers ignore it. */
 const duration = {
@@ -228,6 +229,7 @@ export const runbookSchema = {
       properties: {
         service: name,
         url: { type: 'string', pattern: '^https?://' },
+        protocol: targetProtocolSchema,
         kubernetes: {
           type: 'object',
           additionalProperties: false,
