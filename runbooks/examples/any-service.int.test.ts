@@ -1,7 +1,9 @@
 /**
  * Drilling a service Drillbook does not control (issue 15): reference replicas started with their
  * admin API off, a front door, `drillbook proxy` as a sidecar in front of one replica, and a restart
- * loop with a pid file around the other (scripts/any-service/target.ts). Every drill runs through
+ * loop with a pid file around the other (scripts/any-service/target.ts). The drills speak oip-v2
+ * (`POST /v2/models/recsys-two-tower/infer`): their proxy faults match only the OIP infer path (a path glob), so a
+ * non-zero count of affected requests also shows the load used that protocol. Every drill runs through
  * the real CLI (`drillbook run --quick --target`) and is judged from its scorecard:
  * - latency, errors and corrupted ranking through the proxy each pass with the proof coming from
  *   the proxy (its count of affected requests), and each FAILS on the right objective when the
