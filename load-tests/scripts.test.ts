@@ -117,10 +117,29 @@ describe('a drill script evaluated with a k6 stand-in', () => {
     expect(post.metadata).toEqual({ req: 'baseline:1' });
     expect(vuMetadata()).toEqual({});
     expect(standIn.calls.samples).toEqual([
+      { metric: LOAD_METRIC.invalid, value: false },
       { metric: LOAD_METRIC.degraded, value: true },
       { metric: LOAD_METRIC.ndcg, value: expect.closeTo(1 / (1 + 1 / Math.log2(3)), 12) },
     ]);
-    expect(standIn.calls.checks).toEqual({ 'status is 2xx': true, 'body is a recommendation': true });
+    expect(standIn.calls.checks).toEqual({ 'status is 2xx': true, 'body fits the protocol': true });
+  });
+
+  it('speaks oip-v2 when TARGET_PROTOCOL says so, and counts an answer that does not fit as invalid with the field named', async () => {
+    const env = { ...ENV, TARGET_PROTOCOL: JSON.stringify({ type: 'oip-v2', model: 'm1', version: '3' }) };
+    const { module, standIn } = await loadWithStandIn(`${SCENARIOS}model-load-failure.js`, env, files);
+    standIn.scenario = { name: 'baseline', iterationInTest: 1 };
+    standIn.response = { status: 200, body: JSON.stringify({ model_name: 'm1', outputs: [{ name: 'item_ids', datatype: 'BYTES', shape: [2], data: 'i-8,i-1' }] }) };
+    (module.recommend as () => void)();
+    const post = standIn.calls.posts[0];
+    expect(post.method).toBe('POST');
+    expect(post.url).toBe('http://127.0.0.1:18080/v2/models/m1/versions/3/infer');
+    expect(JSON.parse(post.body).inputs.map((i: { name: string; data: unknown[] }) => [i.name, i.data[0]])).toEqual([
+      ['user_id', 'u-2'],
+      ['query', 'rain jacket'],
+      ['k', 10],
+    ]);
+    expect(standIn.calls.samples).toEqual([{ metric: LOAD_METRIC.invalid, value: true, tags: { error: 'outputs[0].data: expected an array of item ids' } }]);
+    expect(standIn.calls.checks).toEqual({ 'status is 2xx': true, 'body fits the protocol': false });
   });
 
   it('draws the drifted mix in a drifted phase and records nothing but the request for an error answer', async () => {

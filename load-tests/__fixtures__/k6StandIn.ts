@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 export interface K6Calls {
-  posts: Array<{ url: string; body: string; params: { headers: Record<string, string>; tags: Record<string, string>; timeout: string }; metadata: Record<string, string> }>;
+  posts: Array<{ method?: string; url: string; body: string; params: { headers: Record<string, string>; tags: Record<string, string>; timeout: string }; metadata: Record<string, string> }>;
   gets: string[];
   samples: Array<{ metric: string; value: number | boolean }>;
   checks: Record<string, boolean>;
@@ -35,6 +35,11 @@ const MODULES: Record<string, string> = {
         s.calls.posts.push({ url, body, params, metadata: { ...globalThis.__k6exec.vu.metrics.metadata } });
         return { ...s.response };
       },
+      request(method, url, body, params) {
+        const s = globalThis.__k6;
+        s.calls.posts.push({ method, url, body, params, metadata: { ...globalThis.__k6exec.vu.metrics.metadata } });
+        return { ...s.response };
+      },
       get(url) { const s = globalThis.__k6; s.calls.gets.push(url); return { ...s.response }; },
       setResponseCallback() {},
       expectedStatuses(r) { return r; },
@@ -50,7 +55,7 @@ const MODULES: Record<string, string> = {
     export default exec;`,
   'k6/data': `export class SharedArray { constructor(name, fn) { return fn(); } }`,
   'k6/metrics': `
-    class M { constructor(name) { this.name = name; } add(v) { globalThis.__k6.calls.samples.push({ metric: this.name, value: v }); } }
+    class M { constructor(name) { this.name = name; } add(v, tags) { globalThis.__k6.calls.samples.push(tags ? { metric: this.name, value: v, tags } : { metric: this.name, value: v }); } }
     export class Rate extends M {}
     export class Trend extends M {}
     export class Counter extends M {}

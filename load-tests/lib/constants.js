@@ -11,6 +11,7 @@ export const LOAD_METRIC = Object.freeze({
   degraded: 'recsys_degraded',
   ndcg: 'recsys_ndcg',
   schedLag: 'drillbook_schedule_lag',
+  invalid: 'drillbook_response_invalid',
 });
 
 /** Load phases, in order; each runs as a k6 scenario of the same name (so samples carry `scenario:<phase>`). */

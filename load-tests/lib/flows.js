@@ -1,5 +1,7 @@
-// The recommend flow: one POST /v1/recommend per iteration, drawn from the held-out sessions of
-// the synthetic world (the phase's mix), with its ground truth so served quality is scored.
+// The recommend flow: one request per iteration in the target's protocol (POST /v1/recommend by
+// default; oip-v2 or json through lib/adapters.js), drawn from the held-out sessions (the phase's
+// mix), with its ground truth so served quality is scored. A 2xx answer that does not fit the
+// adapter counts in drillbook_response_invalid (tag `error` names the field): a failed request.
 import http from 'k6/http';
 import exec from 'k6/execution';
 import { check } from 'k6';
@@ -8,7 +10,7 @@ import { Rate, Trend } from 'k6/metrics';
 import { GROUND_TRUTH_HEADER, LOAD_METRIC, REQUEST_ID_METADATA, SYNTHETIC_HEADER } from './constants.js';
 import { ndcgAtK } from './ndcg.js';
 import { resolveSessionsFile, scheduleLagMs } from './plan.js';
-import { BASE_URL, K, TIMEOUT } from './target.js';
+import { ADAPTER, BASE_URL, K, TIMEOUT } from './target.js';
 
 /**
  * @typedef {{ userId: string, query: string, groundTruth: string[], category: string, segment: string }} RequestTemplate
@@ -40,16 +42,7 @@ const ndcg = new Trend(LOAD_METRIC.ndcg);
 /** How late this iteration started against the arrival schedule (the generator's own health). */
 const schedLag = new Trend(LOAD_METRIC.schedLag, true);
 
-/** @param {string | null} body */
-function parseRecommendation(body) {
-  try {
-    const r = JSON.parse(body || '');
-    if (r && Array.isArray(r.items)) return r;
-  } catch (_) {
-    // not JSON: not scored
-  }
-  return null;
-}
+const invalid = new Rate(LOAD_METRIC.invalid);
 
 /** One request of the phase's mix (the phase's scenario sets MIX). */
 export function recommend() {
@@ -60,25 +53,30 @@ export function recommend() {
   const t = /** @type {RequestTemplate} */ (pool[n % pool.length]);
   // Joins this request's samples in the --out json points (metadata, not a tag: no new series).
   exec.vu.metrics.metadata[REQUEST_ID_METADATA] = `${exec.scenario.name}:${n}`;
-  const res = http.post(`${BASE_URL}/v1/recommend`, JSON.stringify({ userId: t.userId, query: t.query, k: K }), {
-    headers: {
-      'content-type': 'application/json',
-      [SYNTHETIC_HEADER]: 'true',
-      [GROUND_TRUTH_HEADER]: t.groundTruth.join(','),
-    },
-    tags: { name: 'recommend' },
-    timeout: TIMEOUT,
-  });
+  const built = ADAPTER.build({ userId: t.userId, query: t.query, k: K });
+  /** @type {Record<string, string>} */
+  const headers = {};
+  Object.keys(built.headers).forEach((h) => (headers[h] = built.headers[h]));
+  headers[SYNTHETIC_HEADER] = 'true';
+  headers[GROUND_TRUTH_HEADER] = t.groundTruth.join(',');
+  const res = http.request(built.method, `${BASE_URL}${built.path}`, built.body, { headers, tags: { name: ADAPTER.name }, timeout: TIMEOUT });
   const ok = res.status >= 200 && res.status < 300;
-  const body = ok ? parseRecommendation(/** @type {string | null} */ (res.body)) : null;
-  check(res, { 'status is 2xx': () => ok, 'body is a recommendation': () => body !== null });
-  if (body) {
-    degraded.add(body.degraded === true);
-    const score = ndcgAtK(
-      body.items.map((/** @type {{ itemId: string }} */ i) => i.itemId),
-      t.groundTruth,
-      10,
-    );
+  /** @type {{ itemIds: string[], degraded: boolean } | null} */
+  let answer = null;
+  let error = '';
+  if (ok) {
+    try {
+      answer = ADAPTER.parse(typeof res.body === 'string' ? res.body : '');
+    } catch (e) {
+      error = /** @type {Error} */ (e).message;
+    }
+    if (answer) invalid.add(false);
+    else invalid.add(true, { error });
+  }
+  check(res, { 'status is 2xx': () => ok, 'body fits the protocol': () => !ok || answer !== null });
+  if (answer) {
+    degraded.add(answer.degraded === true);
+    const score = ndcgAtK(answer.itemIds, t.groundTruth, 10);
     if (score !== null) ndcg.add(score);
   }
   delete exec.vu.metrics.metadata[REQUEST_ID_METADATA];

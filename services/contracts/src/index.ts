@@ -1,6 +1,7 @@
 export * from './metrics.js';
 export * from './faults.js';
 export * from './proxyFaults.js';
+export * from './providers.js';
 export * from './runbook.js';
 export * from './journal.js';
 export * from './load.js';
@@ -14,3 +15,4 @@ export * from './schemas.js';
 export * from './openapi.js';
 export * from './oip.js';
 export * from './ndcg.js';
+export * from './target.js';

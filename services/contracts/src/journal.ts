@@ -3,6 +3,7 @@
  * The scorecard is a pure function of the journal and the load output.
  */
 import type { FaultType } from './faults.js';
+import type { ProviderRef } from './providers.js';
 import type { LoadPhaseName, StepKind } from './runbook.js';
 
 export const JOURNAL_SCHEMA_VERSION = 1;
@@ -42,11 +43,13 @@ export interface InjectedFault {
   id: string;
   step: string;
   replica: string;
-  type: FaultType | 'process.kill' | 'process.pause' | 'registry.wipe' | 'model.publish' | 'load.drift' | 'load.spike' | 'kubernetes' | 'chaos-mesh';
+  type: FaultType | 'process.kill' | 'process.pause' | 'registry.wipe' | 'model.publish' | 'load.drift' | 'load.spike' | 'kubernetes' | 'chaos-mesh' | `proxy.${string}` | 'process.terminate' | 'process.restart';
   injectedAt: string;
   ttlMs: number | null;
   clearedAt?: string;
   clearedBy?: 'step' | 'rollback' | 'abort' | 'ttl' | 'restart';
+  /** The provider it went through (absent on journals written before providers: the replica admin API). */
+  provider?: ProviderRef;
 }
 
 export type AbortSource = 'guardrail' | 'signal' | 'api' | 'emergency-stop' | 'max-duration' | 'human';

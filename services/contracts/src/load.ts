@@ -41,4 +41,6 @@ export const LOAD_METRIC = {
   degraded: 'recsys_degraded',
   ndcg: 'recsys_ndcg',
   schedLag: 'drillbook_schedule_lag',
+  /** 1 when a 2xx answer did not fit the target's protocol adapter (tag `error`: the field and what was expected); the request counts as failed. */
+  invalid: 'drillbook_response_invalid',
 } as const;

@@ -4,6 +4,7 @@
  * The JSON Schema in `schemas.ts` is the normative definition; these types mirror it.
  */
 import type { FaultRequest, ProcessAction } from './faults.js';
+import { PROVIDER_STEP_KINDS, type ProviderStep, type TargetProviders } from './providers.js';
 
 /** A duration such as "500ms", "30s", "2m", "1h". */
 export type Duration = string;
@@ -275,6 +276,7 @@ export const KUBERNETES_STEP_KINDS = ['k8s.pod.delete', 'k8s.scale', 'chaos.pod'
 
 export type Step =
   | KubernetesStep
+  | ProviderStep
   | FaultInjectStep
   | FaultClearStep
   | WaitStep
@@ -305,6 +307,7 @@ export const STEP_KINDS: readonly StepKind[] = [
   'registry.wipe',
   'human.ack',
   ...KUBERNETES_STEP_KINDS,
+  ...PROVIDER_STEP_KINDS,
 ];
 
 /** A signal polled during the drill; the first time it holds is the time to detect. */
@@ -356,6 +359,8 @@ export interface Runbook {
     service: string;
     /** Base URL of the service's gateway; omitted = the embedded reference stack. */
     url?: string;
+    /** How to talk to the service (target.ts); omitted = `drillbook` (`POST /v1/recommend`). */
+    protocol?: import('./target.js').TargetProtocol;
     /** The service on a Kubernetes cluster: where Kubernetes and Chaos Mesh steps act. */
     kubernetes?: {
       namespace: string;
@@ -364,6 +369,8 @@ export interface Runbook {
       /** Node label holding the zone. Default topology.kubernetes.io/zone. */
       zoneKey?: string;
     };
+    /** Fault providers beyond the reference replicas' admin API: the fault proxy, allow-listed host processes (providers.ts). */
+    providers?: TargetProviders;
   };
   hypothesis: string;
   load: LoadSpec;

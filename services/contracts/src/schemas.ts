@@ -7,6 +7,8 @@ import { FAULT_TYPES } from './faults.js';
 import { OBJECTIVE_SLIS, STEP_KINDS } from './runbook.js';
 import { DRILL_STATUSES } from './scorecard.js';
 import { LIMITS, MAX_DURATION_MS, rangeSchema } from './limits.js';
+import { providerStepSchemas, targetProvidersSchema } from './providers.js';
+import { targetProtocolSchema } from './target.js';
 
 /** `durationMaxMs` is checked by the validator (Ajv keyword); other readers ignore it. */
 const duration = {
@@ -177,7 +179,7 @@ export const stepSchema = {
   required: ['kind'],
   properties: { kind: { enum: [...STEP_KINDS] } },
   discriminator: { propertyName: 'kind' },
-  oneOf: [...stepSchemas, ...kubeStepSchemas],
+  oneOf: [...stepSchemas, ...kubeStepSchemas, ...providerStepSchemas],
 } as const;
 
 const phases = {
@@ -227,12 +229,14 @@ export const runbookSchema = {
       properties: {
         service: name,
         url: { type: 'string', pattern: '^https?://' },
+        protocol: targetProtocolSchema,
         kubernetes: {
           type: 'object',
           additionalProperties: false,
           required: ['namespace', 'selector'],
           properties: { namespace: kubeName, selector: labels, zoneKey: { type: 'string', minLength: 1 } },
         },
+        providers: targetProvidersSchema,
       },
     },
     hypothesis: { type: 'string', minLength: 10 },

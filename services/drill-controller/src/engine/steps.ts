@@ -11,6 +11,7 @@ import { checkBlastRadius, resolveSelector, type Resolved } from './selectors.js
 import { sumMetric, type Sample } from './promText.js';
 import type { ReplicaRef } from './target.js';
 import { executeKubernetesStep, isKubernetesStep } from '../providers/kubernetes/runbookSteps.js';
+import { processProviderFor, proxyProviderFor, ReplicaProvider } from '../providers/index.js';
 
 export function compare(v: number, e: Expectation): boolean {
   switch (e.op) {
@@ -132,22 +133,56 @@ export async function executeStep(step: Step, ctx: DrillContext): Promise<unknow
       const ttlMs = durationMs(step.ttl);
       const out: Array<{ replica: string; id: string }> = [];
       for (const r of replicas) {
-        const f = await ctx.target.api.injectFault(r, { ...step.fault, ttlMs, note: `drill ${ctx.drillId} step "${step.name}"` });
-        recordFault(ctx, { id: f.id, step: step.name, replica: r.id, type: step.fault.type, ttlMs });
+        const f = await new ReplicaProvider(ctx.target.api, r).inject({ ...step.fault, note: `drill ${ctx.drillId} step "${step.name}"` }, ttlMs);
+        recordFault(ctx, { id: f.id, step: step.name, replica: r.id, type: step.fault.type, ttlMs, provider: { kind: 'replica' } });
         out.push({ replica: r.id, id: f.id });
-        // Proof at the target: the replica itself lists the fault as active.
-        const seen = (await ctx.target.api.listFaults(r)).find((x) => x.id === f.id);
-        if (seen) addEvidence(ctx, `fault:${step.name}`, `${r.id} reports ${seen.type} fault ${seen.id} active, ${(seen.remainingMs / 1000).toFixed(1)}s of ${ttlMs / 1000}s left`);
+        for (const e of f.evidence) addEvidence(ctx, `fault:${step.name}`, e);
       }
       return { injected: out, ttlMs };
+    }
+    case 'proxy.fault': {
+      const proxy = proxyProviderFor(ctx.drillId, ctx.runbook);
+      const ttlMs = durationMs(step.ttl);
+      const f = await proxy.inject({ ...step.fault, note: `drill ${ctx.drillId} step "${step.name}"` }, ttlMs);
+      recordFault(ctx, { id: f.id, step: step.name, replica: 'proxy', type: `proxy.${step.fault.type}`, ttlMs, provider: { kind: 'proxy', adminUrl: proxy.endpoint.adminUrl, adminTokenEnv: ctx.runbook.target.providers!.proxy!.adminTokenEnv } });
+      // Active at the proxy is not yet proof: the proof is its count of requests the fault acted on, read when it is cleared.
+      for (const e of f.evidence) addEvidence(ctx, `inject:${step.name}`, e);
+      return { id: f.id, type: step.fault.type, ttlMs };
+    }
+    case 'proxy.clear': {
+      const proxy = proxyProviderFor(ctx.drillId, ctx.runbook);
+      const mine = ctx.journal.journal.faults.filter((f) => f.provider?.kind === 'proxy' && !f.clearedAt && (!step.type || f.type === `proxy.${step.type}`));
+      const out: Array<{ id: string; type: string; applied: number }> = [];
+      for (const f of mine) {
+        const r = await proxy.clear(f.id);
+        ctx.journal.update(() => Object.assign(f, { clearedAt: new Date().toISOString(), clearedBy: r.cleared ? (ctx.inRollback ? 'rollback' : 'step') : 'ttl' }));
+        for (const e of r.evidence) addEvidence(ctx, (r.applied ?? 0) > 0 ? `fault:${f.step}` : `clear:${f.step}`, e);
+        out.push({ id: f.id, type: f.type, applied: r.applied ?? 0 });
+      }
+      return { cleared: out };
+    }
+    case 'host.process': {
+      const provider = processProviderFor(ctx.drillId, ctx.runbook);
+      const pid = await provider.resolve(step.process);
+      const type = ({ kill: 'process.kill', terminate: 'process.terminate', pause: 'process.pause', restart: 'process.restart' } as const)[step.action as 'kill'];
+      // Journal the fault before the signal: a controller that dies right after still knows to SIGCONT a stopped pid.
+      if (type) recordFault(ctx, { id: `${step.action}:${step.process}:${pid}`, step: step.name, replica: step.process, type, ttlMs: null, provider: { kind: 'process', name: step.process, pid, action: step.action } });
+      const r = await provider.inject({ name: step.process, action: step.action, withinMs: step.within ? durationMs(step.within) : undefined });
+      for (const e of r.evidence) addEvidence(ctx, type ? `fault:${step.name}` : `step:${step.name}`, e);
+      if (r.problem) throw new StepFailed(step.name, r.problem);
+      if (step.action === 'resume') {
+        for (const f of ctx.journal.journal.faults)
+          if (f.provider?.kind === 'process' && f.provider.name === step.process && f.type === 'process.pause' && !f.clearedAt) ctx.journal.update(() => Object.assign(f, { clearedAt: new Date().toISOString(), clearedBy: ctx.inRollback ? 'rollback' : 'step' }));
+      }
+      return { process: step.process, action: step.action, pid, evidence: r.evidence };
     }
     case 'fault.clear': {
       const replicas = replicasOf(resolve(ctx, step.target, step), step);
       const ids = new Set(replicas.map((r) => r.id));
-      const mine = ctx.journal.journal.faults.filter((f) => ids.has(f.replica) && !f.clearedAt && f.ttlMs !== null && (!step.type || f.type === step.type));
+      const mine = ctx.journal.journal.faults.filter((f) => (!f.provider || f.provider.kind === 'replica') && ids.has(f.replica) && !f.clearedAt && f.ttlMs !== null && (!step.type || f.type === step.type));
       for (const f of mine) {
         const r = replicas.find((x) => x.id === f.replica)!;
-        await ctx.target.api.clearFault(r, f.id);
+        await new ReplicaProvider(ctx.target.api, r).clear(f.id);
         ctx.journal.update(() => Object.assign(f, { clearedAt: new Date().toISOString(), clearedBy: 'step' }));
       }
       return { cleared: mine.map((f) => ({ replica: f.replica, id: f.id, type: f.type })) };

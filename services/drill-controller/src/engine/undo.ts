@@ -2,11 +2,14 @@
  * Undo what a drill did, from its journal alone: clear every fault it injected that is still
  * active, resume paused replicas, restart replicas left down, cancel a canary it started. Used by the
  * rollback phase, and by a controller that restarts after dying mid-drill (the journal is all it has).
+ * Every fault is cleared through its provider (providers/): the replicas' admin API, the fault proxy
+ * (whose count of affected requests is journaled as the fault's evidence), host processes (a
+ * SIGSTOPped pid gets SIGCONT) and Kubernetes / Chaos Mesh.
  */
 import type { DrillJournal, InjectedFault } from '@drillbook/contracts';
 import type { StackAction } from '@drillbook/stack';
 import type { TargetApi } from './targetApi.js';
-import { undoKubernetesFault } from '../providers/kubernetes/runbookSteps.js';
+import { clearJournaledFault, KubernetesUndoProvider, ReplicaProvider } from '../providers/index.js';
 
 export interface UndoTarget {
   replicas: Array<{ id: string; url: string }>;
@@ -21,21 +24,55 @@ export interface UndoResult {
   unreachable: string[];
 }
 
-export async function undoDrill(journal: DrillJournal, target: UndoTarget, by: 'rollback' | 'abort', update: (f: InjectedFault, patch: Partial<InjectedFault>) => void): Promise<UndoResult> {
+/**
+ * A target with nothing but the journal, for `undoDrill(..., { providersOnly: true })` when the target
+ * cannot be rebuilt: proxy and host-process faults carry what undo needs and are still cleared (a
+ * SIGSTOPped process never resumes by itself); the others are left to their TTL.
+ */
+export function journalOnlyTarget(): UndoTarget {
+  return {
+    replicas: [],
+    api: {
+      clearFault: async () => {
+        throw new Error('target unavailable');
+      },
+      cancelCanary: async () => false,
+    },
+  };
+}
+
+export async function undoDrill(journal: DrillJournal, target: UndoTarget, by: 'rollback' | 'abort', update: (f: InjectedFault, patch: Partial<InjectedFault>) => void, opts: { providersOnly?: boolean } = {}): Promise<UndoResult> {
   const out: UndoResult = { cleared: [], restarted: [], unreachable: [] };
   const byId = new Map(target.replicas.map((r) => [r.id, r]));
   const now = () => new Date().toISOString();
   for (const f of journal.faults) {
     if (f.clearedAt) continue;
+    // providersOnly: the target is gone; only faults that carry their provider are undone, the others are left to their TTL.
+    if (opts.providersOnly && f.provider?.kind !== 'proxy' && f.provider?.kind !== 'process') continue;
     const r = byId.get(f.replica);
     const expired = f.ttlMs !== null && Date.parse(f.injectedAt) + f.ttlMs <= Date.now();
-    if (f.type === 'kubernetes' || f.type === 'chaos-mesh') {
-      const done = await undoKubernetesFault(journal.drillId, f).catch(() => false);
+    if (f.provider?.kind === 'proxy' || f.provider?.kind === 'process') {
+      try {
+        const r = (await clearJournaledFault(f))!;
+        // The proxy's count of the requests the fault acted on is its proof (journaled before the update persists it).
+        for (const e of r.evidence) journal.faultEvidence.push({ at: now(), signal: r.provider === 'proxy' ? ((r.applied ?? 0) > 0 ? `fault:${f.step}` : `clear:${f.step}`) : `undo:${f.step}`, detail: e });
+        const how = r.cleared ? by : f.provider.kind === 'process' ? (f.type === 'process.pause' ? by : 'restart') : expired ? 'ttl' : by;
+        update(f, { clearedAt: now(), clearedBy: how });
+        if (r.cleared) out.cleared.push(`${f.type}@${f.replica}`);
+      } catch {
+        update(f, { clearedAt: now(), clearedBy: f.ttlMs !== null ? 'ttl' : 'restart' });
+        out.unreachable.push(`${f.type}@${f.replica}`);
+      }
+    } else if (f.type === 'kubernetes' || f.type === 'chaos-mesh') {
+      const done = await new KubernetesUndoProvider(journal.drillId, () => journal.faults)
+        .clear(f.id)
+        .then((x) => x.cleared)
+        .catch(() => false);
       update(f, { clearedAt: now(), clearedBy: done ? by : expired ? 'ttl' : by });
       (done ? out.cleared : out.unreachable).push(`${f.type}@${f.replica}`);
     } else if (f.ttlMs !== null && r) {
       try {
-        const was = (await target.api.clearFault(r, f.id)).includes(f.id);
+        const was = (await new ReplicaProvider(target.api, r).clear(f.id)).cleared;
         update(f, { clearedAt: now(), clearedBy: was ? by : expired ? 'ttl' : by });
         if (was) out.cleared.push(`${f.type}@${f.replica}`);
       } catch {

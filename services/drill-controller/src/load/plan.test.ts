@@ -26,7 +26,7 @@ describe('normalizePlan', () => {
       ['fault', 2000, 5000],
     ]);
     expect(p.totalMs).toBe(5000);
-    expect(p.readinessPath).toBe('/readyz');
+    expect(p.readinessPath).toBeUndefined(); // the adapter's own checks (drillbook: /readyz)
     expect(p.maxInFlight).toBe(defaultMaxInFlight(p.phases, 1000));
     expect(p.sessions.training).toHaveLength(4);
     expect(phaseAt(p.phases, 1999)?.phase).toBe('baseline');

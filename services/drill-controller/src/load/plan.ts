@@ -1,6 +1,6 @@
 /** Checks a `LoadPlan`, fills its defaults and lays its phases out on a timeline. */
 import { isAbsolute, resolve } from 'node:path';
-import { LOAD_PHASES, type LoadPhaseName, type LoadSessionsFile } from '@drillbook/contracts';
+import { LOAD_PHASES, type LoadPhaseName, type LoadSessionsFile, type TargetProtocol } from '@drillbook/contracts';
 import { InvalidLoadPlan } from './errors.js';
 import { checkSessions, readSessionsFile } from './sessions.js';
 import type { LoadPhasePlan, LoadPlan, ThresholdMap } from './types.js';
@@ -26,7 +26,9 @@ export interface NormalizedPlan {
   scenario: string | null;
   maxInFlight: number;
   thresholds: ThresholdMap | null;
-  readinessPath: string | null;
+  /** `undefined` = the adapter's own readiness checks. */
+  readinessPath: string | null | undefined;
+  protocol: TargetProtocol | undefined;
   liveWindowS: number;
 }
 
@@ -100,8 +102,8 @@ export function normalizePlan(plan: LoadPlan): NormalizedPlan {
     }
   }
 
-  const readinessPath = plan.readinessPath === undefined ? '/readyz' : plan.readinessPath;
-  if (readinessPath !== null && (typeof readinessPath !== 'string' || !readinessPath.startsWith('/'))) fail('readinessPath', 'a path starting with "/", or null');
+  const readinessPath = plan.readinessPath;
+  if (readinessPath !== undefined && readinessPath !== null && (typeof readinessPath !== 'string' || !readinessPath.startsWith('/'))) fail('readinessPath', 'a path starting with "/", or null');
   const liveWindowS = plan.liveWindowS ?? 5;
   if (!(Number.isInteger(liveWindowS) && liveWindowS >= 1 && liveWindowS <= 300)) fail('liveWindowS', 'an integer 1..300');
 
@@ -118,6 +120,7 @@ export function normalizePlan(plan: LoadPlan): NormalizedPlan {
     maxInFlight,
     thresholds: plan.thresholds ?? null,
     readinessPath,
+    protocol: plan.protocol,
     liveWindowS,
   };
 }

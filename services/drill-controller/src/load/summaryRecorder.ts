@@ -19,6 +19,7 @@ export const BUILTIN_ENGINE_METRICS: Readonly<Record<string, { type: K6MetricTyp
   [LOAD_METRIC.degraded]: { type: 'rate', contains: 'default' },
   [LOAD_METRIC.ndcg]: { type: 'trend', contains: 'default' },
   [LOAD_METRIC.schedLag]: { type: 'trend', contains: 'time' },
+  [LOAD_METRIC.invalid]: { type: 'rate', contains: 'default' },
 };
 
 type Sink = TrendSink | RateSink | CounterSink;

@@ -2,7 +2,7 @@
  * Public types of the load module: the plan a drill hands to an engine, the live handle it gets
  * back, the outcome when load ends, and the one result shape the reader produces for both engines.
  */
-import type { LoadPhaseName, LoadSessionsFile } from '@drillbook/contracts';
+import type { LoadPhaseName, LoadSessionsFile, TargetProtocol } from '@drillbook/contracts';
 
 export type LoadEngineName = 'builtin' | 'k6';
 export type LoadEngineChoice = LoadEngineName | 'auto';
@@ -47,8 +47,14 @@ export interface LoadPlan {
    * `load-tests/lib/drills.js` (the same ones the k6 script declares), or the SLO defaults.
    */
   thresholds?: ThresholdMap;
-  /** Path probed with GET before load starts (k6 `setup()`); non-200 fails fast. `null` skips it. Default `/readyz`. */
+  /**
+   * Path probed with GET before load starts (k6 `setup()`); non-200 fails fast. `null` skips it.
+   * Default: the protocol adapter's readiness checks (`/readyz` for drillbook; `/v2/health/ready`
+   * and the model's `/ready` for oip-v2; the json block's `readinessPath`).
+   */
   readinessPath?: string | null;
+  /** How to talk to the target (contracts target.ts); default `drillbook` (`POST /v1/recommend`). */
+  protocol?: TargetProtocol;
   /** Sliding window of the live figures in `onTick`, seconds. Default 5. */
   liveWindowS?: number;
 }
@@ -178,6 +184,11 @@ export interface PhaseLoadStats {
   droppedIterations: number;
   /** How late the generator sent this phase's requests against its schedule (`drillbook_schedule_lag`), ms; null when the engine recorded none. */
   schedLagMs: { p99: number | null; max: number | null; count: number };
+  /**
+   * 2xx answers that did not fit the target's protocol adapter, by error (`outputs[0].data: expected
+   * an array of item ids`); they are counted in `errors` too. Absent when there were none.
+   */
+  invalidResponses?: Record<string, number>;
 }
 
 /** One request, compact: enough for time-to-recover, interruption and per-second series. */

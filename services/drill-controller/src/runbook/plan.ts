@@ -2,7 +2,7 @@
  * The drill plan: what would be injected where, when and for how long, the load, guardrails and
  * objectives. `--dry-run` prints it and touches nothing; the controller returns it before a launch.
  */
-import type { DrillPlan, LoadPhaseName, PlannedAction, Runbook, Step } from '@drillbook/contracts';
+import type { KubernetesStep, DrillPlan, LoadPhaseName, PlannedAction, ProxyFaultSpec, Runbook, Step } from '@drillbook/contracts';
 import { LOAD_PHASES } from '@drillbook/contracts';
 import { durationMs, formatDuration } from './duration.js';
 import { checkBlastRadius, resolveSelector } from '../engine/selectors.js';
@@ -28,6 +28,40 @@ export function loadPhases(rb: Runbook, quick: boolean): LoadPhasePlan[] {
     const rate = (rb.load.phaseRates?.[phase] ?? rb.load.rate) * factor;
     return { phase, durationS: durationMs(d) / 1000, rate, mix: rb.load.mix?.[phase] ?? 'training' };
   });
+}
+
+/** How the plan marks a fault that cannot expire by itself. */
+export const NO_EXPIRY = '[CANNOT EXPIRE by itself]';
+
+/** The runner's process faults cannot expire either: `formatPlan` marks them on a line of their own. */
+const RUNNER_NO_EXPIRY: Partial<Record<string, string>> = {
+  'process.kill': 'the supervisor restarts the process',
+  'process.pause': 'SIGCONT by process.resume or the rollback',
+};
+
+const HOST_ACTION = { kill: 'SIGKILL', terminate: 'SIGTERM', pause: 'SIGSTOP', resume: 'SIGCONT', restart: 'restart' } as const;
+
+function describeProxyFault(f: ProxyFaultSpec): string {
+  const m = f.match;
+  const where = m ? [m.methods?.join('|'), m.pathPrefix && `path ${m.pathPrefix}*`, m.pathGlob && `path ${m.pathGlob}`, m.headers && `headers ${JSON.stringify(m.headers)}`].filter(Boolean).join(' ') : '';
+  const on = `${m?.percentage !== undefined && m.percentage < 100 ? `${m.percentage}% of ` : ''}${where ? `${where} ` : ''}requests`;
+  switch (f.type) {
+    case 'latency': {
+      const d = f.delay;
+      const v = d.distribution === 'fixed' ? `${d.ms}ms` : d.distribution === 'uniform' ? `${d.minMs}-${d.maxMs}ms` : d.distribution === 'normal' ? `~${d.meanMs}ms (sd ${d.stddevMs})` : d.distribution === 'lognormal' ? `median ${d.medianMs}ms (sigma ${d.sigma})` : `mean ${d.meanMs}ms (exponential)`;
+      return `add ${v} latency to ${on}`;
+    }
+    case 'error':
+      return `answer HTTP ${f.status ?? 503} to ${on}`;
+    case 'reset':
+      return `reset the connection of ${on}`;
+    case 'hang':
+      return `hang ${on}`;
+    case 'bandwidth':
+      return `limit answers of ${on} to ${f.bytesPerSecond} B/s`;
+    case 'corrupt':
+      return `${f.mode === 'empty' ? 'empty' : 'shuffle'} the ranked items of ${on}`;
+  }
 }
 
 function describeStep(s: Step): string {
@@ -72,14 +106,22 @@ function describeStep(s: Step): string {
       return 'delete the local model registry and restart the replica (must restore from backup)';
     case 'human.ack':
       return `ask a human: "${s.prompt}"`;
+    case 'proxy.fault':
+      return `fault proxy: ${describeProxyFault(s.fault)}, expires by itself after ${s.ttl}`;
+    case 'proxy.clear':
+      return `clear ${s.type ?? 'every'} fault this drill injected at the fault proxy (and read how many requests each acted on)`;
+    case 'host.process':
+      return `${HOST_ACTION[s.action]} process "${s.process}" (allow-listed)${s.action === 'kill' || s.action === 'terminate' || s.action === 'pause' ? ` ${NO_EXPIRY}${s.action === 'pause' ? ' (SIGCONT by a resume step or the rollback)' : ' (its supervisor or a restart brings it back)'}` : ''}`;
     default:
-      return describeKubernetesStep(s);
+      return describeKubernetesStep(s as KubernetesStep);
   }
 }
 
 function targetsOf(s: Step, replicas: ReplicaRef[], seed: string, rb: Runbook, rollback = false): string[] {
   // Kubernetes steps select pods by label in the cluster; the plan shows their objects instead.
   if (isKubernetesStep(s)) return [];
+  if (s.kind === 'host.process') return [`process:${s.process}`];
+  if (s.kind === 'proxy.fault' || s.kind === 'proxy.clear') return ['fault proxy'];
   const sel = 'target' in s && typeof s.target === 'string' ? s.target : null;
   if (!sel) return [];
   const r = resolveSelector(sel, replicas, `${seed}/${s.name}`);
@@ -104,7 +146,7 @@ export function buildPlan(rb: Runbook, opts: { quick: boolean; engine: 'builtin'
         name: s.name,
         description: describeStep(s),
         targets: targetsOf(s, replicas, seed, rb),
-        ...(s.kind === 'fault.inject' ? { ttlS: durationMs(s.ttl) / 1000 } : {}),
+        ...(s.kind === 'fault.inject' || s.kind === 'proxy.fault' ? { ttlS: durationMs(s.ttl) / 1000 } : {}),
         ...(isKubernetesStep(s) ? { objects: planKubernetesStep(rb, s), ...('ttl' in s ? { ttlS: durationMs(s.ttl) / 1000 } : {}) } : {}),
       });
     });
@@ -135,7 +177,7 @@ export function buildPlan(rb: Runbook, opts: { quick: boolean; engine: 'builtin'
       ...(isKubernetesStep(s) ? { objects: planKubernetesStep(rb, s) } : {}),
     }),
   );
-  rollback.push({ atS: total, phase: 'rollback', kind: 'auto', name: 'undo what the drill did', description: 'clear every fault this drill injected that has not expired, resume paused replicas, restart replicas still down', targets: [] });
+  rollback.push({ atS: total, phase: 'rollback', kind: 'auto', name: 'undo what the drill did', description: 'clear every fault this drill injected that has not expired (replicas, fault proxy, Kubernetes), resume paused replicas and SIGSTOPped processes, restart replicas still down', targets: [] });
   const g = rb.guardrails;
   return {
     runbook: rb.metadata.name,
@@ -177,7 +219,11 @@ export function formatPlan(p: DrillPlan): string {
     `load      ${p.load.engine} engine, ${p.load.profile} profile: ${p.load.phases.map((x) => `${x.phase} ${formatDuration(x.durationS * 1000)} @ ${x.rate}/s`).join(', ')} (${p.load.totalRequests} requests)`,
     ...(p.load.distributed ? [`          distributed: the k6 scenario on the k6 operator with ${p.load.distributed.parallelism} runners (not the ${p.load.engine} engine); objects it would create:`, ...objectLines(p.load.distributed.objects)] : []),
     `actions`,
-    ...p.actions.flatMap((a) => [`  t+${String(a.atS).padStart(4)}s  ${a.phase.padEnd(19)} ${a.name}: ${a.description}${a.targets.length ? ` -> ${a.targets.join(', ')}` : ''}`, ...objectLines(a.objects)]),
+    ...p.actions.flatMap((a) => [
+      `  t+${String(a.atS).padStart(4)}s  ${a.phase.padEnd(19)} ${a.name}: ${a.description}${a.targets.length ? ` -> ${a.targets.join(', ')}` : ''}`,
+      ...(RUNNER_NO_EXPIRY[a.kind] ? [`          ${NO_EXPIRY} ${RUNNER_NO_EXPIRY[a.kind]}`] : []),
+      ...objectLines(a.objects),
+    ]),
     `rollback (always runs)`,
     ...p.rollback.flatMap((a) => [`  ${a.name}: ${a.description}${a.targets.length ? ` -> ${a.targets.join(', ')}` : ''}`, ...objectLines(a.objects)]),
     `guardrails`,

@@ -8,12 +8,13 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { extname, join, relative } from 'node:path';
 import { Ajv, type ErrorObject } from 'ajv';
 import { isMap, isPair, isScalar, type Document, type LineCounter, type Node } from 'yaml';
-import { runbookSchema, type Runbook, type Step } from '@drillbook/contracts';
+import { runbookSchema, TARGET_PROTOCOLS, type Runbook, type Step } from '@drillbook/contracts';
 import { InvalidRunbook, type RunbookProblem } from '../errors.js';
 import { loadLimitedYaml, YamlRefused } from '../yaml/limited.js';
 import { durationMs, isDuration } from './duration.js';
 import { semanticLimits } from './limits.js';
 import { isKubernetesStep } from '../providers/kubernetes/runbookSteps.js';
+import { providerProblems } from '../providers/index.js';
 
 // strictNumbers: NaN and ±Infinity (YAML .nan / .inf) are not numbers for any field.
 const ajv = new Ajv({ allErrors: true, discriminator: true, strict: false, verbose: true, strictNumbers: true });
@@ -169,7 +170,7 @@ export function parseRunbook(text: string, file: string): Runbook {
     const seen = new Set<string>();
     const errors = validateSchema.errors ?? [];
     // An unknown step kind is reported once, by the discriminator, not again by the kind enum.
-    const unknownKind = new Set(errors.filter((e) => e.keyword === 'discriminator').map((e) => `${e.instancePath}/kind`));
+    const unknownKind = new Set(errors.filter((e) => e.keyword === 'discriminator').map((e) => `${e.instancePath}/${(e.params as { tag: string }).tag}`));
     for (const e of errors) {
       if (e.keyword === 'enum' && unknownKind.has(e.instancePath)) continue;
       const m = message(e, data);
@@ -177,9 +178,10 @@ export function parseRunbook(text: string, file: string): Runbook {
       const path = pathOf(e.instancePath);
       let text = m.message;
       if (e.keyword === 'discriminator') {
-        const kinds = kindsFor(path);
+        const tag = (e.params as { tag: string }).tag;
+        const kinds = tag === 'type' ? [...TARGET_PROTOCOLS] : kindsFor(path);
         if (kinds.length) text += ` (expected one of: ${kinds.join(', ')})`;
-        path.push('kind');
+        path.push(tag);
       }
       const fullPath = m.key ? [...path, m.key] : path;
       const pos = locate(doc, lc, m.key ? path : fullPath, m.key);
@@ -194,7 +196,7 @@ export function parseRunbook(text: string, file: string): Runbook {
     throw new InvalidRunbook(problems);
   }
   const rb = data as Runbook;
-  const semantic = [...semanticProblems(rb), ...semanticLimits(rb)].map(({ path, message: msg }) => {
+  const semantic = [...semanticProblems(rb), ...semanticLimits(rb), ...providerProblems(rb)].map(({ path, message: msg }) => {
     const pos = locate(doc, lc, path);
     return { file, line: pos.line, column: pos.column, path: formatPath(path), message: msg };
   });

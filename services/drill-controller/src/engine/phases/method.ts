@@ -54,6 +54,7 @@ async function method(env: PhaseEnv): Promise<LoadOutcome | null> {
         sessions: target.sessionsFile,
         outDir: join(o.outDir, 'load'),
         scenario: rb.load.scenario,
+        ...(rb.target.protocol ? { protocol: rb.target.protocol } : {}),
         ...(rb.load.scenario ? {} : { thresholds: thresholdsFromObjectives(rb.objectives, phases.map((p) => p.phase)) }),
         liveWindowS,
       },

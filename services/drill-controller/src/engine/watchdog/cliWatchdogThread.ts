@@ -6,7 +6,7 @@ import type { DrillJournal } from '@drillbook/contracts';
 import { parseRunbook } from '../../runbook/validate.js';
 import { computeScorecard, type SloReference } from '../../scorecard/compute.js';
 import { writeOutputs } from '../../report/outputs.js';
-import { undoDrill, type UndoTarget } from '../undo.js';
+import { journalOnlyTarget, undoDrill, type UndoTarget } from '../undo.js';
 import { httpTargetApi } from '../targetApi.js';
 import { AbortWatchdog } from './AbortWatchdog.js';
 
@@ -49,9 +49,10 @@ if (!isMainThread && parentPort) {
       say(`no journal to undo from (${(e as Error).message}): injected faults expire by their TTL`);
     }
     if (journal) {
-      if (target) {
+      {
         try {
-          const r = await undoDrill(journal, target, 'abort', (f, patch) => Object.assign(f, patch));
+          // Before preflight handed over the target, faults carrying their provider are still undone from the journal.
+          const r = await undoDrill(journal, target ?? journalOnlyTarget(), 'abort', (f, patch) => Object.assign(f, patch), { providersOnly: !target });
           say(`cleared ${r.cleared.length} fault(s)${r.unreachable.length ? `, ${r.unreachable.length} unreachable (they expire by their TTL)` : ''}`);
         } catch (e) {
           say(`undo failed: ${(e as Error).message}; faults expire by their TTL`);

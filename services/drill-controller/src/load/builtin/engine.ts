@@ -23,7 +23,8 @@ import { SummaryRecorder } from '../summaryRecorder.js';
 import { isoMicros, wallClock } from '../time.js';
 import type { LoadOutcome, LoadOutcomeStatus, LoadRun, LoadTick, LoadWindow, ThresholdMap, ThresholdResult } from '../types.js';
 import { checkReady, k6ErrorCode, keepAliveAgent, RequestTimeout, transportFor, type Transport } from './http.js';
-import { parseRecommendBody, prepareRequests, type PreparedRequest } from './requests.js';
+import { adapterFor, isAdapterError, type Adapter } from '../adapters.js';
+import { checkGroundTruth, prepareRequests, type PreparedRequest } from './requests.js';
 
 export const SUMMARY_FILE = 'summary.json';
 export const POINTS_FILE = 'points.ndjson';
@@ -64,7 +65,11 @@ class BuiltinEngine {
   private readonly phaseStarts = new Listeners<[LoadPhaseName, string]>();
   private readonly transport: Transport;
   private readonly agent: http.Agent;
-  private readonly pools: Record<'training' | 'drifted', PreparedRequest[]>;
+  private pools: Record<'training' | 'drifted', PreparedRequest[]> = { training: [], drifted: [] };
+  private adapter: Adapter | null = null;
+  /** The HTTP method of the protocol's requests (the `method` tag). */
+  private method = 'POST';
+  private readonly invalidTagCache = new Map<string, TagSet>();
   private readonly summaryFile: string;
   private readonly pointsFile: string;
   private readonly startedAt = new Date().toISOString();
@@ -96,10 +101,8 @@ class BuiltinEngine {
     this.live = new LiveStats(plan.liveWindowS);
     this.transport = transportFor(plan.baseUrl);
     this.agent = keepAliveAgent(plan.baseUrl, plan.maxInFlight);
-    this.pools = {
-      training: prepareRequests(plan.sessions.training, plan.k, plan.baseUrl.host, 'training'),
-      drifted: prepareRequests(plan.sessions.drifted, plan.k, plan.baseUrl.host, 'drifted'),
-    };
+    checkGroundTruth(plan.sessions.training, 'training');
+    checkGroundTruth(plan.sessions.drifted, 'drifted');
     this.summaryFile = join(plan.outDir, SUMMARY_FILE);
     this.pointsFile = join(plan.outDir, POINTS_FILE);
     this.done = new Promise((r) => {
@@ -124,8 +127,21 @@ class BuiltinEngine {
       this.recorder = new SummaryRecorder(await this.thresholds());
       mkdirSync(this.plan.outDir, { recursive: true });
       this.writer = new PointsWriter(this.pointsFile, this.recorder.metricInfos());
-      if (this.plan.readinessPath !== null) {
-        const ready = await checkReady(this.plan.baseUrl, this.plan.readinessPath, READY_TIMEOUT_MS);
+      let adapter: Adapter;
+      try {
+        adapter = await adapterFor(this.plan.protocol);
+      } catch (e) {
+        return void (await this.finish('setup-failed', `target protocol refused: ${(e as Error).message}`));
+      }
+      this.adapter = adapter;
+      this.pools = {
+        training: prepareRequests(adapter, this.plan.sessions.training, this.plan.k, this.plan.baseUrl.host, 'training'),
+        drifted: prepareRequests(adapter, this.plan.sessions.drifted, this.plan.k, this.plan.baseUrl.host, 'drifted'),
+      };
+      this.method = (this.pools.training[0] ?? this.pools.drifted[0])?.method ?? 'POST';
+      const paths = this.plan.readinessPath === undefined ? adapter.readiness.map((r) => r.path) : this.plan.readinessPath === null ? [] : [this.plan.readinessPath];
+      for (const path of paths) {
+        const ready = await checkReady(this.plan.baseUrl, path, READY_TIMEOUT_MS);
         if (!ready.ok) return void (await this.finish('setup-failed', ready.error));
       }
       if (this.stopRequested) return void (await this.finish('stopped'));
@@ -234,8 +250,8 @@ class BuiltinEngine {
         protocol: baseUrl.protocol,
         hostname: baseUrl.hostname,
         port: baseUrl.port,
-        method: 'POST',
-        path: `${baseUrl.pathname.replace(/\/$/, '')}/v1/recommend`,
+        method: prepared.method,
+        path: `${baseUrl.pathname.replace(/\/$/, '')}${prepared.path}`,
         headers: prepared.headers,
       },
       (res) => {
@@ -263,7 +279,8 @@ class BuiltinEngine {
     );
     req.on('error', (e) => complete(0, null, e));
     req.on('close', () => complete(0, null, Object.assign(new Error('connection closed'), { code: 'ECONNRESET' })));
-    req.end(prepared.body);
+    if (prepared.body === null) req.end();
+    else req.end(prepared.body);
   }
 
   private record(phase: LoadPhaseName, requestId: string, prepared: PreparedRequest, scheduled: number, status: number, body: string | null, err: unknown): void {
@@ -280,9 +297,21 @@ class BuiltinEngine {
     writer.point('http_req_failed', endWall, ok ? 0 : 1, tags, requestId);
     this.live.onCompleted(end - this.t0, latency, ok);
     if (!ok || body === null) return;
-    const answer = parseRecommendBody(body);
-    if (!answer) return;
     const phaseTags = this.phaseTags(phase);
+    let answer;
+    try {
+      answer = this.adapter!.parse(body);
+    } catch (e) {
+      // A 2xx answer that does not fit the protocol: a failed request (the reader counts it so),
+      // with the field named in the `error` tag (the load summary's error breakdown).
+      const error = isAdapterError(e) ? e.message : `response not readable: ${(e as Error).message}`;
+      const t = this.invalidTags(phase, error);
+      this.recorder.add(LOAD_METRIC.invalid, 1, t.tags);
+      writer.point(LOAD_METRIC.invalid, endWall, 1, t, requestId);
+      return;
+    }
+    this.recorder.add(LOAD_METRIC.invalid, 0, phaseTags.tags);
+    writer.point(LOAD_METRIC.invalid, endWall, 0, phaseTags, requestId);
     this.recorder.add(LOAD_METRIC.degraded, answer.degraded ? 1 : 0, phaseTags.tags);
     writer.point(LOAD_METRIC.degraded, endWall, answer.degraded ? 1 : 0, phaseTags, requestId);
     if (answer.degraded) this.live.onDegraded(end - this.t0);
@@ -403,6 +432,16 @@ class BuiltinEngine {
     return t;
   }
 
+  private invalidTags(phase: LoadPhaseName, error: string): TagSet {
+    const key = `${phase}|${error}`;
+    let t = this.invalidTagCache.get(key);
+    if (!t) {
+      t = tagSet({ error, group: '', scenario: phase });
+      this.invalidTagCache.set(key, t);
+    }
+    return t;
+  }
+
   /** k6's tags on http_req_* samples of a named request (`url` equals `name` when a name is set). */
   private httpTags(phase: LoadPhaseName, status: number, ok: boolean, errorCode: string | null): TagSet {
     const key = `${phase}|${status}|${errorCode ?? ''}`;
@@ -413,7 +452,7 @@ class BuiltinEngine {
       Object.assign(tags, {
         expected_response: String(ok),
         group: '',
-        method: 'POST',
+        method: this.method,
         name: 'recommend',
         proto: 'HTTP/1.1',
         scenario: phase,

@@ -1,6 +1,7 @@
 /**
  * The `k6 run` command line for a load plan. Everything the script needs comes in as `-e` variables
- * (read by load-tests/lib: BASE_URL, LOAD_PLAN, SESSIONS_FILE, SUMMARY_FILE, K, TIMEOUT_MS, MAX_VUS).
+ * (read by load-tests/lib: BASE_URL, LOAD_PLAN, SESSIONS_FILE, SUMMARY_FILE, K, TIMEOUT_MS, MAX_VUS,
+ * and, when set, TARGET_PROTOCOL (the protocol block as JSON) and READINESS_PATH (`-` = no check)).
  */
 import type { NormalizedPlan } from '../plan.js';
 
@@ -28,6 +29,8 @@ export function buildK6Command(
     ['TIMEOUT_MS', String(Math.ceil(plan.timeoutMs))],
     ['MAX_VUS', String(plan.maxInFlight)],
   ];
+  if (plan.protocol !== undefined) env.push(['TARGET_PROTOCOL', JSON.stringify(plan.protocol)]);
+  if (plan.readinessPath !== undefined) env.push(['READINESS_PATH', plan.readinessPath ?? '-']);
   const args = [
     'run',
     '--quiet',

@@ -15,7 +15,7 @@ import { percentileSorted } from '../stats.js';
 import type { LatencySummary, LoadResult, LoadSample, PhaseLoadStats, ThresholdResult } from '../types.js';
 import { parsePointLine, sampleOk } from './pointLine.js';
 
-const WANTED = new Set(['http_req_duration', LOAD_METRIC.degraded, LOAD_METRIC.ndcg, LOAD_METRIC.schedLag, 'dropped_iterations']);
+const WANTED = new Set(['http_req_duration', LOAD_METRIC.invalid, LOAD_METRIC.degraded, LOAD_METRIC.ndcg, LOAD_METRIC.schedLag, 'dropped_iterations']);
 const PHASE_SET = new Set<string>(LOAD_PHASES);
 
 export async function readLoadResult(summaryFile: string, pointsFile: string): Promise<LoadResult> {
@@ -80,6 +80,7 @@ interface PointsData {
   ndcgCount: Map<LoadPhaseName, number>;
   dropped: Map<LoadPhaseName, number>;
   lag: Map<LoadPhaseName, number[]>;
+  invalid: Map<LoadPhaseName, Map<string, number>>;
 }
 
 function isGzip(file: string): boolean {
@@ -98,10 +99,11 @@ async function readPoints(file: string): Promise<PointsData> {
   const raw = createReadStream(file);
   const input = isGzip(file) ? raw.pipe(createGunzip()) : raw;
   const rl = createInterface({ input, crlfDelay: Infinity });
-  const data: PointsData = { samples: [], degraded: new Map(), ndcgSum: new Map(), ndcgCount: new Map(), dropped: new Map(), lag: new Map() };
+  const data: PointsData = { samples: [], degraded: new Map(), ndcgSum: new Map(), ndcgCount: new Map(), dropped: new Map(), lag: new Map(), invalid: new Map() };
   const byReq = new Map<string, RawSample>();
   const pendingDegraded = new Map<string, boolean>();
   const pendingNdcg = new Map<string, number>();
+  const pendingInvalid = new Set<string>();
   const inc = (m: Map<LoadPhaseName, number>, p: LoadPhaseName, v: number): void => {
     m.set(p, (m.get(p) ?? 0) + v);
   };
@@ -128,6 +130,19 @@ async function readPoints(file: string): Promise<PointsData> {
           if (d !== undefined) sample.degraded = d;
           const n = pendingNdcg.get(s.req);
           if (n !== undefined) sample.ndcg = n;
+          if (pendingInvalid.delete(s.req)) sample.ok = false;
+        }
+      } else if (s.metric === LOAD_METRIC.invalid) {
+        if (s.value === 0) continue;
+        // A 2xx answer that did not fit the protocol: the request failed.
+        let byError = data.invalid.get(p);
+        if (!byError) data.invalid.set(p, (byError = new Map()));
+        const error = s.tags.error ?? '(no error recorded)';
+        byError.set(error, (byError.get(error) ?? 0) + 1);
+        if (s.req !== undefined) {
+          const sample = byReq.get(s.req);
+          if (sample) sample.ok = false;
+          else pendingInvalid.add(s.req);
         }
       } else if (s.metric === LOAD_METRIC.degraded) {
         if (s.value !== 0) inc(data.degraded, p, 1);
@@ -213,6 +228,7 @@ function assemble(summary: K6Summary, thresholds: ThresholdResult[], points: Poi
       scored,
       droppedIterations: dropped,
       schedLagMs: { p99: lag.length ? percentileSorted(lag, 0.99) : null, max: lag.length ? lag[lag.length - 1] : null, count: lag.length },
+      ...(points.invalid.has(phase) ? { invalidResponses: Object.fromEntries(points.invalid.get(phase)!) } : {}),
     });
   }
   const out: LoadSample[] = samples

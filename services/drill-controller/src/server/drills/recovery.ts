@@ -8,7 +8,7 @@
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ActivityRecord, DrillJournal, Runbook } from '@drillbook/contracts';
-import { undoDrill, type UndoResult } from '../../engine/undo.js';
+import { journalOnlyTarget, undoDrill, type UndoResult } from '../../engine/undo.js';
 import { undoTargetOf } from '../../engine/target.js';
 import { parseRunbook } from '../../runbook/validate.js';
 import { computeScorecard, type SloReference } from '../../scorecard/compute.js';
@@ -59,13 +59,15 @@ function writeJournalFile(dir: string, j: DrillJournal): void {
 async function undo(j: DrillJournal, r: DrillRecord, targets: Targets): Promise<{ result: UndoResult | null; error: string | null }> {
   if (!j.faults.some((f) => !f.clearedAt)) return { result: { cleared: [], restarted: [], unreachable: [] }, error: null };
   const t = targets.get(r.service);
-  if (!t) return { result: null, error: `service ${r.service} is no longer in the catalogue; its faults expire by their TTL` };
+  // Without the target, faults that carry their provider (fault proxy, host processes) are still undone from the journal.
+  const fromJournal = () => undoDrill(j, journalOnlyTarget(), 'abort', (f, patch) => Object.assign(f, patch), { providersOnly: true }).catch(() => null);
+  if (!t) return { result: await fromJournal(), error: `service ${r.service} is no longer in the catalogue; its faults expire by their TTL` };
   try {
     const target = await t.drill();
     const result = await undoDrill(j, undoTargetOf(target), 'abort', (f, patch) => Object.assign(f, patch));
     return { result, error: null };
   } catch (e) {
-    return { result: null, error: `${(e as Error).message}; its faults expire by their TTL` };
+    return { result: await fromJournal(), error: `${(e as Error).message}; its faults expire by their TTL` };
   }
 }
 
