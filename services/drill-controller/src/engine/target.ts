@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import type { EmbeddedStackSpec } from '@drillbook/contracts';
+import type { EmbeddedStackSpec, TargetProtocol } from '@drillbook/contracts';
 import type { ModelManifest } from '@drillbook/inference/registry/registry';
 import { Stack, runAction, type StackAction, type StackOptions } from '@drillbook/stack';
 import { TargetError } from '../errors.js';
@@ -25,6 +25,8 @@ export interface DrillTarget {
   adminToken: string;
   sessionsFile: string;
   prometheusUrl?: string;
+  /** How the drill talks to the service (readiness, warm-up, load); undefined = drillbook. */
+  protocol?: TargetProtocol;
   replicas(): ReplicaRef[];
   /** Every request the drill makes to the target goes through here. */
   api: TargetApi;
@@ -86,7 +88,9 @@ export async function startEmbeddedTarget(opts: {
 
 /**
  * An already running stack: gateway URL, admin token and (optionally) the runner's control API
- * (`npm run stack` prints both).
+ * (`npm run stack` prints both). With a `protocol` other than drillbook the service is one Drillbook
+ * does not control: no gateway admin API is asked for replicas (there are none to address), and
+ * readiness, warm-up and load speak that protocol.
  */
 export async function connectTarget(opts: {
   service: string;
@@ -95,7 +99,9 @@ export async function connectTarget(opts: {
   controlUrl?: string;
   sessionsFile?: string;
   prometheusUrl?: string;
+  protocol?: TargetProtocol;
 }): Promise<DrillTarget> {
+  const foreign = opts.protocol !== undefined && opts.protocol.type !== 'drillbook';
   const auth = { authorization: `Bearer ${opts.adminToken}` };
   let replicas: ReplicaRef[] = [];
   let sessionsFile = opts.sessionsFile;
@@ -108,6 +114,7 @@ export async function connectTarget(opts: {
       sessionsFile ??= t.sessionsFile;
       return t;
     }
+    if (foreign) return null;
     const r = await fetch(`${opts.gatewayUrl}${ADMIN_PATHS.upstreams}`, { headers: auth });
     if (!r.ok) throw new TargetError(`gateway ${opts.gatewayUrl}${ADMIN_PATHS.upstreams} answered ${r.status}: is the admin token right?`);
     const body = (await r.json()) as { upstreams: Array<{ id: string; zone: string; url: string }> };
@@ -124,8 +131,9 @@ export async function connectTarget(opts: {
     adminToken: opts.adminToken,
     sessionsFile,
     prometheusUrl: opts.prometheusUrl,
+    ...(opts.protocol ? { protocol: opts.protocol } : {}),
     replicas: () => replicas,
-    api: httpTargetApi(opts.gatewayUrl, opts.adminToken),
+    api: httpTargetApi(opts.gatewayUrl, opts.adminToken, opts.protocol),
     process: opts.controlUrl
       ? {
           act: async (replica, action) => {

@@ -31,7 +31,7 @@ export const preflightPhase: DrillPhaseModule = {
     ctx.journal.update((j) => (j.target = { url: target.gatewayUrl, embedded: target.embedded, replicas: target.replicas() }));
     const health = await act('preflight.health', 'target healthy', 'phase', 'preflight', async () => {
       const gw = await target.api.readiness(target.gatewayUrl, 3000);
-      if (gw.status !== 200) throw new Error(`gateway ${target.gatewayUrl}/readyz answered ${gw.status}`);
+      if (gw.status !== 200) throw new Error(`gateway ${target.gatewayUrl}${gw.path ?? '/readyz'} answered ${gw.status}`);
       const replicas = [];
       for (const r of target.replicas()) {
         const res = await target.api.readiness(r.url, 3000).catch((e: Error) => e);
@@ -40,7 +40,7 @@ export const preflightPhase: DrillPhaseModule = {
       }
       const version = replicas[0]?.version ?? null;
       ctx.journal.update((j) => (j.modelVersion = version));
-      return { gateway: 'ready', replicas };
+      return { gateway: 'ready', protocol: target.protocol?.type ?? 'drillbook', replicas };
     });
     if (health.status !== 'succeeded') return abort('preflight', `target not healthy: ${health.error}`);
     // Warm the serving path so the baseline measures a warm service.
