@@ -16,6 +16,7 @@ import { isoMicros } from '../time.js';
 import type { LoadOutcome, LoadOutcomeStatus, LoadRun, LoadTick, LoadWindow } from '../types.js';
 import { buildK6Command } from './command.js';
 import { NdjsonTail } from './tail.js';
+import { isJsonlPath } from '../sessionsJsonl.js';
 
 export const K6_SUMMARY_FILE = 'summary.json';
 export const K6_POINTS_FILE = 'points.ndjson';
@@ -37,7 +38,8 @@ export function startK6Load(plan: NormalizedPlan, k6: string, script: string): L
   rmSync(summaryFile, { force: true });
   rmSync(pointsFile, { force: true });
   let sessionsFile = plan.sessionsPath;
-  if (sessionsFile === null) {
+  // k6 reads one JSON sessions file: inline sessions and JSONL files go to it already checked.
+  if (sessionsFile === null || isJsonlPath(sessionsFile)) {
     sessionsFile = join(plan.outDir, 'sessions.json');
     writeFileSync(sessionsFile, JSON.stringify(plan.sessions));
   }
