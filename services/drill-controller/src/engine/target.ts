@@ -3,7 +3,7 @@
  * control (the topology runner) and the model registry drills publish into. The embedded target
  * starts the reference stack itself; an external target points at a running one.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,6 +12,7 @@ import type { ModelManifest } from '@drillbook/inference/registry/registry';
 import { Stack, runAction, type StackAction, type StackOptions } from '@drillbook/stack';
 import { TargetError } from '../errors.js';
 import { publishOffThread } from './publish.js';
+import { readSessionsFile } from '../load/sessions.js';
 import { httpTargetApi, type ReplicaRef, type TargetApi } from './targetApi.js';
 import { ADMIN_PATHS } from '@drillbook/contracts';
 
@@ -123,7 +124,7 @@ export async function connectTarget(opts: {
   };
   let topo = await refresh();
   if (!sessionsFile || !existsSync(sessionsFile)) throw new TargetError('no load sessions file: pass --sessions FILE (written by npm run model:build)');
-  JSON.parse(readFileSync(sessionsFile, 'utf8'));
+  readSessionsFile(sessionsFile); // JSON or JSONL, checked now: a bad line is named before anything starts
   return {
     service: opts.service,
     gatewayUrl: opts.gatewayUrl,

@@ -2,11 +2,11 @@
  * Phase `preflight`: get a target (start the embedded stack unless one was given), check the gateway
  * and every replica are ready, warm the serving path, and check the error budget left.
  */
-import { readFileSync } from 'node:fs';
 import { slothSloName } from '@drillbook/alerts';
 import { DEFAULT_SLO } from '../defaults.js';
 import { promQuery } from '../steps.js';
 import { startEmbeddedTarget } from '../target.js';
+import { readSessionsFile } from '../../load/sessions.js';
 import type { DrillPhaseModule } from './env.js';
 
 /** Warm-up requests before the baseline (JIT, connection pools, onnxruntime buffers), 20 at a time. */
@@ -45,10 +45,10 @@ export const preflightPhase: DrillPhaseModule = {
     if (health.status !== 'succeeded') return abort('preflight', `target not healthy: ${health.error}`);
     // Warm the serving path so the baseline measures a warm service.
     await act('preflight.warmup', 'warm up the serving path', 'phase', 'preflight', async () => {
-      const templates = (JSON.parse(readFileSync(target.sessionsFile, 'utf8')) as { training: Array<{ userId: string; query: string }> }).training.slice(0, WARMUP_REQUESTS);
+      const templates = readSessionsFile(target.sessionsFile).training.slice(0, WARMUP_REQUESTS);
       let ok = 0;
       for (let i = 0; i < templates.length; i += 20) {
-        await Promise.all(templates.slice(i, i + 20).map((t) => target.api.recommend({ userId: t.userId, query: t.query, k: 10 }, 5000).then((good) => void (good && ok++), () => {})));
+        await Promise.all(templates.slice(i, i + 20).map((t) => target.api.recommend({ userId: t.userId, query: t.query, k: t.k ?? rb.load.k ?? 10 }, 5000).then((good) => void (good && ok++), () => {})));
       }
       return { requests: templates.length, ok };
     });
