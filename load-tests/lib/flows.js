@@ -13,7 +13,7 @@ import { resolveSessionsFile, scheduleLagMs } from './plan.js';
 import { ADAPTER, BASE_URL, K, TIMEOUT } from './target.js';
 
 /**
- * @typedef {{ userId: string, query: string, groundTruth: string[], category: string, segment: string }} RequestTemplate
+ * @typedef {{ userId: string, query: string, groundTruth: string[], category: string, segment: string, k?: number }} RequestTemplate
  */
 
 const SESSIONS_FILE = resolveSessionsFile(__ENV.SESSIONS_FILE, __ENV.PWD);
@@ -53,7 +53,7 @@ export function recommend() {
   const t = /** @type {RequestTemplate} */ (pool[n % pool.length]);
   // Joins this request's samples in the --out json points (metadata, not a tag: no new series).
   exec.vu.metrics.metadata[REQUEST_ID_METADATA] = `${exec.scenario.name}:${n}`;
-  const built = ADAPTER.build({ userId: t.userId, query: t.query, k: K });
+  const built = ADAPTER.build({ userId: t.userId, query: t.query, k: t.k || K });
   /** @type {Record<string, string>} */
   const headers = {};
   Object.keys(built.headers).forEach((h) => (headers[h] = built.headers[h]));

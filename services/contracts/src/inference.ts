@@ -69,6 +69,8 @@ export interface LoadRequestTemplate {
   groundTruth: string[];
   category: string;
   segment: string;
+  /** Items to ask for in this request (user-supplied JSONL sessions); default the drill's `load.k`. */
+  k?: number;
 }
 
 /** File written by `model:build` next to the model and read by both load engines (k6 via `open()`). */

@@ -36,6 +36,7 @@ const USAGE = `usage:
   drillbook gameday [--quick] [--repeat N] [--out DIR] [--runbooks DIR]
   drillbook serve [--config FILE] [--port N]   (tokens also from DRILLBOOK_TOKENS=token:role[:svc+svc],...)
   drillbook proxy --upstream URL --listen HOST:PORT --admin-token TOKEN   (fault proxy; --help for options)
+  drillbook sessions export [--out FILE] [--from FILE]   (load sessions as JSON Lines)
 exit codes (run): 0 passed, 1 failed, 2 aborted / invalid / inconclusive / interrupted / usage error
   (--repeat N: 0 every run passed, 1 most runs failed, 2 otherwise; DIR/repeat.json summarises the runs)`;
 
@@ -110,7 +111,7 @@ async function run(argv: string[]): Promise<number> {
       err.write('drillbook run: --target needs --admin-token (or DRILLBOOK_ADMIN_TOKEN)\n');
       return 2;
     }
-    target = await connectTarget({ service: rb.target.service, gatewayUrl: values.target, adminToken: token, controlUrl: values.control, sessionsFile: values.sessions, prometheusUrl: values.prometheus });
+    target = await connectTarget({ service: rb.target.service, gatewayUrl: values.target, adminToken: token, controlUrl: values.control, sessionsFile: values.sessions, prometheusUrl: values.prometheus, protocol: rb.target.protocol });
   }
   const outDir = resolve(values.out ?? join('.drillbook', 'drills', `${new Date().toISOString().replace(/[-:]/g, '').slice(0, 15)}-${rb.metadata.name}`));
   out.write(`drill ${rb.metadata.name}: ${rb.metadata.title}\n  target ${target ? target.gatewayUrl : 'embedded reference stack (started for this drill)'} · load engine ${engine.engine} (${engine.reason})${values.quick ? ' · quick profile' : ''}\n  output ${outDir}\n`);
@@ -220,6 +221,8 @@ async function main(): Promise<number> {
         const { serve } = await import('../server/cli.js');
         return await serve(rest);
       }
+      case 'sessions':
+        return await (await import('./sessions.js')).sessionsCli(rest);
       case 'proxy': {
         const { proxyCli } = await import('@drillbook/proxy/cli');
         return await proxyCli(rest);

@@ -3,15 +3,16 @@
  * control (the topology runner) and the model registry drills publish into. The embedded target
  * starts the reference stack itself; an external target points at a running one.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import type { EmbeddedStackSpec } from '@drillbook/contracts';
+import type { EmbeddedStackSpec, TargetProtocol } from '@drillbook/contracts';
 import type { ModelManifest } from '@drillbook/inference/registry/registry';
 import { Stack, runAction, type StackAction, type StackOptions } from '@drillbook/stack';
 import { TargetError } from '../errors.js';
 import { publishOffThread } from './publish.js';
+import { readSessionsFile } from '../load/sessions.js';
 import { httpTargetApi, type ReplicaRef, type TargetApi } from './targetApi.js';
 import type { UndoTarget } from './undo.js';
 import { ADMIN_PATHS } from '@drillbook/contracts';
@@ -26,6 +27,8 @@ export interface DrillTarget {
   adminToken: string;
   sessionsFile: string;
   prometheusUrl?: string;
+  /** How the drill talks to the service (readiness, warm-up, load); undefined = drillbook. */
+  protocol?: TargetProtocol;
   replicas(): ReplicaRef[];
   /** Every request the drill makes to the target goes through here. */
   api: TargetApi;
@@ -92,7 +95,9 @@ export async function startEmbeddedTarget(opts: {
 
 /**
  * An already running stack: gateway URL, admin token and (optionally) the runner's control API
- * (`npm run stack` prints both).
+ * (`npm run stack` prints both). With a `protocol` other than drillbook the service is one Drillbook
+ * does not control: no gateway admin API is asked for replicas (there are none to address), and
+ * readiness, warm-up and load speak that protocol.
  */
 export async function connectTarget(opts: {
   service: string;
@@ -101,7 +106,9 @@ export async function connectTarget(opts: {
   controlUrl?: string;
   sessionsFile?: string;
   prometheusUrl?: string;
+  protocol?: TargetProtocol;
 }): Promise<DrillTarget> {
+  const foreign = opts.protocol !== undefined && opts.protocol.type !== 'drillbook';
   const auth = { authorization: `Bearer ${opts.adminToken}` };
   let replicas: ReplicaRef[] = [];
   let sessionsFile = opts.sessionsFile;
@@ -114,6 +121,7 @@ export async function connectTarget(opts: {
       sessionsFile ??= t.sessionsFile;
       return t;
     }
+    if (foreign) return null;
     const r = await fetch(`${opts.gatewayUrl}${ADMIN_PATHS.upstreams}`, { headers: auth });
     if (!r.ok) throw new TargetError(`gateway ${opts.gatewayUrl}${ADMIN_PATHS.upstreams} answered ${r.status}: is the admin token right?`);
     const body = (await r.json()) as { upstreams: Array<{ id: string; zone: string; url: string }> };
@@ -122,7 +130,7 @@ export async function connectTarget(opts: {
   };
   let topo = await refresh();
   if (!sessionsFile || !existsSync(sessionsFile)) throw new TargetError('no load sessions file: pass --sessions FILE (written by npm run model:build)');
-  JSON.parse(readFileSync(sessionsFile, 'utf8'));
+  readSessionsFile(sessionsFile); // JSON or JSONL, checked now: a bad line is named before anything starts
   return {
     service: opts.service,
     gatewayUrl: opts.gatewayUrl,
@@ -130,8 +138,9 @@ export async function connectTarget(opts: {
     adminToken: opts.adminToken,
     sessionsFile,
     prometheusUrl: opts.prometheusUrl,
+    ...(opts.protocol ? { protocol: opts.protocol } : {}),
     replicas: () => replicas,
-    api: httpTargetApi(opts.gatewayUrl, opts.adminToken),
+    api: httpTargetApi(opts.gatewayUrl, opts.adminToken, opts.protocol),
     process: opts.controlUrl
       ? {
           act: async (replica, action) => {

@@ -4,7 +4,8 @@
  * steps and its undo call only this; `httpTargetApi` speaks the reference services' HTTP APIs, and a
  * test can hand the engine an in-memory target instead (engine/__fixtures__/fakeTarget.ts).
  */
-import { ADMIN_PATHS, SYNTHETIC_HEADER, type ActiveFault, type FaultRequest, type ReadinessBody } from '@drillbook/contracts';
+import { ADMIN_PATHS, SYNTHETIC_HEADER, type ActiveFault, type FaultRequest, type ReadinessBody, type TargetProtocol } from '@drillbook/contracts';
+import { adapterFor, type Adapter } from '../load/adapters.js';
 import { TargetError } from '../errors.js';
 import { parsePromText, type Sample } from './promText.js';
 
@@ -17,14 +18,20 @@ export interface ReplicaRef {
 export interface ReadinessAnswer {
   status: number;
   body: ReadinessBody | null;
+  /** The path that decided (the first not-ready one, or the last checked). */
+  path?: string;
 }
 
 export interface TargetApi {
-  /** `GET {url}/readyz` of the gateway or a replica; rejects when unreachable. */
+  /**
+   * `GET {url}/readyz` of a replica; for the gateway URL, the readiness checks of the target's
+   * protocol (drillbook: `/readyz`; oip-v2: `/v2/health/ready` then the model's `/ready`; json: its
+   * `readinessPath`), the first that does not answer 200 deciding (`failed` names it). Rejects when unreachable.
+   */
   readiness(url: string, timeoutMs?: number): Promise<ReadinessAnswer>;
   /** `GET {url}/metrics`, parsed; rejects when unreachable or not 200. */
   metrics(url: string, timeoutMs?: number): Promise<Sample[]>;
-  /** One synthetic recommendation through the gateway (warm-up); resolves whether it answered 2xx. */
+  /** One synthetic recommendation through the gateway in the target's protocol (warm-up); resolves whether it answered 2xx with an answer that fits the protocol. */
   recommend(body: { userId: string; query: string; k: number }, timeoutMs?: number): Promise<boolean>;
   /** Any HTTP request a probe makes; resolves with the status and how long it took. */
   request(url: string, init: { method?: string; body?: unknown; timeoutMs: number }): Promise<{ status: number; ms: number }>;
@@ -45,21 +52,37 @@ async function json<T>(res: Response, what: string): Promise<T> {
   return (text ? JSON.parse(text) : {}) as T;
 }
 
-/** The reference services' HTTP APIs (gateway + replicas), authenticated with the admin token. */
-export function httpTargetApi(gatewayUrl: string, adminToken: string): TargetApi {
+async function readinessAt(url: string, timeoutMs: number): Promise<ReadinessAnswer> {
+  const r = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+  const text = await r.text();
+  let body: ReadinessBody | null = null;
+  try {
+    body = JSON.parse(text) as ReadinessBody;
+  } catch {
+    body = null;
+  }
+  return { status: r.status, body, path: new URL(url).pathname };
+}
+
+/**
+ * The target's HTTP APIs (gateway + replicas), authenticated with the admin token; the gateway's
+ * readiness and recommendations in the target's protocol (default drillbook).
+ */
+export function httpTargetApi(gatewayUrl: string, adminToken: string, protocol?: TargetProtocol): TargetApi {
   const auth = { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' };
   const base = (u: string) => u.replace(/\/$/, '');
+  let adapter: Promise<Adapter> | null = null;
+  const getAdapter = () => (adapter ??= adapterFor(protocol, 'target.protocol'));
   return {
     async readiness(url, timeoutMs = 3000) {
-      const r = await fetch(`${base(url)}/readyz`, { signal: AbortSignal.timeout(timeoutMs) });
-      const text = await r.text();
-      let body: ReadinessBody | null = null;
-      try {
-        body = JSON.parse(text) as ReadinessBody;
-      } catch {
-        body = null;
+      if (base(url) !== base(gatewayUrl)) return readinessAt(`${base(url)}/readyz`, timeoutMs);
+      const checks = (await getAdapter()).readiness;
+      let last: ReadinessAnswer = { status: 200, body: null };
+      for (const c of checks) {
+        last = await readinessAt(`${base(gatewayUrl)}${c.path}`, timeoutMs);
+        if (last.status !== 200) return last;
       }
-      return { status: r.status, body };
+      return last;
     },
     async metrics(url, timeoutMs = 2000) {
       const res = await fetch(`${base(url)}/metrics`, { signal: AbortSignal.timeout(timeoutMs) });
@@ -67,9 +90,17 @@ export function httpTargetApi(gatewayUrl: string, adminToken: string): TargetApi
       return parsePromText(await res.text());
     },
     async recommend(body, timeoutMs = 5000) {
-      const r = await fetch(`${base(gatewayUrl)}/v1/recommend`, { method: 'POST', headers: { 'content-type': 'application/json', [SYNTHETIC_HEADER]: 'true' }, body: JSON.stringify(body), signal: AbortSignal.timeout(timeoutMs) });
-      await r.text();
-      return r.ok;
+      const a = await getAdapter();
+      const req = a.build(body);
+      const r = await fetch(`${base(gatewayUrl)}${req.path}`, { method: req.method, headers: { ...req.headers, [SYNTHETIC_HEADER]: 'true' }, body: req.body ?? undefined, signal: AbortSignal.timeout(timeoutMs) });
+      const text = await r.text();
+      if (!r.ok) return false;
+      try {
+        a.parse(text);
+        return true;
+      } catch {
+        return false;
+      }
     },
     async request(url, init) {
       const t0 = performance.now();

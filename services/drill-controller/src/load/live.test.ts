@@ -18,6 +18,15 @@ describe('live figures over a sliding window', () => {
     expect(t.window.rps).toBeCloseTo(10 / 2.6, 6);
   });
 
+  it('counts a 2xx answer that did not fit the protocol as an error (guardrails see it)', () => {
+    const live = new LiveStats(5);
+    for (let i = 0; i < 4; i++) live.onCompleted(1000 + i * 10, 5, true);
+    live.onInvalid(1030);
+    const t = live.tick(1500, 'x', 'fault', 4, 1);
+    expect(t).toMatchObject({ completed: 4, errors: 1 });
+    expect(t.window.errorRate).toBeCloseTo(0.25, 12);
+  });
+
   it('reports the last whole second separately', () => {
     const live = new LiveStats(5);
     live.onSent(900);

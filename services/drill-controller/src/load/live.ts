@@ -49,6 +49,12 @@ export class LiveStats {
     }
   }
 
+  /** A request already counted as completed whose 2xx answer did not fit the protocol: it failed. */
+  onInvalid(atMs: number): void {
+    this.errors++;
+    this.bucket(atMs).errors++;
+  }
+
   onDegraded(atMs: number): void {
     this.degraded++;
     this.bucket(atMs).degraded++;

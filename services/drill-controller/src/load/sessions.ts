@@ -1,7 +1,8 @@
-/** Reads and checks a `LoadSessionsFile` (written by `model:build`, read by both engines). */
+/** Reads and checks a `LoadSessionsFile` (written by `model:build`, read by both engines), or JSONL sessions (sessionsJsonl.ts). */
 import { readFileSync } from 'node:fs';
 import type { LoadRequestTemplate, LoadSessionsFile } from '@drillbook/contracts';
 import { InvalidLoadPlan } from './errors.js';
+import { isJsonlPath, parseSessionsJsonl } from './sessionsJsonl.js';
 
 export function readSessionsFile(path: string): LoadSessionsFile {
   let text: string;
@@ -10,6 +11,7 @@ export function readSessionsFile(path: string): LoadSessionsFile {
   } catch (cause) {
     throw new InvalidLoadPlan('sessions', `a readable sessions file at "${path}" (${(cause as Error).message})`);
   }
+  if (isJsonlPath(path)) return parseSessionsJsonl(text, path);
   let data: unknown;
   try {
     data = JSON.parse(text);

@@ -69,7 +69,7 @@ class RemoteTarget implements ServiceTarget {
   async drill(): Promise<DrillTarget> {
     const g = this.svc.gateway!;
     try {
-      return await connectTarget({ service: this.svc.id, gatewayUrl: g.url, adminToken: g.adminToken!, controlUrl: g.controlUrl, sessionsFile: g.sessionsFile, prometheusUrl: this.prometheusUrl });
+      return await connectTarget({ service: this.svc.id, gatewayUrl: g.url, adminToken: g.adminToken!, controlUrl: g.controlUrl, sessionsFile: g.sessionsFile, prometheusUrl: this.prometheusUrl, protocol: g.protocol });
     } catch (e) {
       throw new ApiError(503, `service ${this.svc.id} cannot run a drill now: ${(e as Error).message}`, 'service');
     }

@@ -48,6 +48,7 @@ async function method(env: PhaseEnv): Promise<LoadOutcome | null> {
     run = (o.startLoad ?? realStartLoad)(
       {
         baseUrl: target.gatewayUrl,
+        ...(target.protocol ? { protocol: target.protocol } : {}),
         phases,
         k: rb.load.k ?? 10,
         timeoutMs: rb.load.timeout ? durationMs(rb.load.timeout) : 2000,

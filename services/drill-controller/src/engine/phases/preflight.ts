@@ -2,11 +2,11 @@
  * Phase `preflight`: get a target (start the embedded stack unless one was given), check the gateway
  * and every replica are ready, warm the serving path, and check the error budget left.
  */
-import { readFileSync } from 'node:fs';
 import { slothSloName } from '@drillbook/alerts';
 import { DEFAULT_SLO } from '../defaults.js';
 import { promQuery } from '../steps.js';
 import { startEmbeddedTarget } from '../target.js';
+import { readSessionsFile } from '../../load/sessions.js';
 import type { DrillPhaseModule } from './env.js';
 
 /** Warm-up requests before the baseline (JIT, connection pools, onnxruntime buffers), 20 at a time. */
@@ -31,7 +31,7 @@ export const preflightPhase: DrillPhaseModule = {
     ctx.journal.update((j) => (j.target = { url: target.gatewayUrl, embedded: target.embedded, replicas: target.replicas() }));
     const health = await act('preflight.health', 'target healthy', 'phase', 'preflight', async () => {
       const gw = await target.api.readiness(target.gatewayUrl, 3000);
-      if (gw.status !== 200) throw new Error(`gateway ${target.gatewayUrl}/readyz answered ${gw.status}`);
+      if (gw.status !== 200) throw new Error(`gateway ${target.gatewayUrl}${gw.path ?? '/readyz'} answered ${gw.status}`);
       const replicas = [];
       for (const r of target.replicas()) {
         const res = await target.api.readiness(r.url, 3000).catch((e: Error) => e);
@@ -40,15 +40,15 @@ export const preflightPhase: DrillPhaseModule = {
       }
       const version = replicas[0]?.version ?? null;
       ctx.journal.update((j) => (j.modelVersion = version));
-      return { gateway: 'ready', replicas };
+      return { gateway: 'ready', protocol: target.protocol?.type ?? 'drillbook', replicas };
     });
     if (health.status !== 'succeeded') return abort('preflight', `target not healthy: ${health.error}`);
     // Warm the serving path so the baseline measures a warm service.
     await act('preflight.warmup', 'warm up the serving path', 'phase', 'preflight', async () => {
-      const templates = (JSON.parse(readFileSync(target.sessionsFile, 'utf8')) as { training: Array<{ userId: string; query: string }> }).training.slice(0, WARMUP_REQUESTS);
+      const templates = readSessionsFile(target.sessionsFile).training.slice(0, WARMUP_REQUESTS);
       let ok = 0;
       for (let i = 0; i < templates.length; i += 20) {
-        await Promise.all(templates.slice(i, i + 20).map((t) => target.api.recommend({ userId: t.userId, query: t.query, k: 10 }, 5000).then((good) => void (good && ok++), () => {})));
+        await Promise.all(templates.slice(i, i + 20).map((t) => target.api.recommend({ userId: t.userId, query: t.query, k: t.k ?? rb.load.k ?? 10 }, 5000).then((good) => void (good && ok++), () => {})));
       }
       return { requests: templates.length, ok };
     });

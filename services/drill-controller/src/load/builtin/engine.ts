@@ -308,6 +308,7 @@ class BuiltinEngine {
       const t = this.invalidTags(phase, error);
       this.recorder.add(LOAD_METRIC.invalid, 1, t.tags);
       writer.point(LOAD_METRIC.invalid, endWall, 1, t, requestId);
+      this.live.onInvalid(end - this.t0); // guardrails see it as an error too
       return;
     }
     this.recorder.add(LOAD_METRIC.invalid, 0, phaseTags.tags);

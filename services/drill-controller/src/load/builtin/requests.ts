@@ -37,7 +37,7 @@ export function prepareRequests(adapter: Adapter, templates: readonly LoadReques
     } catch {
       throw new InvalidLoadPlan(`${mix}[${i}].groundTruth`, `item ids that fit in the ${GROUND_TRUTH_HEADER} header (no control characters or non-Latin-1 text)`, 'sessions');
     }
-    const built = adapter.build({ userId: t.userId, query: t.query, k });
+    const built = adapter.build({ userId: t.userId, query: t.query, k: t.k ?? k });
     const headers: Record<string, string | number> = { host, ...built.headers, [SYNTHETIC_HEADER]: 'true', [GROUND_TRUTH_HEADER]: groundTruth };
     for (const [name, value] of Object.entries(built.headers)) {
       try {

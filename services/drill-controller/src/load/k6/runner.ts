@@ -16,12 +16,13 @@ import { isoMicros } from '../time.js';
 import type { LoadOutcome, LoadOutcomeStatus, LoadRun, LoadTick, LoadWindow } from '../types.js';
 import { buildK6Command } from './command.js';
 import { NdjsonTail } from './tail.js';
+import { isJsonlPath } from '../sessionsJsonl.js';
 
 export const K6_SUMMARY_FILE = 'summary.json';
 export const K6_POINTS_FILE = 'points.ndjson';
 export const K6_LOG_FILE = 'k6.log';
 const TAIL_INTERVAL_MS = 250;
-const LIVE_METRICS = new Set(['http_req_duration', LOAD_METRIC.degraded, 'dropped_iterations']);
+const LIVE_METRICS = new Set(['http_req_duration', LOAD_METRIC.degraded, LOAD_METRIC.invalid, 'dropped_iterations']);
 
 export function startK6Load(plan: NormalizedPlan, k6: string, script: string): LoadRun {
   const startedAt = new Date().toISOString();
@@ -37,7 +38,8 @@ export function startK6Load(plan: NormalizedPlan, k6: string, script: string): L
   rmSync(summaryFile, { force: true });
   rmSync(pointsFile, { force: true });
   let sessionsFile = plan.sessionsPath;
-  if (sessionsFile === null) {
+  // k6 reads one JSON sessions file: inline sessions and JSONL files go to it already checked.
+  if (sessionsFile === null || isJsonlPath(sessionsFile)) {
     sessionsFile = join(plan.outDir, 'sessions.json');
     writeFileSync(sessionsFile, JSON.stringify(plan.sessions));
   }
@@ -78,6 +80,8 @@ export function startK6Load(plan: NormalizedPlan, k6: string, script: string): L
       if (t0 === null) startTimeline(start);
       live.onSent(start - t0!);
       live.onCompleted(s.time - t0!, s.value, sampleOk(s.tags));
+    } else if (s.metric === LOAD_METRIC.invalid) {
+      if (s.value !== 0 && t0 !== null) live.onInvalid(s.time - t0);
     } else if (s.metric === LOAD_METRIC.degraded) {
       if (s.value !== 0 && t0 !== null) live.onDegraded(s.time - t0);
     } else if (s.metric === 'dropped_iterations') {

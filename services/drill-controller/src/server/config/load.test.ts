@@ -13,6 +13,18 @@ const problems = (text: string, env: NodeJS.ProcessEnv = {}) => {
 };
 
 describe('controller configuration', () => {
+  it('takes a service protocol block (the runbook target.protocol) and locates its mistakes', () => {
+    const svc = (protocol: string) => `services:\n  - id: triton-recs\n    owner: team-a\n    gateway:\n      url: http://127.0.0.1:9000\n      adminToken: t\n      protocol: ${protocol}\n`;
+    const { config } = parseConfig(svc('{ type: oip-v2, model: recs, version: "3", outputs: { itemIds: ids, degraded: null } }'), '/etc/drillbook/controller.yaml', {});
+    expect(config.services[0].gateway?.protocol).toEqual({ type: 'oip-v2', model: 'recs', version: '3', outputs: { itemIds: 'ids', degraded: null } });
+    expect(problems(svc('{ type: grpc }'))).toEqual(['7:19 services[0].gateway.protocol.type: unknown type "grpc" (expected one of: drillbook, oip-v2, json)']);
+    expect(problems(svc('{ type: json, path: /r }'))).toEqual(['7:17 services[0].gateway.protocol: missing required field "itemIds"']);
+    expect(problems(svc('{ type: json, path: "/r?u={{user}}", itemIds: /items }'))).toEqual([
+      expect.stringMatching(/^7:\d+ services\[0\]\.gateway\.protocol\.path: expected a path starting with "\/" whose only placeholders are \{\{userId\}\}, \{\{query\}\}, \{\{k\}\}/),
+    ]);
+    expect(problems(svc('{ type: json, path: /r, itemIds: items }'))).toEqual([expect.stringMatching(/protocol\.itemIds: expected a JSON Pointer \(RFC 6901\)/)]);
+  });
+
   it('defaults to the embedded reference service, SQLite, no CORS and no tokens', () => {
     const c = defaultConfig();
     expect(c.services.map((s) => [s.id, s.gateway])).toEqual([['recsys-reference', undefined]]);

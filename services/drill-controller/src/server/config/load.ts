@@ -14,7 +14,7 @@ import { YamlSource } from './located.js';
 import type { ControllerConfig, ServiceConfig, TokenConfig } from './types.js';
 
 const REPO = fileURLToPath(new URL('../../../../../', import.meta.url));
-const validate = new Ajv({ allErrors: true, strict: false, verbose: true }).compile(configSchema);
+const validate = new Ajv({ allErrors: true, strict: false, verbose: true, discriminator: true }).compile(configSchema);
 
 export const EMBEDDED_SERVICE: Omit<ServiceConfig, 'gateway' | 'replicas'> = {
   id: 'recsys-reference',
@@ -120,7 +120,7 @@ function fromRaw(raw: Raw, file: string | null, base: string): ControllerConfig 
     description: s.description,
     entityRef: s.entityRef,
     tags: s.tags ?? [],
-    gateway: s.gateway ? { url: s.gateway.url.replace(/\/+$/, ''), adminToken: s.gateway.adminToken, controlUrl: s.gateway.controlUrl, sessionsFile: s.gateway.sessionsFile && rel(s.gateway.sessionsFile) } : undefined,
+    gateway: s.gateway ? { url: s.gateway.url.replace(/\/+$/, ''), adminToken: s.gateway.adminToken, controlUrl: s.gateway.controlUrl, sessionsFile: s.gateway.sessionsFile && rel(s.gateway.sessionsFile), ...(s.gateway.protocol ? { protocol: s.gateway.protocol } : {}) } : undefined,
     replicas: s.replicas,
     slos: s.slos,
     prometheus: { matchers: s.prometheus?.matchers, replicaSelector: s.prometheus?.replicaSelector ?? 'job="recsys-replica"' },

@@ -1,4 +1,5 @@
 /** YAML text -> data with every Ajv error located at file:line:column and named by field path. */
+import { TARGET_PROTOCOLS } from '@drillbook/contracts';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { LineCounter, parseDocument, isMap, isPair, isScalar, type Document, type Node } from 'yaml';
 import type { ConfigProblem } from '../errors.js';
@@ -84,6 +85,9 @@ function describeError(e: ErrorObject): { message: string; key?: string } | null
       return { message: 'must not be empty' };
     case 'minItems':
       return { message: `needs at least ${p.limit} item(s)` };
+    case 'discriminator':
+      // A protocol block's `type` (the only discriminated block here).
+      return p.error === 'mapping' ? { message: `unknown ${String(p.tag)} ${JSON.stringify(p.tagValue)} (expected one of: ${TARGET_PROTOCOLS.join(', ')})`, key: String(p.tag) } : { message: `missing "${String(p.tag)}"` };
     default:
       return { message: e.message ?? e.keyword };
   }

@@ -1,4 +1,5 @@
 /** JSON Schema of the controller's YAML configuration (draft-07, validated with Ajv). */
+import { targetProtocolSchema } from '@drillbook/contracts';
 
 const nonEmpty = { type: 'string', minLength: 1 } as const;
 const url = { type: 'string', pattern: '^https?://[^\\s]+$', description: 'an http(s) URL' } as const;
@@ -79,7 +80,7 @@ export const configSchema = {
             type: 'object',
             additionalProperties: false,
             required: ['url'],
-            properties: { url, adminToken: nonEmpty, adminTokenEnv: nonEmpty, controlUrl: url, sessionsFile: nonEmpty },
+            properties: { url, adminToken: nonEmpty, adminTokenEnv: nonEmpty, controlUrl: url, sessionsFile: nonEmpty, protocol: targetProtocolSchema },
           },
           replicas: {
             type: 'array',

@@ -1,5 +1,5 @@
 /** The controller's configuration after parsing, defaults applied. See controller.example.yaml. */
-import type { Role } from '@drillbook/contracts';
+import type { TargetProtocol, Role } from '@drillbook/contracts';
 
 export interface TokenConfig {
   /** Who the token belongs to (the audit log's "who"). */
@@ -26,6 +26,8 @@ export interface ServiceConfig {
     controlUrl?: string;
     /** Load sessions file (drill traffic templates). */
     sessionsFile?: string;
+    /** How to talk to the service (the runbook's `target.protocol` block); default drillbook. */
+    protocol?: TargetProtocol;
   };
   /** Static replica list; otherwise read from the gateway's admin API (needs the admin token). */
   replicas?: Array<{ id: string; zone: string; url: string }>;
