@@ -32,7 +32,8 @@ const err = process.stderr;
 const USAGE = `usage:
   drillbook validate <files or dirs>
   drillbook run <runbook.yaml> [--quick] [--repeat N] [--out DIR] [--dry-run] [--load builtin|k6|auto] [--yes]
-                [--target URL --admin-token TOKEN [--control URL] [--sessions FILE]] [--prometheus URL]
+                [--target URL [--admin-token TOKEN] [--control URL] [--sessions FILE]] [--prometheus URL]
+                 (--admin-token: needed for a drillbook-protocol target or --control)
   drillbook gameday [--quick] [--repeat N] [--out DIR] [--runbooks DIR]
   drillbook serve [--config FILE] [--port N]   (tokens also from DRILLBOOK_TOKENS=token:role[:svc+svc],...)
   drillbook proxy --upstream URL --listen HOST:PORT --admin-token TOKEN   (fault proxy; --help for options)
@@ -106,9 +107,12 @@ async function run(argv: string[]): Promise<number> {
   }
   let target: DrillTarget | undefined;
   if (values.target) {
-    const token = values['admin-token'] ?? process.env.DRILLBOOK_ADMIN_TOKEN;
-    if (!token) {
-      err.write('drillbook run: --target needs --admin-token (or DRILLBOOK_ADMIN_TOKEN)\n');
+    const token = values['admin-token'] ?? process.env.DRILLBOOK_ADMIN_TOKEN ?? '';
+    // A reference-protocol target (its gateway's /admin API) or a stack control URL needs the admin
+    // token; a foreign service (oip-v2, json) has no admin API: its faults go through the providers.
+    const foreign = rb.target.protocol !== undefined && rb.target.protocol.type !== 'drillbook';
+    if (!token && (!foreign || values.control)) {
+      err.write('drillbook run: --target needs --admin-token (or DRILLBOOK_ADMIN_TOKEN) for a drillbook-protocol target or --control\n');
       return 2;
     }
     target = await connectTarget({ service: rb.target.service, gatewayUrl: values.target, adminToken: token, controlUrl: values.control, sessionsFile: values.sessions, prometheusUrl: values.prometheus, protocol: rb.target.protocol });

@@ -10,7 +10,9 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { promisify } from 'node:util';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -155,6 +157,60 @@ describe('oip-v2 against a real replica with its admin API off', () => {
     const missing = await connectTarget({ service: 'foreign', gatewayUrl: replica.url, adminToken: 'unused', sessionsFile: SESSIONS, protocol: { type: 'oip-v2', model: 'nope' } });
     expect(await missing.api.readiness(missing.gatewayUrl, 3000)).toMatchObject({ status: 404, path: '/v2/models/nope/ready' });
     expect(await missing.api.recommend({ userId: 'u-1', query: 'q', k: 5 }, 5000)).toBe(false);
+  });
+});
+
+describe('drillbook run against a foreign oip-v2 target', () => {
+  const DRILLBOOK = fileURLToPath(new URL('../../bin/drillbook.js', import.meta.url));
+  const runbook = (protocol: string) => `apiVersion: drillbook.dev/v1
+kind: Runbook
+metadata: { name: foreign-no-token, title: A foreign target with no admin API, owner: team-test }
+target:
+  service: foreign
+${protocol}
+hypothesis: The service answers through its own protocol.
+load:
+  profile: average
+  rate: 10
+  phases: { baseline: 2s, fault: 2s, recovery: 2s }
+objectives:
+  - { name: availability, sli: availability, phase: fault, op: ">=", target: 0.99 }
+guardrails: { maxDuration: 1m, blastRadius: { maxReplicas: 1 } }
+steps:
+  - { kind: probe.http, name: model ready, target: gateway, path: /v2/models/recsys-two-tower/ready, expectStatus: 200 }
+rollback: []
+`;
+  const run = (file: string, out: string) =>
+    promisify(execFile)(process.execPath, [DRILLBOOK, 'run', file, '--quick', '--yes', '--load', 'builtin', '--target', replica.url, '--sessions', SESSIONS, '--out', out], {
+      env: { ...process.env, DRILLBOOK_ADMIN_TOKEN: '' },
+      timeout: 120_000,
+    }).then(
+      (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),
+      (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
+    );
+
+  it('needs no admin token: preflight, load and probes go through the Open Inference Protocol', async () => {
+    const file = join(dir, 'foreign-oip.yaml');
+    writeFileSync(file, runbook('  protocol: { type: oip-v2 }'));
+    const out = join(dir, 'foreign-run');
+    const r = await run(file, out);
+    expect(r.stderr).not.toMatch(/needs --admin-token/);
+    const sc = JSON.parse(readFileSync(join(out, 'scorecard.json'), 'utf8')) as { status: string; statusReason: string; phases: Array<{ phase: string; requests: number; errors: number }> };
+    // No fault was injected, so the drill cannot pass; but it ran against the service: every phase
+    // sent its requests over OIP and none failed.
+    expect(sc.status).toBe('invalid');
+    const fault = sc.phases.find((p) => p.phase === 'fault')!;
+    expect(fault.requests).toBeGreaterThan(0);
+    expect(fault.errors).toBe(0);
+    expect(r.code).toBe(2);
+  });
+
+  it('still asks for the admin token of a drillbook-protocol target', async () => {
+    const file = join(dir, 'reference-protocol.yaml');
+    writeFileSync(file, runbook(''));
+    const r = await run(file, join(dir, 'reference-run'));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--target needs --admin-token/);
   });
 });
 
