@@ -23,6 +23,7 @@ import { terminalSummary } from '../report/outputs.js';
 import { progressObserver } from './progress.js';
 import { formatRepeat, repeatExitCode, summarizeRepeats, writeRepeat } from './repeat.js';
 import type { Scorecard } from '@drillbook/contracts';
+import { distributedLoadMissing } from '../providers/kubernetes/distributedLoad.js';
 
 /** Most runs `--repeat` accepts. */
 const MAX_REPEAT = 100;
@@ -97,8 +98,9 @@ async function run(argv: string[]): Promise<number> {
     out.write(`load engine: ${engine.engine} (${engine.reason})\n`);
     return 0;
   }
-  if (rb.load.distributed) {
-    err.write('drillbook run: load.distributed (k6 operator) is planned by --dry-run only; the drill engine does not start a TestRun yet. Remove load.distributed to drive the load from this machine.\n');
+  const distributedMissing = distributedLoadMissing(rb);
+  if (distributedMissing) {
+    err.write(`drillbook run: ${distributedMissing}\n`);
     return 2;
   }
   if (rb.target.kubernetes && !values.target) {
@@ -118,7 +120,7 @@ async function run(argv: string[]): Promise<number> {
     target = await connectTarget({ service: rb.target.service, gatewayUrl: values.target, adminToken: token, controlUrl: values.control, sessionsFile: values.sessions, prometheusUrl: values.prometheus, protocol: rb.target.protocol });
   }
   const outDir = resolve(values.out ?? join('.drillbook', 'drills', `${new Date().toISOString().replace(/[-:]/g, '').slice(0, 15)}-${rb.metadata.name}`));
-  out.write(`drill ${rb.metadata.name}: ${rb.metadata.title}\n  target ${target ? target.gatewayUrl : 'embedded reference stack (started for this drill)'} · load engine ${engine.engine} (${engine.reason})${values.quick ? ' · quick profile' : ''}\n  output ${outDir}\n`);
+  out.write(`drill ${rb.metadata.name}: ${rb.metadata.title}\n  target ${target ? target.gatewayUrl : 'embedded reference stack (started for this drill)'} · load engine ${rb.load.distributed ? `k6 operator (${rb.load.distributed.parallelism} runners in ${rb.target.kubernetes!.namespace})` : `${engine.engine} (${engine.reason})`}${values.quick ? ' · quick profile' : ''}\n  output ${outDir}\n`);
   const interactive = !!process.stdin.isTTY && !values.yes;
   // Before anything starts: a plan the chosen engine cannot schedule is refused here (exit 2).
   admitLoad(loadPhases(rb, !!values.quick), engine.engine);

@@ -8,6 +8,7 @@
 import type { LoadPhaseName, Step } from '@drillbook/contracts';
 import { join } from 'node:path';
 import { startLoad as realStartLoad, type LoadOutcome, type LoadRun } from '../../load/index.js';
+import { distributedLoadStarter } from '../../providers/kubernetes/distributedLoad.js';
 import { durationMs } from '../../runbook/duration.js';
 import { loadPhases } from '../../runbook/plan.js';
 import { activity, type DrillContext } from '../context.js';
@@ -45,7 +46,8 @@ async function method(env: PhaseEnv): Promise<LoadOutcome | null> {
   const liveWindowS = Math.max(1, ...(rb.guardrails.abortWhen ?? []).map((c) => (c.window ? durationMs(c.window) / 1000 : 5)));
   let run: LoadRun;
   try {
-    run = (o.startLoad ?? realStartLoad)(
+    // load.distributed: the k6 operator runs the load in the cluster (throws, naming what is missing).
+    run = (o.startLoad ?? (rb.load.distributed ? distributedLoadStarter(rb, !!o.quick) : realStartLoad))(
       {
         baseUrl: target.gatewayUrl,
         ...(target.protocol ? { protocol: target.protocol } : {}),

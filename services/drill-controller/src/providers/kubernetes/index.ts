@@ -16,3 +16,6 @@ export type { DistributedLoadSpec, TestRunObject, ConfigMapObject } from './k6Op
 export { mergeRunnerOutputs } from './k6Merge.js';
 export type { RunnerOutput, MergeReport } from './k6Merge.js';
 export { describeKubernetesStep, executeKubernetesStep, isKubernetesStep, planKubernetesStep, stepSpec, stepObjectName, setKubeApis } from './runbookSteps.js';
+export { startDistributedLoad, distributedLoadStarter, distributedLoadMissing, OUTPUT_DIR_ENV } from './distributedLoad.js';
+export type { DistributedLoadOptions } from './distributedLoad.js';
+export { distributedLoadSpec } from './loadPlan.js';

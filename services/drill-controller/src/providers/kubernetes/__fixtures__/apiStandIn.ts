@@ -18,7 +18,7 @@ export interface RecordedRequest {
   body: unknown;
 }
 
-interface Pod {
+export interface Pod {
   apiVersion: 'v1';
   kind: 'Pod';
   metadata: { name: string; namespace: string; uid: string; labels: Record<string, string> };
@@ -40,6 +40,14 @@ export interface StandInOptions {
   readyAfterPolls?: number;
   /** Polls of a chaos object before Chaos Mesh reports AllInjected. Default 1; Infinity = never. */
   injectAfterPolls?: number;
+  /** Polls of a TestRun before the k6 operator reports stage `finished` (`started` before). Default 2. */
+  k6FinishAfterPolls?: number;
+  /**
+   * Called when a TestRun is created, with the runner pods the operator would start for it (named
+   * `<testrun>-<n>-<hash>`, labelled `app=k6,k6_cr=<testrun>,runner=true`): tests write the
+   * runners' output files here, as the runners would on the shared volume.
+   */
+  onTestRun?: (testRun: Record<string, any>, runners: Pod[]) => void;
 }
 
 function matches(labels: Record<string, string>, selector: string | undefined): boolean {
@@ -180,6 +188,12 @@ export class KubeApiStandIn {
         const key = prefix + body.metadata.name;
         if (this.custom.has(key)) return send(409, { kind: 'Status', code: 409, reason: 'AlreadyExists', message: `${plural} "${body.metadata.name}" already exists` });
         this.custom.set(key, { obj: structuredClone(body), polls: 0 });
+        if (group === 'k6.io' && plural === 'testruns') {
+          const name = body.metadata.name as string;
+          const runners = Array.from({ length: Number(body.spec.parallelism) || 1 }, (_, i) => this.newPod(ns, { app: 'k6', k6_cr: name, runner: 'true' }, `${name}-${i + 1}`, i));
+          this.pods.push(...runners);
+          this.opts.onTestRun?.(body, runners);
+        }
         return send(201, body);
       }
       if (!name && m === 'GET') {
@@ -190,6 +204,8 @@ export class KubeApiStandIn {
       if (!entry) return notFound(`${plural} "${name}"`);
       if (m === 'DELETE') {
         this.custom.delete(prefix + name);
+        // The TestRun's runner pods go with it (owner references).
+        if (group === 'k6.io') this.pods = this.pods.filter((x) => !(x.metadata.namespace === ns && x.metadata.labels.k6_cr === name));
         return send(200, entry.obj);
       }
       if (m === 'GET') {
@@ -206,7 +222,7 @@ export class KubeApiStandIn {
             experiment: { desiredPhase: 'Run', containerRecords: targets.map((t) => ({ id: `${ns}/${t.metadata.name}`, phase: 'Injected', injectedCount: 1, recoveredCount: 0, selectorKey: '.' })) },
           };
         }
-        if (group === 'k6.io') entry.obj.status = { stage: entry.polls >= 2 ? 'finished' : 'started' };
+        if (group === 'k6.io') entry.obj.status = { stage: entry.polls >= (this.opts.k6FinishAfterPolls ?? 2) ? 'finished' : 'started' };
         return send(200, entry.obj);
       }
     }
