@@ -143,12 +143,12 @@ describe('a drill\'s Kubernetes steps against the API stand-in', () => {
 
 describe('the drillbook CLI with the Kubernetes examples', () => {
   const cli = (...args: string[]) =>
-    promisify(execFile)(process.execPath, [path.join(REPO, 'services/drill-controller/bin/drillbook.js'), ...args], { cwd: REPO }).then(
+    promisify(execFile)(process.execPath, [path.join(REPO, 'services/drill-controller/bin/drillbook.js'), ...args], { cwd: REPO, env: { ...process.env, DRILLBOOK_K6_OUTPUT_DIR: '' } }).then(
       (r) => ({ code: 0, ...r }),
       (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
     );
 
-  it('validate exits 0; run --dry-run prints the NetworkChaos; a real run without --target and a distributed load are refused', async () => {
+  it('validate exits 0; run --dry-run prints the NetworkChaos; a real run without --target and a distributed load without DRILLBOOK_K6_OUTPUT_DIR are refused', async () => {
     const v = await cli('validate', 'runbooks/examples/kubernetes');
     expect(v).toMatchObject({ code: 0, stdout: '5 of 5 runbook(s) valid\n' });
     const dry = await cli('run', 'runbooks/examples/kubernetes/zone-partition.yaml', '--dry-run');
@@ -158,6 +158,7 @@ describe('the drillbook CLI with the Kubernetes examples', () => {
     const real = await cli('run', 'runbooks/examples/kubernetes/zone-partition.yaml');
     expect(real).toMatchObject({ code: 2, stderr: expect.stringContaining('pass --target') });
     const dist = await cli('run', 'runbooks/examples/kubernetes/distributed-load.yaml', '--target', 'http://127.0.0.1:9', '--admin-token', 't');
-    expect(dist).toMatchObject({ code: 2, stderr: expect.stringContaining('planned by --dry-run only') });
+    expect(dist).toMatchObject({ code: 2, stderr: expect.stringContaining('load.distributed needs DRILLBOOK_K6_OUTPUT_DIR') });
+    expect(dist.stderr).toContain('claim "drillbook-load-out"');
   }, 60_000);
 });
