@@ -12,7 +12,8 @@ import { generatedRuleFiles, loadSloSpecs, SLOS_DIR } from '@drillbook/alerts';
 import { generateDeploy } from './generate.js';
 import { CrdValidator, CRD_FIXTURES_DIR, crdFixturesPresent } from './validate/crd.js';
 import { isBuiltIn, validateBuiltIn } from './validate/openapi.js';
-import { CONTROLLER_RULES } from './objects/controller.js';
+import { CONTROLLER_RULES, controllerObjects } from './objects/controller.js';
+import { BASE_VALUES, K6_OUTPUT_MOUNT } from './values.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const GENERATED = path.join(ROOT, 'generated');
@@ -157,5 +158,18 @@ describe('what the manifests wire together', () => {
     const binding = byKind('RoleBinding', 'drillbook-controller')[0] as any;
     expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: 'drillbook-controller', namespace: 'drillbook' }]);
     expect(byKind('Deployment', 'drillbook-controller')[0].spec.template.spec.serviceAccountName).toBe('drillbook-controller');
+  });
+
+  it('mounts the runners\' output claim into the controller at DRILLBOOK_K6_OUTPUT_DIR only when k6OutputClaim is set', () => {
+    const spec = (v: typeof BASE_VALUES) => (controllerObjects(v).find((o) => o.kind === 'Deployment') as any).spec.template.spec;
+    const base = spec(BASE_VALUES);
+    expect(base.containers[0].env.map((e: { name: string }) => e.name)).not.toContain('DRILLBOOK_K6_OUTPUT_DIR');
+    expect(base.volumes.map((x: { name: string }) => x.name)).not.toContain('k6-out');
+    const withClaim = controllerObjects({ ...BASE_VALUES, k6OutputClaim: 'drillbook-load-out' }).find((o) => o.kind === 'Deployment')!;
+    expect(() => validateBuiltIn(JSON.parse(JSON.stringify(withClaim)))).not.toThrow();
+    const s = spec({ ...BASE_VALUES, k6OutputClaim: 'drillbook-load-out' });
+    expect(s.containers[0].env).toContainEqual({ name: 'DRILLBOOK_K6_OUTPUT_DIR', value: K6_OUTPUT_MOUNT });
+    expect(s.containers[0].volumeMounts).toContainEqual({ name: 'k6-out', mountPath: K6_OUTPUT_MOUNT });
+    expect(s.volumes).toContainEqual({ name: 'k6-out', persistentVolumeClaim: { claimName: 'drillbook-load-out' } });
   });
 });

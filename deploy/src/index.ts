@@ -4,7 +4,7 @@
  */
 export { generateDeploy, objectGroups, toYamlDocuments, STAMP_TEXT } from './generate.js';
 export type { KubeObject, ObjectGroup } from './generate.js';
-export { BASE_VALUES, NAMES } from './values.js';
+export { BASE_VALUES, K6_OUTPUT_MOUNT, NAMES } from './values.js';
 export type { DeployValues } from './values.js';
 export { CONTROLLER_RULES } from './objects/controller.js';
 export { CrdValidator, CRD_FIXTURES_DIR, crdFixturesPresent } from './validate/crd.js';

@@ -21,7 +21,17 @@ export interface DeployValues {
   prometheusSelector: Record<string, string>;
   /** The Grafana sidecar's label for dashboard ConfigMaps (kube-prometheus-stack default). */
   grafanaDashboardLabel: string;
+  /**
+   * ReadWriteMany PersistentVolumeClaim, in the controller's namespace, that k6-operator runners
+   * write their outputs to (a runbook's `load.distributed.outputClaim`): mounted into the controller
+   * at K6_OUTPUT_MOUNT and named by DRILLBOOK_K6_OUTPUT_DIR. Unset (the base): no mount, and
+   * distributed load is refused by the controller (a missing claim would keep its pods Pending).
+   */
+  k6OutputClaim?: string;
 }
+
+/** Where the controller mounts `k6OutputClaim` (DRILLBOOK_K6_OUTPUT_DIR). */
+export const K6_OUTPUT_MOUNT = '/var/lib/drillbook-k6-out';
 
 export const BASE_VALUES: DeployValues = {
   namespace: 'drillbook',

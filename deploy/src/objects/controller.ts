@@ -11,7 +11,7 @@ import { Role } from 'kubernetes-models/rbac.authorization.k8s.io/v1/Role';
 import { RoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/RoleBinding';
 import type { IPolicyRule } from 'kubernetes-models/rbac.authorization.k8s.io/v1/PolicyRule';
 import { stringify } from 'yaml';
-import { labels, NAMES, selector, type DeployValues } from '../values.js';
+import { K6_OUTPUT_MOUNT, labels, NAMES, selector, type DeployValues } from '../values.js';
 
 /**
  * Every API call the providers make (services/drill-controller/src/providers/kubernetes), and
@@ -83,6 +83,8 @@ export function controllerObjects(v: DeployValues) {
                 secretEnv('DRILLBOOK_TOKENS', 'tokens'),
                 secretEnv('RECSYS_GATEWAY_ADMIN_TOKEN', 'gateway-admin-token'),
                 { name: 'DRILLBOOK_KUBE_NAMESPACES', value: v.namespace },
+                // Distributed load: where the runners' outputs are read from (the same claim they write to).
+                ...(v.k6OutputClaim ? [{ name: 'DRILLBOOK_K6_OUTPUT_DIR', value: K6_OUTPUT_MOUNT }] : []),
               ],
               readinessProbe: { httpGet: { path: '/healthz', port: 'http' }, periodSeconds: 5 },
               livenessProbe: { httpGet: { path: '/healthz', port: 'http' }, periodSeconds: 10, failureThreshold: 6 },
@@ -90,12 +92,14 @@ export function controllerObjects(v: DeployValues) {
               volumeMounts: [
                 { name: 'config', mountPath: '/etc/drillbook', readOnly: true },
                 { name: 'data', mountPath: '/var/lib/drillbook' },
+                ...(v.k6OutputClaim ? [{ name: 'k6-out', mountPath: K6_OUTPUT_MOUNT }] : []),
               ],
             },
           ],
           volumes: [
             { name: 'config', configMap: { name: NAMES.controllerConfig } },
             { name: 'data', emptyDir: {} },
+            ...(v.k6OutputClaim ? [{ name: 'k6-out', persistentVolumeClaim: { claimName: v.k6OutputClaim } }] : []),
           ],
         },
       },

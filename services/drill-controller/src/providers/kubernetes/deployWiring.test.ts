@@ -4,7 +4,8 @@
  * and clear every kind of fault) is allowed by the Role deploy/ gives the controller — and nothing
  * the Role grants goes unused.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -14,7 +15,7 @@ import { parseConfig } from '../../server/config/load.js';
 import { loadConfig as replicaConfig } from '@drillbook/inference/config';
 import { KubeApiStandIn, type RecordedRequest } from './__fixtures__/apiStandIn.js';
 import { ChaosMeshProvider, type ChaosSpec } from './chaosMesh.js';
-import { K6OperatorLoad } from './k6Operator.js';
+import { startDistributedLoad } from './distributedLoad.js';
 import { kubeApis, kubeConfigFor } from './kube.js';
 import { KubernetesProvider } from './podProvider.js';
 import { NamespaceGuard } from './selection.js';
@@ -80,10 +81,14 @@ describe('deploy/ and the providers agree', () => {
       ];
       for (const s of specs) await chaos.clear((await chaos.inject(s, opts)).id);
       await chaos.clearLeftovers(NS);
-      const load = new K6OperatorLoad(api, guard, { pollMs: 5 });
-      const tr = await load.start({ namespace: NS, name: 'l', parallelism: 2, script: { file: 's.js', source: '' }, env: {}, outputClaim: 'c' });
-      await load.wait(tr);
-      await load.remove(tr);
+      // The engine's distributed load: create, poll, list the runner pods, delete (no runner files here: a failed outcome).
+      const claim = mkdtempSync(path.join(tmpdir(), 'drillbook-wiring-'));
+      try {
+        const run = startDistributedLoad({ namespace: NS, name: 'l', parallelism: 2, script: { file: 's.js', source: '' }, env: {}, outputClaim: 'c' }, { phases: [{ phase: 'baseline', durationS: 0.01, rate: 1, mix: 'training' }], outDir: path.join(claim, 'load') }, { api, namespaces: guard, outputDir: claim, pollMs: 5 });
+        expect((await run.done).error).toMatch(/runner output missing/);
+      } finally {
+        rmSync(claim, { recursive: true, force: true });
+      }
 
       const allowed = (a: ReturnType<typeof access>) => CONTROLLER_RULES.some((r) => r.apiGroups!.includes(a.group) && r.resources!.includes(a.resource) && r.verbs.includes(a.verb));
       const calls = standIn.requests.map(access);
