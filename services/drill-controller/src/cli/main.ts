@@ -123,7 +123,7 @@ async function run(argv: string[]): Promise<number> {
   out.write(`drill ${rb.metadata.name}: ${rb.metadata.title}\n  target ${target ? target.gatewayUrl : 'embedded reference stack (started for this drill)'} · load engine ${rb.load.distributed ? `k6 operator (${rb.load.distributed.parallelism} runners in ${rb.target.kubernetes!.namespace})` : `${engine.engine} (${engine.reason})`}${values.quick ? ' · quick profile' : ''}\n  output ${outDir}\n`);
   const interactive = !!process.stdin.isTTY && !values.yes;
   // Before anything starts: a plan the chosen engine cannot schedule is refused here (exit 2).
-  admitLoad(loadPhases(rb, !!values.quick), engine.engine);
+  admitLoad(loadPhases(rb, !!values.quick), rb.load.distributed ? 'k6' : engine.engine); // distributed: k6 runners, not this machine
   // Each run gets a watchdog outside the load loop: it ends the drill and clears its faults even
   // if this thread stalls.
   let watchdog: CliWatchdog | null = null;
