@@ -84,7 +84,7 @@ describe('deploy/ and the providers agree', () => {
       // The engine's distributed load: create, poll, list the runner pods, delete (no runner files here: a failed outcome).
       const claim = mkdtempSync(path.join(tmpdir(), 'drillbook-wiring-'));
       try {
-        const run = startDistributedLoad({ namespace: NS, name: 'l', parallelism: 2, script: { file: 's.js', source: '' }, env: {}, outputClaim: 'c' }, { phases: [{ phase: 'baseline', durationS: 0.01, rate: 1, mix: 'training' }], outDir: path.join(claim, 'load') }, { api, namespaces: guard, outputDir: claim, pollMs: 5 });
+        const run = startDistributedLoad({ namespace: NS, name: 'l', parallelism: 2, script: { file: 's.js', source: '' }, env: {}, outputClaim: 'c' }, { phases: [{ phase: 'baseline', durationS: 0.01, rate: 1, mix: 'training' }], outDir: path.join(claim, 'load') }, { api, namespaces: guard, outputDir: claim, pollMs: 5, finishGraceMs: 0 });
         expect((await run.done).error).toMatch(/runner output missing/);
       } finally {
         rmSync(claim, { recursive: true, force: true });

@@ -115,7 +115,7 @@ describe.skipIf(!k6)('a drill\'s load as a k6-operator TestRun (API stand-in, re
     const outDir = path.join(dir, 'drill-ok', 'load');
     const standIn = await cluster(claim);
     try {
-      const run = startDistributedLoad(spec, { phases, outDir }, { api: kubeApis(kubeConfigFor(standIn.url)), namespaces: new NamespaceGuard(['recsys']), outputDir: claim, pollMs: 20 });
+      const run = startDistributedLoad(spec, { phases, outDir }, { api: kubeApis(kubeConfigFor(standIn.url)), namespaces: new NamespaceGuard(['recsys']), outputDir: claim, pollMs: 20, finishGraceMs: 0 });
       const seen: LoadPhaseName[] = [];
       let ticks = 0;
       run.onPhase((p) => seen.push(p));
@@ -163,7 +163,7 @@ describe.skipIf(!k6)('a drill\'s load as a k6-operator TestRun (API stand-in, re
       return false;
     });
     try {
-      const run = startDistributedLoad(spec, { phases, outDir }, { api: kubeApis(kubeConfigFor(standIn.url)), namespaces: new NamespaceGuard(['recsys']), outputDir: claim, pollMs: 20 });
+      const run = startDistributedLoad(spec, { phases, outDir }, { api: kubeApis(kubeConfigFor(standIn.url)), namespaces: new NamespaceGuard(['recsys']), outputDir: claim, pollMs: 20, finishGraceMs: 0 });
       const outcome = await run.done;
       expect(outcome.status).toBe('failed');
       expect(lost).not.toBe('');
@@ -188,7 +188,7 @@ describe.skipIf(!k6)('a drill\'s load as a k6-operator TestRun (API stand-in, re
     });
     await standIn.start();
     try {
-      const run = startDistributedLoad(spec, { phases: phases.map((p) => ({ ...p, durationS: 60 })), outDir }, { api: kubeApis(kubeConfigFor(standIn.url)), namespaces: new NamespaceGuard(['recsys']), outputDir: claim, pollMs: 20 });
+      const run = startDistributedLoad(spec, { phases: phases.map((p) => ({ ...p, durationS: 60 })), outDir }, { api: kubeApis(kubeConfigFor(standIn.url)), namespaces: new NamespaceGuard(['recsys']), outputDir: claim, pollMs: 20, finishGraceMs: 0 });
       const first = new Promise<LoadPhaseName>((r) => run.onPhase((p) => r(p)));
       expect(await first).toBe('baseline');
       await run.stop('guardrail tripped');
@@ -205,7 +205,7 @@ describe.skipIf(!k6)('a drill\'s load as a k6-operator TestRun (API stand-in, re
   it('an API error creating the TestRun is a setup-failed outcome (namespace not allow-listed: nothing created)', async () => {
     const standIn = await cluster(dir);
     try {
-      const run = startDistributedLoad({ ...spec, namespace: 'default' }, { phases, outDir: path.join(dir, 'drill-denied', 'load') }, { api: kubeApis(kubeConfigFor(standIn.url)), namespaces: new NamespaceGuard(['recsys']), outputDir: dir, pollMs: 20 });
+      const run = startDistributedLoad({ ...spec, namespace: 'default' }, { phases, outDir: path.join(dir, 'drill-denied', 'load') }, { api: kubeApis(kubeConfigFor(standIn.url)), namespaces: new NamespaceGuard(['recsys']), outputDir: dir, pollMs: 20, finishGraceMs: 0 });
       const outcome = await run.done;
       expect(outcome.status).toBe('setup-failed');
       expect(outcome.error).toMatch(/not allow-listed/);

@@ -46,6 +46,8 @@ export interface DistributedLoadOptions {
   finishSlackMs?: number;
   /** After `stop()`, how long to wait for the terminated runners' files. Default 60 s. */
   stopGraceMs?: number;
+  /** After stage `finished`, how long to wait for runner files not yet visible (network file systems cache directory listings). Default 10 s. */
+  finishGraceMs?: number;
 }
 
 /** Why a runbook's distributed load cannot run here (null when it can): names what is missing. */
@@ -187,7 +189,7 @@ export function startDistributedLoad(spec: DistributedLoadSpec, plan: Pick<LoadP
       if (last && !last.end) last.end = new Date().toISOString();
       pods = await runnerPods();
       if (finished) {
-        const problem = await collect(pods, 0);
+        const problem = await collect(pods, opts.finishGraceMs ?? 10_000);
         if (problem) result = outcome('failed', 1, problem);
         else {
           const merged = readSummary(out.summaryFile);
