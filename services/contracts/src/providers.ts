@@ -12,6 +12,7 @@
  * The JSON Schemas here are normative; `schemas.ts` embeds them in the runbook schema.
  */
 import type { ProxyFaultRequest } from './proxyFaults.js';
+import { step } from './stepSchemaBase.js';
 import { MAX_DURATION_MS } from './limits.js';
 
 /** The proxy provider: where its fault API is and which environment variable holds its admin token. */
@@ -144,17 +145,6 @@ export const targetProvidersSchema = {
     },
   },
 } as const;
-
-const stepBase = {
-  name: { type: 'string', minLength: 1 },
-  phase: { enum: ['fault', 'recovery'] },
-  description: { type: 'string' },
-  continueOnFailure: { type: 'boolean' },
-} as const;
-
-function step(kind: string, required: string[], properties: Record<string, unknown>) {
-  return { type: 'object', additionalProperties: false, required: ['kind', 'name', ...required], properties: { kind: { const: kind }, ...stepBase, ...properties } };
-}
 
 /**
  * A proxy fault in a runbook: the proxy's own request schema (contracts/proxyFaults.ts) is checked

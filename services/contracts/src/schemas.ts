@@ -6,6 +6,7 @@
 import { FAULT_TYPES } from './faults.js';
 import { OBJECTIVE_SLIS, STEP_KINDS } from './runbook.js';
 import { DRILL_STATUSES } from './scorecard.js';
+import { step } from './stepSchemaBase.js';
 import { LIMITS, MAX_DURATION_MS, rangeSchema } from './limits.js';
 import { providerStepSchemas, targetProvidersSchema } from './providers.js';
 import { targetProtocolSchema } from './target.js';
@@ -32,22 +33,6 @@ const expectation = {
   required: ['op', 'value'],
   properties: { op: { enum: ['<', '<=', '>', '>=', '==', '!='] }, value: rangeSchema(LIMITS.expectValue) },
 } as const;
-
-const stepBase = {
-  name: { type: 'string', minLength: 1 },
-  phase: { enum: ['fault', 'recovery'] },
-  description: { type: 'string' },
-  continueOnFailure: { type: 'boolean' },
-} as const;
-
-function step(kind: string | string[], required: string[], properties: Record<string, unknown>) {
-  return {
-    type: 'object',
-    additionalProperties: false,
-    required: ['kind', 'name', ...required],
-    properties: { kind: Array.isArray(kind) ? { enum: kind } : { const: kind }, ...stepBase, ...properties },
-  };
-}
 
 const faultSpec = {
   type: 'object',
