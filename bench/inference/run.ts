@@ -9,12 +9,15 @@
  * p50/p99 at 50% of (b)'s saturation, and the ratios (b)/(a) and (b)/(c).
  *
  * (a) is first swept over batch sizes and thread-pool spinning; its best configuration is then
- * measured again in turns with (b) and (c), `--rounds` times, and the ratios are of the means.
+ * measured again in turns with (b) and (c), `--rounds` times. Each round gives its own ratios; the
+ * spread (min / median / max) of each is printed, and the RESULT ratios are of the medians over the
+ * rounds. CPU of the load client (this process) and of the replica is measured during every (b) and
+ * (c) measurement and printed as cores and as a share of the machine.
  *
- *   npm run bench:inference [-- --items 100000 --seconds 10 --rounds 2]
+ *   npm run bench:inference [-- --items 100000 --seconds 10 --rounds 3]
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { execFileSync } from 'node:child_process';
@@ -31,7 +34,7 @@ const { values } = parseArgs({
     users: { type: 'string', default: '20000' },
     seconds: { type: 'string', default: '10' },
     concurrency: { type: 'string', default: '64' },
-    rounds: { type: 'string', default: '2' },
+    rounds: { type: 'string', default: '3' },
   },
 });
 const items = Number(values.items);
@@ -72,7 +75,7 @@ async function main(): Promise<void> {
   const templates = sessions.length ? sessions : [{ userId: 'u-1', query: 'running shoes' }];
   let n = 0;
   const nextTemplate = () => templates[n++ % templates.length];
-  say(`model ${version}: ${model.manifest.shape.items} items, dim ${model.manifest.shape.dim}; machine: ${cores} cores; ${seconds}s per measurement`);
+  say(`model ${version}: ${model.manifest.shape.items} items, dim ${model.manifest.shape.dim}; machine: ${cores} cores, load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}; ${seconds}s per measurement`);
 
   const reqsOf = (batch: number) =>
     Array.from({ length: batch }, () => {
@@ -124,6 +127,23 @@ async function main(): Promise<void> {
   const rawRuns: number[] = [];
   const batchedRuns: LoadStats[] = [];
   const naiveRuns: LoadStats[] = [];
+  const clientCpu: { b: number[]; c: number[] } = { b: [], c: [] };
+  const serverCpu: { b: number[]; c: number[] } = { b: [], c: [] };
+  /** A closed-loop measurement with the CPU (in cores) of the load client and of the replica during it. */
+  async function measured(url: string, pid: number | undefined, into: 'b' | 'c'): Promise<LoadStats> {
+    const c0 = process.cpuUsage();
+    const s0 = procCpuS(pid);
+    const t0 = performance.now();
+    const st = await closedLoop(url, body, concurrency, seconds);
+    const wall = (performance.now() - t0) / 1000;
+    const c1 = process.cpuUsage(c0);
+    clientCpu[into].push((c1.user + c1.system) / 1e6 / wall);
+    const s1 = procCpuS(pid);
+    serverCpu[into].push(s0 === undefined || s1 === undefined ? NaN : (s1 - s0) / wall);
+    return st;
+  }
+  const cpuNote = (into: 'b' | 'c') =>
+    `load client ${clientCpu[into].at(-1)!.toFixed(2)} cores (${((clientCpu[into].at(-1)! / cores) * 100).toFixed(0)}% of the machine), replica ${serverCpu[into].at(-1)!.toFixed(2)} cores`;
   let half: LoadStats;
   try {
     await Promise.all([waitReady(svc.url), waitReady(naiveSvc.url)]);
@@ -133,32 +153,54 @@ async function main(): Promise<void> {
       const a = await rawRps(raw, best.batch, seconds * 1000);
       rawRuns.push(a);
       say(`round ${r}/${rounds} (a) raw onnxruntime, batch ${best.batch}, in-process: ${a.toFixed(0)} req/s`);
-      const b = await closedLoop(svc.url, body, concurrency, seconds);
+      const b = await measured(svc.url, svc.child.pid, 'b');
       batchedRuns.push(b);
-      say(`round ${r}/${rounds} (b) service, batching on, saturation (${concurrency} in flight): ${b.rps.toFixed(0)} req/s, p99 ${b.p99Ms.toFixed(1)} ms, errors ${b.errors}, degraded ${b.degraded}`);
-      const c = await closedLoop(naiveSvc.url, body, concurrency, seconds);
+      say(`round ${r}/${rounds} (b) service, batching on, saturation (${concurrency} in flight): ${b.rps.toFixed(0)} req/s, p99 ${b.p99Ms.toFixed(1)} ms, errors ${b.errors}, degraded ${b.degraded}; ${cpuNote('b')}`);
+      const c = await measured(naiveSvc.url, naiveSvc.child.pid, 'c');
       naiveRuns.push(c);
-      say(`round ${r}/${rounds} (c) naive peer, one session.run per request, saturation: ${c.rps.toFixed(0)} req/s, p99 ${c.p99Ms.toFixed(1)} ms, errors ${c.errors}`);
+      say(`round ${r}/${rounds} (c) naive peer, one session.run per request, saturation: ${c.rps.toFixed(0)} req/s, p99 ${c.p99Ms.toFixed(1)} ms, errors ${c.errors}; ${cpuNote('c')}`);
+      say(`round ${r}/${rounds} ratios: serving/raw ${(b.rps / a).toFixed(3)}, serving/naive ${(b.rps / c.rps).toFixed(3)}`);
     }
-    const saturation = mean(batchedRuns.map((x) => x.rps));
+    const saturation = median(batchedRuns.map((x) => x.rps));
     half = await openLoop(svc.url, body, saturation / 2, seconds);
     say(`(b) service at 50% load (${(saturation / 2).toFixed(0)} req/s open model): p50 ${half.p50Ms.toFixed(1)} ms, p99 ${half.p99Ms.toFixed(1)} ms, errors ${half.errors}`);
   } finally {
     await Promise.all([svc.stop(), naiveSvc.stop(), raw.release()]);
   }
 
-  const a = mean(rawRuns);
-  const b = mean(batchedRuns.map((x) => x.rps));
-  const c = mean(naiveRuns.map((x) => x.rps));
+  const a = median(rawRuns);
+  const b = median(batchedRuns.map((x) => x.rps));
+  const c = median(naiveRuns.map((x) => x.rps));
   const servingVsRaw = b / a;
   const servingVsNaive = b / c;
+  const spread = (xs: number[], digits = 3) => `min ${Math.min(...xs).toFixed(digits)} / median ${median(xs).toFixed(digits)} / max ${Math.max(...xs).toFixed(digits)}`;
   say('');
-  say(`means over ${rounds} round(s): (a) ${a.toFixed(0)} req/s, (b) ${b.toFixed(0)} req/s, (c) ${c.toFixed(0)} req/s`);
+  say(`medians over ${rounds} round(s): (a) ${a.toFixed(0)} req/s, (b) ${b.toFixed(0)} req/s, (c) ${c.toFixed(0)} req/s`);
+  say(`spread over the rounds: serving/raw ${spread(batchedRuns.map((x, i) => x.rps / rawRuns[i]))}; serving/naive ${spread(batchedRuns.map((x, i) => x.rps / naiveRuns[i].rps))}`);
+  say(`load client CPU during (b): ${spread(clientCpu.b, 2)} cores (median ${((median(clientCpu.b) / cores) * 100).toFixed(0)}% of ${cores}); replica during (b): ${spread(serverCpu.b, 2)} cores`);
+  say(`load client CPU during (c): ${spread(clientCpu.c, 2)} cores; naive replica during (c): ${spread(serverCpu.c, 2)} cores`);
+  say(`load average at the end: ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
   say(`serving/raw = ${servingVsRaw.toFixed(2)} (target >= 0.6), serving/naive = ${servingVsNaive.toFixed(2)} (target >= 3), p99 at half load = ${half.p99Ms.toFixed(1)} ms (target < 50)`);
   say(`RESULT serving_vs_raw=${servingVsRaw.toFixed(3)} serving_vs_naive=${servingVsNaive.toFixed(3)} p99_ms_at_half_load=${half.p99Ms.toFixed(2)} items=${model.manifest.shape.items}`);
 }
 
-const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
+function median(xs: number[]): number {
+  const s = [...xs].sort((x, y) => x - y);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/** CPU seconds (user + system, all threads) a process has used, from /proc; undefined where unreadable. */
+function procCpuS(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+  } catch {
+    return undefined;
+  }
+}
 
 main().catch((e) => {
   process.stderr.write(`bench:inference failed: ${(e as Error).stack}\n`);
