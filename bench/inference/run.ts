@@ -20,13 +20,13 @@ import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { execFileSync } from 'node:child_process';
 import type { LoadSessionsFile } from '@drillbook/contracts';
 import { OnnxScorer } from '../../services/inference/src/serving/session.js';
 import { ModelRegistry } from '../../services/inference/src/registry/registry.js';
 import { loadOrCreateSigningKeys } from '../../services/inference/src/registry/crypto.js';
 import { closedLoop, openLoop, type LoadStats, type RequestSpec } from '../lib/http-load.js';
-import { REPO, startTs, waitReady } from '../lib/procs.js';
+import { startTs, waitReady } from '../lib/procs.js';
+import { benchModel } from './model.js';
 
 const { values } = parseArgs({
   options: {
@@ -51,26 +51,11 @@ for (const [name, v, min] of [['items', items, 1000], ['users', users, 1], ['sec
 const cores = availableParallelism();
 const say = (s: string) => process.stdout.write(s + '\n');
 
-const root = join(REPO, '.drillbook', 'bench', 'models');
-const version = `bench-${items % 1000 === 0 ? `${items / 1000}k` : items}`;
-
-function ensureModel(): void {
-  const keys = loadOrCreateSigningKeys(join(root, '.keys'));
-  const reg = new ModelRegistry({ root, publicKey: keys.publicKey });
-  if (reg.list().includes(version)) return;
-  say(`building the ${items}-item model (once; cached in ${root}) ...`);
-  execFileSync(process.execPath, ['--import', 'tsx', 'services/inference/src/cli/model-build.ts', '--items', String(items), '--users', String(users), '--registry', root, '--version', version], {
-    cwd: REPO,
-    stdio: 'inherit',
-  });
-}
-
 async function main(): Promise<void> {
-  ensureModel();
+  const { root, version, sessionsFile } = benchModel(items, users, say);
   const keys = loadOrCreateSigningKeys(join(root, '.keys'));
   const reg = new ModelRegistry({ root, publicKey: keys.publicKey });
   const model = reg.load(version);
-  const sessionsFile = join(root, 'load-sessions.json');
   const sessions = existsSync(sessionsFile) ? (JSON.parse(readFileSync(sessionsFile, 'utf8')) as LoadSessionsFile).training : [];
   const templates = sessions.length ? sessions : [{ userId: 'u-1', query: 'running shoes' }];
   let n = 0;

@@ -10,10 +10,10 @@ export interface Proc {
   stop(): Promise<void>;
 }
 
-/** Spawn `node --import tsx <entry>` and resolve with the URL from its `... listening on <url>` line. */
-export function startTs(entry: string, env: Record<string, string>, name = entry): Promise<Proc> {
+/** Spawn `node [nodeArgs] --import tsx <entry>` and resolve with the URL from its `... listening on <url>` line. */
+export function startTs(entry: string, env: Record<string, string>, name = entry, nodeArgs: string[] = []): Promise<Proc> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+    const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', entry], {
       cwd: REPO,
       env: { ...process.env, LOG_LEVEL: 'warn', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
