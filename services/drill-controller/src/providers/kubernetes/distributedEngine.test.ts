@@ -136,7 +136,16 @@ describe('the drill engine chooses the k6-operator load for load.distributed', (
         expect(standIn.customObjects()).toEqual([]);
         const fault = r.scorecard.objectives.find((o) => o.name === 'availability during the fault')!;
         expect(fault).toMatchObject({ measured: 1, verdict: 'met' });
-        expect(r.scorecard.status, r.scorecard.statusReason).toBe('passed');
+        // The runners are real k6 processes run in beforeAll: on a saturated machine k6 itself drops
+        // iterations, and then the deserved verdict is `invalid` (the load generator was the weak
+        // part), naming the dropped iterations; with every iteration delivered it is `passed`.
+        const delivered = r.scorecard.proof.loadDelivered;
+        if (!delivered.ok && delivered.droppedIterations > 0) {
+          expect(r.scorecard.status).toBe('invalid');
+          expect(r.scorecard.statusReason).toMatch(new RegExp(`the planned load did not arrive .* ${delivered.droppedIterations} dropped`));
+        } else {
+          expect(r.scorecard.status, r.scorecard.statusReason).toBe('passed');
+        }
       } finally {
         await standIn.stop();
       }

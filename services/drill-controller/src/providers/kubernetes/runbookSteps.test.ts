@@ -160,5 +160,6 @@ describe('the drillbook CLI with the Kubernetes examples', () => {
     const dist = await cli('run', 'runbooks/examples/kubernetes/distributed-load.yaml', '--target', 'http://127.0.0.1:9', '--admin-token', 't');
     expect(dist).toMatchObject({ code: 2, stderr: expect.stringContaining('load.distributed needs DRILLBOOK_K6_OUTPUT_DIR') });
     expect(dist.stderr).toContain('claim "drillbook-load-out"');
-  }, 60_000);
+    // Four CLI processes, each loading the TypeScript sources: minutes on a loaded 2-core machine.
+  }, 240_000);
 });
