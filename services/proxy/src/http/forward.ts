@@ -118,19 +118,55 @@ export function createForwarder(d: ForwardDeps) {
       req.on('error', () => abort.abort(new Error('client request failed')));
       const { headers, hasBody } = upstreamRequestHeaders(req, upstreamHost);
       if (!hasBody) req.resume();
+      const opts = {
+        method,
+        path: basePath + (req.url ?? '/'),
+        headers,
+        body: hasBody ? req : null,
+        // An exchange idle this long is abandoned (no headers yet -> 504; mid-answer -> cut).
+        headersTimeout: config.upstreamTimeoutMs,
+        bodyTimeout: config.upstreamTimeoutMs,
+      };
+
+      // Fast path (no fault acts on the answer): undici's dispatch with a handler that writes the
+      // answer straight into the client's response, pausing the upstream while the client is slow.
+      if (!corrupt && !bandwidth) {
+        let abortUpstream: ((err?: Error) => void) | null = null;
+        abort.signal.addEventListener('abort', () => abortUpstream?.(abort.signal.reason as Error), { once: true });
+        upstream.dispatch(opts, {
+          onConnect(abortFn: (err?: Error) => void) {
+            abortUpstream = abortFn;
+            if (abort.signal.aborted) abortFn(abort.signal.reason as Error);
+          },
+          onHeaders(status: number, rawHeaders: Buffer[], resume: () => void, statusText: string) {
+            if (status < 200) return true; // 1xx: the final answer follows
+            if (settled) return false;
+            const raw = rawHeaders.map((h) => h.toString('latin1'));
+            let connection: string | undefined;
+            for (let i = 0; i < raw.length; i += 2) if (raw[i].length === 10 && raw[i].toLowerCase() === 'connection') connection = raw[i + 1];
+            const extra: Record<string, string> = {};
+            if (acted.length) extra[PROXY_FAULT_HEADER] = acted.join(',');
+            if (d.isStopping()) extra.connection = 'close';
+            writeHead(res, status, statusText || undefined, clientResponseHeaders(raw, connection, extra));
+            res.on('finish', () => finish(status));
+            res.on('drain', resume);
+            return true;
+          },
+          onData(chunk: Buffer) {
+            return res.write(chunk);
+          },
+          onComplete() {
+            res.end();
+          },
+          onError(err: NodeJS.ErrnoException) {
+            fail(errorKind(err), err);
+          },
+        } as Dispatcher.DispatchHandler);
+        return;
+      }
 
       upstream
-        .request({
-          method,
-          path: basePath + (req.url ?? '/'),
-          headers,
-          body: hasBody ? req : null,
-          signal: abort.signal,
-          responseHeaders: 'raw',
-          // An exchange idle this long is abandoned (no headers yet -> 504; mid-answer -> cut).
-          headersTimeout: config.upstreamTimeoutMs,
-          bodyTimeout: config.upstreamTimeoutMs,
-        })
+        .request({ ...opts, signal: abort.signal, responseHeaders: 'raw' })
         .then(
           (upRes) => onResponse(upRes),
           (err: NodeJS.ErrnoException) => fail(errorKind(err), err),
