@@ -31,8 +31,8 @@ export class FaultProxy {
     private readonly log: Log = () => {},
   ) {
     this.faults = new ProxyFaultRegistry({ onChange: (a) => this.metrics.setActive(a), log });
-    // One keep-alive pool to the upstream origin: no connection cap (as the former maxSockets:
-    // Infinity), no pipelining, idle connections kept up to 60 s (less if the upstream says so).
+    // One keep-alive pool to the upstream origin: no connection cap, no pipelining; an idle
+    // connection is kept as long as the upstream's keep-alive timeout allows (4 s when it names none, 60 s at most).
     this.upstream = new Pool(config.upstream.origin, { connections: null, pipelining: 1, keepAliveTimeout: 4_000, keepAliveMaxTimeout: 60_000 });
     const admin = createAdmin(config, this.faults, this.metrics);
     const forward = createForwarder({ config, faults: this.faults, metrics: this.metrics, upstream: this.upstream, stopping: this.stopped, isStopping: () => this.stopping, log });
