@@ -44,3 +44,14 @@ export const LOAD_METRIC = {
   /** 1 when a 2xx answer did not fit the target's protocol adapter (tag `error`: the field and what was expected); the request counts as failed. */
   invalid: 'drillbook_response_invalid',
 } as const;
+
+/**
+ * Metrics only the built-in engine emits (to its summary, not its points). `writtenDuration`: the
+ * written-to-answered interval of each request, from the moment its connection was ready and the
+ * request was written until the answer's last byte (k6's `http_req_duration` = sending + waiting +
+ * receiving), so the two engines can be compared on the same interval; `http_req_duration` of the
+ * built-in engine stays timed from the SCHEDULED send (the open-model latency a drill judges).
+ */
+export const BUILTIN_LOAD_METRIC = {
+  writtenDuration: 'drillbook_http_req_written_duration',
+} as const;

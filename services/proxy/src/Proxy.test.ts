@@ -74,6 +74,26 @@ describe('pass-through', () => {
     expect(JSON.parse(r.body.toString()).body.length).toBe(big.length);
   });
 
+  it('streams a chunked request body of unknown length (any method) to the upstream intact, and honours Expect: 100-continue', async () => {
+    const target = new URL(`${proxy.url}/echo`);
+    const answer = await new Promise<{ status: number; body: { method: string; body: string; headers: Record<string, string> } }>((resolve, reject) => {
+      const r = http.request(target, { method: 'DELETE', headers: { 'transfer-encoding': 'chunked', expect: '100-continue' }, agent: false }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString()) }));
+      });
+      r.on('error', reject);
+      r.on('continue', () => {
+        r.write('part one, ');
+        setTimeout(() => r.end('part two'), 50);
+      });
+    });
+    expect(answer.status).toBe(200);
+    expect(answer.body).toMatchObject({ method: 'DELETE', body: 'part one, part two' });
+    expect(answer.body.headers['transfer-encoding']).toBe('chunked');
+    expect(answer.body.headers.expect).toBeUndefined();
+  });
+
   it('keeps connections alive on both sides: many requests over one client connection reuse upstream connections', async () => {
     const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
     const before = up.connections();

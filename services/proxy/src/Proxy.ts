@@ -1,10 +1,10 @@
 /**
  * The fault proxy: one HTTP/1.1 listener that serves its own API under `adminPrefix` and forwards
- * everything else to the upstream over a keep-alive agent, applying the active faults.
+ * everything else to the upstream over undici's keep-alive pool, applying the active faults.
  */
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
-import https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
+import { Pool } from 'undici';
 import type { ProxyConfig } from './config.js';
 import { ProxyFaultRegistry } from './faults/registry.js';
 import { createAdmin } from './http/admin.js';
@@ -17,7 +17,7 @@ export class FaultProxy {
   readonly metrics = new ProxyMetrics();
   readonly faults: ProxyFaultRegistry;
   private readonly server: http.Server;
-  private readonly agent: http.Agent;
+  private readonly upstream: Pool;
   private readonly sockets = new Set<Socket>();
   private inFlight = 0;
   private stopping = false;
@@ -31,10 +31,11 @@ export class FaultProxy {
     private readonly log: Log = () => {},
   ) {
     this.faults = new ProxyFaultRegistry({ onChange: (a) => this.metrics.setActive(a), log });
-    const Agent = config.upstream.protocol === 'https:' ? https.Agent : http.Agent;
-    this.agent = new Agent({ keepAlive: true, noDelay: true, maxSockets: Infinity, maxFreeSockets: 256, scheduling: 'lifo' });
+    // One keep-alive pool to the upstream origin: no connection cap, no pipelining; an idle
+    // connection is kept as long as the upstream's keep-alive timeout allows (4 s when it names none, 60 s at most).
+    this.upstream = new Pool(config.upstream.origin, { connections: null, pipelining: 1, keepAliveTimeout: 4_000, keepAliveMaxTimeout: 60_000 });
     const admin = createAdmin(config, this.faults, this.metrics);
-    const forward = createForwarder({ config, faults: this.faults, metrics: this.metrics, agent: this.agent, stopping: this.stopped, isStopping: () => this.stopping, log });
+    const forward = createForwarder({ config, faults: this.faults, metrics: this.metrics, upstream: this.upstream, stopping: this.stopped, isStopping: () => this.stopping, log });
     const prefix = config.adminPrefix;
     this.server = http.createServer({ keepAlive: true, requestTimeout: 0 }, (req, res) => void this.handle(req, res, prefix, admin, forward));
     this.server.keepAliveTimeout = 65_000;
@@ -126,7 +127,7 @@ export class FaultProxy {
     for (const s of this.sockets) s.destroy();
     await closed;
     this.faults.shutdown();
-    this.agent.destroy();
+    await this.upstream.destroy();
     this.log('proxy stopped', {});
   }
 }

@@ -7,6 +7,7 @@ import type { SloModel } from '@drillbook/alerts';
 import type { GpuStatus, SloStatus } from '@drillbook/contracts';
 import { PrometheusSource } from './promSource.js';
 import { majorityVersion, ScrapeSource } from './scrapeSource.js';
+import { PromqlSliSource, type PromqlSli } from './promqlSlis.js';
 import type { CatalogueTargets, LiveService } from './types.js';
 
 export interface CatalogueService {
@@ -14,6 +15,8 @@ export interface CatalogueService {
   slos: SloModel[];
   prometheus: { matchers?: string; replicaSelector: string };
   gpu: { dcgmSelector?: string };
+  /** SLIs from configured PromQL (a foreign service's own metrics, e.g. Triton's), beside the spec SLOs. */
+  promqlSlis?: PromqlSli[];
   /** Where the service is right now (the embedded stack's, a static list, or the gateway's admin API). */
   targets(): Promise<CatalogueTargets>;
 }
@@ -22,6 +25,7 @@ interface Entry {
   svc: CatalogueService;
   scrape: ScrapeSource;
   prom: PrometheusSource | null;
+  promql: PromqlSliSource | null;
   live: LiveService;
 }
 
@@ -61,6 +65,7 @@ export class Catalogue {
         svc,
         scrape: new ScrapeSource(svc.slos, opts.intervalMs),
         prom: opts.prometheusUrl ? new PrometheusSource(opts.prometheusUrl, svc.slos, { service: svc.id, ...svc.prometheus, dcgmSelector: svc.gpu.dcgmSelector }) : null,
+        promql: svc.promqlSlis?.length ? new PromqlSliSource(opts.prometheusUrl, svc.id, svc.promqlSlis) : null,
         live: pending(svc, opts.prometheusUrl),
       });
     }
@@ -105,8 +110,9 @@ export class Catalogue {
     try {
       const targets = await e.svc.targets();
       const scraped = await e.scrape.collect(targets);
+      const foreign = e.promql ? await e.promql.collect() : [];
       if (!e.prom) {
-        e.live = { ...scraped, at: new Date().toISOString() };
+        e.live = { ...scraped, slos: [...scraped.slos, ...foreign], at: new Date().toISOString() };
         return;
       }
       const p = await e.prom.collect();
@@ -116,7 +122,7 @@ export class Catalogue {
         gatewayUrl: scraped.gatewayUrl,
         replicas,
         modelVersion: majorityVersion(replicas.length ? replicas.map((r) => r.modelVersion) : [...p.versions.values()]),
-        slos: p.slos,
+        slos: [...p.slos, ...foreign],
         gpu: p.gpu,
         at: new Date().toISOString(),
       };

@@ -4,7 +4,7 @@
  * `http_req_duration{scenario:fault}` for every threshold key that names one (as k6 does), and
  * thresholds evaluated like k6 (a metric with no samples is left out and its thresholds not run).
  */
-import { LOAD_METRIC, SUMMARY_TREND_STATS, type K6Contains, type K6MetricType, type K6Summary, type K6SummaryMetric } from '@drillbook/contracts';
+import { BUILTIN_LOAD_METRIC, LOAD_METRIC, SUMMARY_TREND_STATS, type K6Contains, type K6MetricType, type K6Summary, type K6SummaryMetric } from '@drillbook/contracts';
 import { CounterSink, RateSink, TrendSink } from './stats.js';
 import { evaluateThreshold, parseMetricKey, parseThreshold, tagsMatch, type ParsedThreshold } from './thresholds.js';
 import type { MetricInfo } from './pointsWriter.js';
@@ -20,6 +20,7 @@ export const BUILTIN_ENGINE_METRICS: Readonly<Record<string, { type: K6MetricTyp
   [LOAD_METRIC.ndcg]: { type: 'trend', contains: 'default' },
   [LOAD_METRIC.schedLag]: { type: 'trend', contains: 'time' },
   [LOAD_METRIC.invalid]: { type: 'rate', contains: 'default' },
+  [BUILTIN_LOAD_METRIC.writtenDuration]: { type: 'trend', contains: 'time' },
 };
 
 type Sink = TrendSink | RateSink | CounterSink;

@@ -106,7 +106,7 @@ export async function startController(config: ControllerConfig, opts: Controller
       await drills.history.reload(r.service);
     }
     catalogue = new Catalogue(
-      config.services.map((s) => ({ id: s.id, slos: slos.get(s.id) ?? [], prometheus: s.prometheus, gpu: s.gpu, targets: () => t.get(s.id)!.catalogue() })),
+      config.services.map((s) => ({ id: s.id, slos: slos.get(s.id) ?? [], prometheus: s.prometheus, gpu: s.gpu, promqlSlis: s.slis, targets: () => t.get(s.id)!.catalogue() })),
       { intervalMs: config.refreshIntervalS * 1000, prometheusUrl: config.prometheus?.url, log },
     );
     await catalogue.start();

@@ -3,8 +3,8 @@
  * error / reset / hang instead of the upstream, then corrupt and bandwidth on the answer), and
  * stream everything else through untouched. Every fault that took effect is counted.
  */
-import http, { type IncomingMessage, type ServerResponse } from 'node:http';
-import https from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Dispatcher } from 'undici';
 import { PROXY_FAULT_HEADER, SYNTHETIC_HEADER, type ActiveProxyFault, type ProxyBandwidthFault, type ProxyCorruptFault } from '@drillbook/contracts';
 import { sendJson } from '@drillbook/inference/http/util';
 import type { ProxyConfig } from '../config.js';
@@ -24,7 +24,8 @@ export interface ForwardDeps {
   config: ProxyConfig;
   faults: ProxyFaultRegistry;
   metrics: ProxyMetrics;
-  agent: http.Agent;
+  /** undici keep-alive pool to the upstream origin. */
+  upstream: Dispatcher;
   /** Resolves when the proxy starts shutting down (hung requests are released). */
   stopping: Promise<void>;
   isStopping: () => boolean;
@@ -32,9 +33,8 @@ export interface ForwardDeps {
 }
 
 export function createForwarder(d: ForwardDeps) {
-  const { config, faults, metrics, agent } = d;
+  const { config, faults, metrics, upstream } = d;
   const up = config.upstream;
-  const client = up.protocol === 'https:' ? https : http;
   const basePath = up.pathname.replace(/\/+$/, '');
   const upstreamHost = up.host;
   const origin = up.origin;
@@ -82,26 +82,17 @@ export function createForwarder(d: ForwardDeps) {
       .map((s) => s.fault as ActiveProxyFault & ProxyBandwidthFault)
       .sort((a, b) => a.bytesPerSecond - b.bytesPerSecond)[0];
 
-    // 3. the upstream exchange, streamed both ways.
+    // 3. the upstream exchange over undici's keep-alive pool, streamed both ways.
     return new Promise<number>((resolve) => {
       let settled = false;
       const finish = (status: number) => {
         if (!settled) (settled = true), resolve(status);
       };
-      const upReq = client.request({
-        agent,
-        protocol: up.protocol,
-        hostname: up.hostname.replace(/^\[|\]$/g, ''),
-        port: up.port || (up.protocol === 'https:' ? 443 : 80),
-        method,
-        path: basePath + (req.url ?? '/'),
-        headers: upstreamRequestHeaders(req, upstreamHost),
-        timeout: config.upstreamTimeoutMs,
-      });
+      const abort = new AbortController();
       let failed = false;
-      // One failure is counted once, whichever of the request / answer / socket events reports it first.
+      // One failure is counted once, whichever of the request / answer events reports it first.
       const fail = (kind: UpstreamErrorKind, err: Error) => {
-        if (failed) return;
+        if (failed || settled) return;
         failed = true;
         metrics.upstreamError(kind);
         if (!res.headersSent) {
@@ -115,28 +106,90 @@ export function createForwarder(d: ForwardDeps) {
           finish(res.statusCode);
         }
       };
-      upReq.on('timeout', () => upReq.destroy(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT_PROXY' })));
-      upReq.on('error', (err: NodeJS.ErrnoException) => {
-        if (settled) return;
-        fail(err.code === 'ETIMEDOUT_PROXY' ? 'timeout' : res.headersSent ? 'reset' : 'connect_error', err);
-      });
+      const errorKind = (err: NodeJS.ErrnoException): UpstreamErrorKind =>
+        err.code === 'UND_ERR_HEADERS_TIMEOUT' || err.code === 'UND_ERR_BODY_TIMEOUT' ? 'timeout' : res.headersSent ? 'reset' : 'connect_error';
       // The client went away: abandon the upstream exchange too.
       res.on('close', () => {
         if (!res.writableFinished) {
-          upReq.destroy();
+          abort.abort(new Error('client went away'));
           finish(res.headersSent ? res.statusCode : NO_ANSWER);
         }
       });
-      req.on('error', () => upReq.destroy());
-      req.pipe(upReq);
+      req.on('error', () => abort.abort(new Error('client request failed')));
+      const { headers, hasBody } = upstreamRequestHeaders(req, upstreamHost);
+      if (!hasBody) req.resume();
+      const opts = {
+        method,
+        path: basePath + (req.url ?? '/'),
+        headers,
+        body: hasBody ? req : null,
+        // An exchange idle this long is abandoned (no headers yet -> 504; mid-answer -> cut).
+        headersTimeout: config.upstreamTimeoutMs,
+        bodyTimeout: config.upstreamTimeoutMs,
+      };
 
-      upReq.on('response', (upRes) => {
-        const status = upRes.statusCode ?? 502;
+      // Fast path (no fault acts on the answer): undici's dispatch with a handler that writes the
+      // answer straight into the client's response, pausing the upstream while the client is slow.
+      if (!corrupt && !bandwidth) {
+        let abortUpstream: ((err?: Error) => void) | null = null;
+        abort.signal.addEventListener('abort', () => abortUpstream?.(abort.signal.reason as Error), { once: true });
+        upstream.dispatch(opts, {
+          onConnect(abortFn: (err?: Error) => void) {
+            abortUpstream = abortFn;
+            if (abort.signal.aborted) abortFn(abort.signal.reason as Error);
+          },
+          onHeaders(status: number, rawHeaders: Buffer[], resume: () => void, statusText: string) {
+            if (status < 200) return true; // 1xx: the final answer follows
+            if (settled) return false;
+            const raw = rawHeaders.map((h) => h.toString('latin1'));
+            let connection: string | undefined;
+            for (let i = 0; i < raw.length; i += 2) if (raw[i].length === 10 && raw[i].toLowerCase() === 'connection') connection = raw[i + 1];
+            const extra: Record<string, string> = {};
+            if (acted.length) extra[PROXY_FAULT_HEADER] = acted.join(',');
+            if (d.isStopping()) extra.connection = 'close';
+            writeHead(res, status, statusText || undefined, clientResponseHeaders(raw, connection, extra));
+            res.on('finish', () => finish(status));
+            res.on('drain', resume);
+            return true;
+          },
+          onData(chunk: Buffer) {
+            return res.write(chunk);
+          },
+          onComplete() {
+            res.end();
+          },
+          onError(err: NodeJS.ErrnoException) {
+            fail(errorKind(err), err);
+          },
+        } as Dispatcher.DispatchHandler);
+        return;
+      }
+
+      upstream
+        .request({ ...opts, signal: abort.signal, responseHeaders: 'raw' })
+        .then(
+          (upRes) => onResponse(upRes),
+          (err: NodeJS.ErrnoException) => fail(errorKind(err), err),
+        );
+
+      function onResponse(upRes: Dispatcher.ResponseData): void {
+        const upBody = upRes.body;
+        if (settled) {
+          upBody.destroy();
+          return;
+        }
+        const status = upRes.statusCode;
+        const raw = (upRes.headers as unknown as Array<Buffer | string>).map((h) => (typeof h === 'string' ? h : h.toString('latin1')));
+        const header = (name: string): string | undefined => {
+          for (let i = 0; i < raw.length; i += 2) if (raw[i].length === name.length && raw[i].toLowerCase() === name) return raw[i + 1];
+          return undefined;
+        };
+        const connection = header('connection');
+        const statusMessage = upRes.statusText || undefined;
         const extra: Record<string, string> = {};
         const without: string[] = [];
         if (d.isStopping()) extra.connection = 'close';
-        upRes.on('error', (err) => fail('reset', err));
-        upRes.on('aborted', () => fail('reset', new Error('upstream closed the answer early')));
+        upBody.on('error', (err: NodeJS.ErrnoException) => fail(err.code === 'UND_ERR_BODY_TIMEOUT' ? 'timeout' : 'reset', err));
 
         const send = (body: Buffer | null) => {
           const tags = [...acted];
@@ -144,7 +197,7 @@ export function createForwarder(d: ForwardDeps) {
           if (bandwidth) tags.push('bandwidth');
           if (tags.length) extra[PROXY_FAULT_HEADER] = tags.join(',');
           if (body) (extra['content-length'] = String(body.length)), without.push('content-length');
-          res.writeHead(status, upRes.statusMessage, clientResponseHeaders(upRes.rawHeaders, upRes.headers.connection, extra, without));
+          writeHead(res, status, statusMessage, clientResponseHeaders(raw, connection, extra, without));
           const sink = bandwidth ? new Throttle(bandwidth.bytesPerSecond) : null;
           if (bandwidth) applied(bandwidth);
           if (sink) {
@@ -154,39 +207,39 @@ export function createForwarder(d: ForwardDeps) {
           const out = sink ?? res;
           res.on('finish', () => finish(status));
           if (body) out.end(body);
-          else upRes.pipe(out);
+          else upBody.pipe(out);
         };
 
         const wantsCorrupt = corrupt && status >= 200 && status < 300 && method !== 'HEAD';
         if (!wantsCorrupt) return send(null);
-        const type = String(upRes.headers['content-type'] ?? '');
-        const enc = String(upRes.headers['content-encoding'] ?? 'identity').toLowerCase();
+        const type = header('content-type') ?? '';
+        const enc = (header('content-encoding') ?? 'identity').toLowerCase();
         if (!/json/i.test(type) || enc !== 'identity') {
           metrics.faultSkipped(corrupt, !/json/i.test(type) ? 'not_json' : 'encoded');
           return send(null);
         }
         const chunks: Buffer[] = [];
         let size = 0;
-        upRes.on('data', (c: Buffer) => {
+        upBody.on('data', (c: Buffer) => {
           size += c.length;
           chunks.push(c);
           if (size > MAX_CORRUPT_BYTES) {
-            upRes.pause();
-            upRes.removeAllListeners('data');
-            upRes.removeAllListeners('end');
+            upBody.pause();
+            upBody.removeAllListeners('data');
+            upBody.removeAllListeners('end');
             metrics.faultSkipped(corrupt, 'too_large');
             const rest = Buffer.concat(chunks);
             // Pass the answer through as it came: what was buffered, then the rest streamed.
             extra[PROXY_FAULT_HEADER] = acted.join(',') || '';
             if (!extra[PROXY_FAULT_HEADER]) delete extra[PROXY_FAULT_HEADER];
-            res.writeHead(status, upRes.statusMessage, clientResponseHeaders(upRes.rawHeaders, upRes.headers.connection, extra));
+            writeHead(res, status, statusMessage, clientResponseHeaders(raw, connection, extra));
             res.write(rest);
             res.on('finish', () => finish(status));
-            upRes.pipe(res);
-            upRes.resume();
+            upBody.pipe(res);
+            upBody.resume();
           }
         });
-        upRes.on('end', () => {
+        upBody.on('end', () => {
           const body = Buffer.concat(chunks);
           const r = corruptJson(body, corrupt, path);
           if (r.ok) {
@@ -201,7 +254,7 @@ export function createForwarder(d: ForwardDeps) {
           const tags = [...acted];
           if (bandwidth) tags.push('bandwidth');
           if (tags.length) extra[PROXY_FAULT_HEADER] = tags.join(',');
-          res.writeHead(status, upRes.statusMessage, clientResponseHeaders(upRes.rawHeaders, upRes.headers.connection, extra));
+          writeHead(res, status, statusMessage, clientResponseHeaders(raw, connection, extra));
           if (bandwidth) {
             applied(bandwidth);
             const t = new Throttle(bandwidth.bytesPerSecond);
@@ -210,7 +263,7 @@ export function createForwarder(d: ForwardDeps) {
           } else res.end(body);
           res.on('finish', () => finish(status));
         };
-      });
+      }
     });
   };
 
@@ -233,6 +286,12 @@ export function createForwarder(d: ForwardDeps) {
     if (!res.writableEnded) req.socket.destroy();
     return NO_ANSWER;
   }
+}
+
+/** writeHead with the upstream's reason phrase when it sent one. */
+function writeHead(res: ServerResponse, status: number, statusMessage: string | undefined, headers: string[]): void {
+  if (statusMessage) res.writeHead(status, statusMessage, headers);
+  else res.writeHead(status, headers);
 }
 
 export const isSynthetic = (req: IncomingMessage) => req.headers[SYNTHETIC_HEADER] === 'true';

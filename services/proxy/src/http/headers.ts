@@ -1,5 +1,5 @@
 /** Hop-by-hop header handling (RFC 9110 §7.6.1) and the X-Forwarded-* headers of a reverse proxy. */
-import type { IncomingMessage, OutgoingHttpHeaders } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade']);
 
@@ -12,10 +12,15 @@ function dropped(connection: string | string[] | undefined): Set<string> {
   return out;
 }
 
-/** Headers for the upstream request. */
-export function upstreamRequestHeaders(req: IncomingMessage, upstreamHost: string): OutgoingHttpHeaders {
+/**
+ * Headers for the upstream request (undici's form: no `transfer-encoding`, `expect` or other
+ * hop-by-hop header; undici frames the body itself), and whether the request carries a body:
+ * a `content-length` above 0 or a chunked `transfer-encoding`, whatever the method.
+ */
+export function upstreamRequestHeaders(req: IncomingMessage, upstreamHost: string): { headers: Record<string, string | string[]>; hasBody: boolean } {
   const drop = dropped(req.headers.connection);
-  const out: OutgoingHttpHeaders = {};
+  drop.add('expect'); // Node's server already answered `100 Continue`; undici refuses the header.
+  const out: Record<string, string | string[]> = {};
   for (const [k, v] of Object.entries(req.headers)) if (v !== undefined && !drop.has(k)) out[k] = v;
   const client = req.socket.remoteAddress ?? '';
   const prior = req.headers['x-forwarded-for'];
@@ -23,9 +28,10 @@ export function upstreamRequestHeaders(req: IncomingMessage, upstreamHost: strin
   out['x-forwarded-proto'] = req.headers['x-forwarded-proto'] ?? 'http';
   if (req.headers.host && !req.headers['x-forwarded-host']) out['x-forwarded-host'] = req.headers.host;
   out.host = upstreamHost;
-  // A chunked body without a length must stay chunked whatever the method (Node only chunks POST/PUT/PATCH by itself).
-  if (req.headers['content-length'] === undefined && /\bchunked\b/i.test(String(req.headers['transfer-encoding'] ?? ''))) out['transfer-encoding'] = 'chunked';
-  return out;
+  const length = req.headers['content-length'];
+  const hasBody = length !== undefined ? Number(length) > 0 : /\bchunked\b/i.test(String(req.headers['transfer-encoding'] ?? ''));
+  // A body that came chunked goes on chunked: undici frames a stream of unknown length that way.
+  return { headers: out, hasBody };
 }
 
 /** Response headers to pass back to the client, as a flat [name, value, ...] list (case and repeats kept). */

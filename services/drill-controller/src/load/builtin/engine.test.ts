@@ -155,6 +155,30 @@ describe('the built-in load engine', () => {
     expect(lag.count).toBe(60);
   });
 
+  it('records the written-to-answered interval beside the scheduled-send latency: an engine stall shows only in the latter', async () => {
+    const t = await withTarget(() => ({ status: 200, delayMs: 80 }));
+    const run = startLoad(plan(t.url, { phases: [{ phase: 'baseline', durationS: 1, rate: 20, mix: 'training' }] }), { engine: 'builtin' });
+    // Stall the engine's thread for 600 ms, 300 ms in: the ~12 requests scheduled meanwhile are
+    // written late; timed from the schedule they carry the wait, timed from the write they do not.
+    run.onPhase(() => {
+      setTimeout(() => {
+        const until = performance.now() + 600;
+        while (performance.now() < until) {
+          // busy
+        }
+      }, 300);
+    });
+    const outcome = await run.done;
+    const m = readSummary(outcome.summaryFile).metrics;
+    const written = m.drillbook_http_req_written_duration.values;
+    const scheduled = m.http_req_duration.values;
+    expect(written.count).toBe(20);
+    expect(written.min).toBeGreaterThanOrEqual(75); // the target's 80 ms answer delay (timer granularity aside)
+    expect(written.med).toBeLessThan(250);
+    expect(scheduled.med - written.med).toBeGreaterThan(100);
+    expect(written.max).toBeLessThanOrEqual(scheduled.max);
+  });
+
   it('catches up a late schedule at most 500 iterations per turn, so a stop between turns is acted on at once', async () => {
     const t = await withTarget();
     const run = startLoad(plan(t.url, { phases: [{ phase: 'baseline', durationS: 10, rate: 2000, mix: 'training' }] }), { engine: 'builtin' });

@@ -12,7 +12,7 @@
 import type http from 'node:http';
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { LOAD_METRIC, type LoadPhaseName } from '@drillbook/contracts';
+import { BUILTIN_LOAD_METRIC, LOAD_METRIC, type LoadPhaseName } from '@drillbook/contracts';
 import { K6_EXIT } from '../exitCodes.js';
 import { LiveStats } from '../live.js';
 import { Listeners } from '../listeners.js';
@@ -233,6 +233,9 @@ class BuiltinEngine {
 
     const { baseUrl } = this.plan;
     let finished = false;
+    // When the request could be written: its socket assigned and connected (k6's http_req_duration
+    // starts there too: sending + waiting + receiving, without blocked/connecting).
+    let writtenAt: number | null = null;
     const entry: InFlight = { req: null as unknown as http.ClientRequest, cut: false };
     const complete = (status: number, body: string | null, err: unknown): void => {
       if (finished) return;
@@ -241,7 +244,7 @@ class BuiltinEngine {
       this.inFlight.delete(entry);
       this.live.inFlight--;
       if (entry.cut) this.interrupted++;
-      else this.record(p.phase, requestId, prepared, scheduled, status, body, err);
+      else this.record(p.phase, requestId, prepared, scheduled, writtenAt, status, body, err);
       this.maybeFinish();
     };
     const req = this.transport.request(
@@ -267,6 +270,13 @@ class BuiltinEngine {
     );
     entry.req = req;
     this.inFlight.add(entry);
+    req.once('socket', (socket) => {
+      if (!socket.connecting) writtenAt = performance.now();
+      else
+        socket.once('connect', () => {
+          writtenAt = performance.now();
+        });
+    });
     // The verdict waits for I/O already pending (setImmediate runs after the poll phase): when this
     // process was itself stalled past the deadline, timers fire first after the stall and would call
     // an answer sitting in the socket a timeout, blaming the engine's stall on the service.
@@ -283,7 +293,7 @@ class BuiltinEngine {
     else req.end(prepared.body);
   }
 
-  private record(phase: LoadPhaseName, requestId: string, prepared: PreparedRequest, scheduled: number, status: number, body: string | null, err: unknown): void {
+  private record(phase: LoadPhaseName, requestId: string, prepared: PreparedRequest, scheduled: number, writtenAt: number | null, status: number, body: string | null, err: unknown): void {
     const writer = this.writer!;
     const end = performance.now();
     const endWall = wallClock(end);
@@ -293,6 +303,8 @@ class BuiltinEngine {
     this.recorder.add('http_reqs', 1, tags.tags);
     this.recorder.add('http_req_duration', latency, tags.tags);
     this.recorder.add('http_req_failed', ok ? 0 : 1, tags.tags);
+    // Summary only (no extra point per request): the interval k6 times, for a like-with-like comparison.
+    if (writtenAt !== null) this.recorder.add(BUILTIN_LOAD_METRIC.writtenDuration, end - writtenAt, tags.tags);
     writer.point('http_req_duration', endWall, latency, tags, requestId);
     writer.point('http_req_failed', endWall, ok ? 0 : 1, tags, requestId);
     this.live.onCompleted(end - this.t0, latency, ok);

@@ -25,6 +25,20 @@ describe('controller configuration', () => {
     expect(problems(svc('{ type: json, path: /r, itemIds: items }'))).toEqual([expect.stringMatching(/protocol\.itemIds: expected a JSON Pointer \(RFC 6901\)/)]);
   });
 
+  it('takes SLIs from PromQL for a foreign service (Triton) and locates a query without the window placeholder', () => {
+    const q = 'sum(rate(nv_inference_request_failure[{{.window}}])) / (sum(rate(nv_inference_request_success[{{.window}}])) + sum(rate(nv_inference_request_failure[{{.window}}])))';
+    const svc = (sli: string) => `services:\n  - id: triton-recs\n    owner: team-a\n    gateway: { url: "http://127.0.0.1:8000", adminToken: t }\n    slis:\n      - ${sli}\n`;
+    const { config } = parseConfig(svc(`{ name: availability, objective: 0.999, errorRatio: '${q}' }`), '/etc/drillbook/controller.yaml', {});
+    expect(config.services[0].slis).toEqual([{ name: 'availability', title: undefined, sli: 'availability', objective: 0.999, period: '30d', errorRatio: q }]);
+    expect(problems(svc(`{ name: availability, objective: 0.999, errorRatio: 'sum(rate(nv_inference_request_failure[5m]))' }`))).toEqual([
+      expect.stringMatching(/^6:\d+ services\[0\]\.slis\[0\]\.errorRatio: expected a PromQL bad\/total ratio with the \{\{\.window\}\} placeholder/),
+    ]);
+    expect(problems(svc(`{ name: availability, objective: 99.9, period: 4w, errorRatio: '${q}' }`))).toEqual([
+      expect.stringMatching(/^6:\d+ services\[0\]\.slis\[0\]\.objective: must be < 1, got 99\.9/),
+      expect.stringMatching(/^6:\d+ services\[0\]\.slis\[0\]\.period: expected a period in days such as "30d", got "4w"/),
+    ]);
+  });
+
   it('defaults to the embedded reference service, SQLite, no CORS and no tokens', () => {
     const c = defaultConfig();
     expect(c.services.map((s) => [s.id, s.gateway])).toEqual([['recsys-reference', undefined]]);

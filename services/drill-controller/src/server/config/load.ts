@@ -125,6 +125,7 @@ function fromRaw(raw: Raw, file: string | null, base: string): ControllerConfig 
     slos: s.slos,
     prometheus: { matchers: s.prometheus?.matchers, replicaSelector: s.prometheus?.replicaSelector ?? 'job="recsys-replica"' },
     gpu: { dcgmSelector: s.gpu?.dcgmSelector },
+    ...(s.slis ? { slis: s.slis.map((x: Raw) => ({ name: x.name, title: x.title, sli: x.sli ?? 'availability', objective: x.objective, period: x.period ?? '30d', errorRatio: x.errorRatio })) } : {}),
   }));
   if (!services.length) services.push({ ...EMBEDDED_SERVICE });
   const tokens: TokenConfig[] = (raw.tokens ?? []).map((t: Raw) => ({ name: t.name, sha256: t.sha256, role: t.role as Role, services: t.services ?? ['*'] }));

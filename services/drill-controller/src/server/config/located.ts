@@ -80,6 +80,8 @@ function describeError(e: ErrorObject): { message: string; key?: string } | null
       return { message: `expected ${schema?.description ?? `a value matching ${p.pattern}`}, got ${JSON.stringify(e.data)}` };
     case 'minimum':
     case 'maximum':
+    case 'exclusiveMinimum':
+    case 'exclusiveMaximum':
       return { message: `must be ${p.comparison} ${p.limit}, got ${JSON.stringify(e.data)}` };
     case 'minLength':
       return { message: 'must not be empty' };

@@ -89,6 +89,23 @@ export const configSchema = {
           slos: strings,
           prometheus: { type: 'object', additionalProperties: false, properties: { matchers: nonEmpty, replicaSelector: nonEmpty } },
           gpu: { type: 'object', additionalProperties: false, properties: { dcgmSelector: nonEmpty } },
+          slis: {
+            type: 'array',
+            description: 'SLIs from PromQL over the service\'s own metrics (e.g. Triton nv_inference_request_success/failure)',
+            items: {
+              type: 'object',
+              additionalProperties: false,
+              required: ['name', 'objective', 'errorRatio'],
+              properties: {
+                name: id,
+                title: nonEmpty,
+                sli: { enum: ['availability', 'latency', 'degraded', 'quality'] },
+                objective: { type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 1 },
+                period: { type: 'string', pattern: '^[1-9][0-9]*d$', description: 'a period in days such as "30d"' },
+                errorRatio: { type: 'string', pattern: '\\{\\{\\s*\\.window\\s*\\}\\}', description: 'a PromQL bad/total ratio with the {{.window}} placeholder, e.g. sum(rate(bad[{{.window}}])) / sum(rate(total[{{.window}}]))' },
+              },
+            },
+          },
         },
       },
     },

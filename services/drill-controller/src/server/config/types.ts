@@ -1,3 +1,4 @@
+import type { PromqlSli } from '../../catalogue/promqlSlis.js';
 /** The controller's configuration after parsing, defaults applied. See controller.example.yaml. */
 import type { TargetProtocol, Role } from '@drillbook/contracts';
 
@@ -43,6 +44,11 @@ export interface ServiceConfig {
     /** Label matchers selecting this service's GPUs in DCGM exporter series. */
     dcgmSelector?: string;
   };
+  /**
+   * SLIs from PromQL over the service's own metrics (a service Drillbook does not instrument, e.g.
+   * Triton's nv_inference_request_success/failure): shown in the catalogue beside the spec SLOs.
+   */
+  slis?: PromqlSli[];
 }
 
 export interface ControllerConfig {
