@@ -6,6 +6,14 @@ export interface SuiteEntry {
   score: number;
   time_to_recover_s: number | null;
   time_to_detect_s: number | null;
+  /** What detected the fault first: an expected alert firing (or pending, projected), or a metric signal. */
+  detected_by: string | null;
+  /** time_to_detect_s is a projected firing time (the alert was still pending when the drill ended). */
+  time_to_detect_projected?: boolean;
+  /** The fault moved an SLI and no expected alert fired or would within the bound (null: not judged). */
+  undetected_impact?: boolean | null;
+  /** Expected alerts that fired in the baseline. */
+  alert_noise?: string[];
   error_budget_consumed: number | null;
   ndcg_ratio: number | null;
   status_reason: string;
