@@ -61,6 +61,8 @@ export interface DetectionFindings {
   note: string | null;
   /** Time to detect came from a projected firing time (an alert still pending at the end). */
   projected: boolean;
+  /** When the fault began, in seconds since the drill's load origin (the charts' time axis); null without a fault. */
+  faultAtS: number | null;
   timeline: AlertTimelineEntry[];
   /** What the fault did to the SLIs (empty = no impact measured). */
   impact: string[];

@@ -113,6 +113,7 @@ export function detectionStep(input: {
     prometheus: watch?.prometheus ?? null,
     note: watch?.note ?? (watch ? null : 'no alert watch in this drill (metric detection only)'),
     projected,
+    faultAtS: rec.faultStart !== null ? round(rec.faultStart / 1000, 3) : null,
     timeline,
     impact,
     boundS,
