@@ -94,14 +94,15 @@ describe.skipIf(!prometheusBinary())('detection with the real Prometheus', () =>
     expect(sc.timeToDetectS).toBe(slow.projectedFiringS);
     expect(sc.timeToDetectS!).toBeGreaterThan(60);
     expect(sc.detectedBy).toMatch(/^alert DrillTestFallbackSlow \(ticket\) pending since \+[\d.]+ s, projected to fire at \+[\d.]+ s$/);
+    expect(slow.pendingS!).toBeGreaterThanOrEqual(0);
     // The bound is 1 min; a 10 min `for:` cannot meet it.
     expect(sc.objectives.find((o) => o.sli === 'undetected_impact')).toMatchObject({ verdict: 'missed', measured: 1 });
     expect(sc.status).toBe('failed');
   }, 240_000);
 
   it('reports a fault with no matching alert as undetected impact and fails the detection objective', async () => {
-    // A generated alert that exists but does not watch this fault.
-    const sc = await drill(runbook((rb) => (rb.expectedAlerts = { ticket: ['RecsysZoneDown'] })), 'unmatched');
+    // A generated alert that exists but does not watch this fault (GPU saturation, from DCGM: none here).
+    const sc = await drill(runbook((rb) => (rb.expectedAlerts = { ticket: ['RecsysGpuSaturated'] })), 'unmatched');
     expect(sc.detection!.impact.length).toBeGreaterThan(0);
     expect(sc.detection!.undetectedImpact).toBe(true);
     expect(sc.timeToDetectS).toBeNull();

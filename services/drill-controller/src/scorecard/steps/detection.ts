@@ -103,7 +103,7 @@ export function detectionStep(input: {
   } else if (pending) {
     timeToDetectS = pending.at;
     projected = true;
-    detectedBy = `${describeAlert(pending.entry)} pending since +${pending.entry.pendingS} s, projected to fire at +${pending.at} s`;
+    detectedBy = `${describeAlert(pending.entry)} pending since ${signed(pending.entry.pendingS!)} s, projected to fire at ${signed(pending.at)} s`;
   }
   const judged = !!watch?.prometheus || !!rb.detection?.length;
   const noise = [...new Set(timeline.filter((e) => e.expected && e.firedInBaseline).map((e) => describeAlert(e)))];
@@ -122,6 +122,8 @@ export function detectionStep(input: {
   };
   return { findings, timeToDetectS, detectedBy, judged };
 }
+
+const signed = (v: number) => `${v >= 0 ? '+' : ''}${v}`;
 
 function undetected(impact: string[], ttdS: number | null, boundS: number, judged: boolean): boolean | null {
   if (!impact.length) return false;
