@@ -72,7 +72,7 @@ export function computeScorecard(input: ScorecardInput): Scorecard {
   const rec = recoveryStep(j, rb, samples, origin, faultWindow?.start ?? null, !!input.quick);
   const { quality, phaseRatio } = qualityStep(phases, load);
   const errorBudget = errorBudgetStep(j, load, slo);
-  const detection = detectionStep({ journal: j, runbook: rb, recovery: rec, origin, impact: impactOf(rec, phases, phaseRatio) });
+  const detection = detectionStep({ journal: j, runbook: rb, recovery: rec, origin, impact: impactOf(rec, phases, phaseRatio), faultPhaseStart: faultWindow?.start ?? null });
   const ctx: MeasureContext = {
     detection,
     phases,

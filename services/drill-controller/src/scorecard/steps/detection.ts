@@ -62,10 +62,15 @@ export function detectionStep(input: {
   recovery: RecoveryStep;
   origin: number;
   impact: string[];
+  /** Start of the fault load phase (ISO), when there was one. */
+  faultPhaseStart?: string | null;
 }): DetectionStep {
-  const { journal: j, runbook: rb, recovery: rec, origin, impact } = input;
+  const { journal: j, runbook: rb, recovery: rec, origin, impact, faultPhaseStart } = input;
   const watch = j.alerts;
-  const faultAt = rec.faultStart !== null ? origin + rec.faultStart : null;
+  // The fault began when the fault phase started its steps (an injection is recorded once its call
+  // returned, which on a loaded host can be seconds after the fault took effect), or at the first injection.
+  const starts = [rec.faultStart !== null ? origin + rec.faultStart : null, faultPhaseStart ? ms(faultPhaseStart) : null].filter((x): x is number => x !== null && Number.isFinite(x));
+  const faultAt = starts.length ? Math.min(...starts) : null;
   const zero = faultAt ?? ms(j.startedAt);
   const rel = (iso: string | null) => (iso === null ? null : round((ms(iso) - zero) / 1000, 2));
   const timeline: AlertTimelineEntry[] = (watch?.alerts ?? []).map((a) => {
@@ -90,6 +95,7 @@ export function detectionStep(input: {
     }
   }
   // A metric detection signal (journal `detection`) counts as measured too; the earliest measured one wins.
+  // (measured from the first injection, as before alerts were watched: a runbook's time_to_detect_s bound keeps its meaning)
   const metricS = rec.timeToDetectS;
   let timeToDetectS: number | null = null;
   let detectedBy: string | null = null;
@@ -113,7 +119,7 @@ export function detectionStep(input: {
     prometheus: watch?.prometheus ?? null,
     note: watch?.note ?? (watch ? null : 'no alert watch in this drill (metric detection only)'),
     projected,
-    faultAtS: rec.faultStart !== null ? round(rec.faultStart / 1000, 3) : null,
+    faultAtS: faultAt !== null ? round((faultAt - origin) / 1000, 3) : null,
     timeline,
     impact,
     boundS,
