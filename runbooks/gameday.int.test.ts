@@ -48,7 +48,7 @@ describe('game-day suite on the healthy reference stack', () => {
     const r = spawnSync(process.execPath, [join(REPO, 'services/drill-controller/bin/drillbook.js'), 'gameday', '--quick', '--load', 'builtin', '--out', out], { cwd: REPO, encoding: 'utf8', timeout: 15 * 60_000 });
     const suite = JSON.parse(readFileSync(join(out, 'suite.json'), 'utf8')) as { passed: number; total: number; drills: Array<Record<string, unknown>> };
     expect(suite.total).toBe(9);
-    for (const d of suite.drills) expect(Object.keys(d)).toEqual(expect.arrayContaining(['runbook', 'status', 'score', 'time_to_recover_s', 'error_budget_consumed', 'ndcg_ratio']));
+    for (const d of suite.drills) expect(Object.keys(d)).toEqual(expect.arrayContaining(['runbook', 'status', 'score', 'time_to_recover_s', 'time_to_detect_s', 'detected_by', 'error_budget_consumed', 'ndcg_ratio']));
     expect(readFileSync(join(out, 'suite.html'), 'utf8')).toMatch(new RegExp(`Game day: ${suite.passed} of 9 drills passed`));
     // A healthy service never fails a drill. A drill that could not judge it on this machine (its
     // load generator starved, or too few samples to decide) says so instead of passing or failing:

@@ -37,3 +37,5 @@ export type { PrometheusConfigOptions, ReferenceStackEndpoints, ScrapeJob, Scrap
 export { generatedRuleFiles, GENERATED_DIR, SLOS_DIR } from './generatedFiles.js';
 export { writeGeneratedFiles } from './output/writeFiles.js';
 export type { WriteResult } from './output/writeFiles.js';
+export { prometheusBinary, startEmbeddedPrometheus } from './prometheus/embedded.js';
+export type { EmbeddedPrometheusOptions } from './prometheus/embedded.js';

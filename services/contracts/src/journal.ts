@@ -94,6 +94,8 @@ export interface DrillJournal {
   abort?: DrillAbort;
   load?: LoadRecord;
   detection?: DetectionRecord;
+  /** Every alert Prometheus reported during the drill (absent in journals written before alert watching). */
+  alerts?: import('./alertTimeline.js').AlertWatchRecord;
   /** Observations used as proof that the fault took effect at the target. */
   faultEvidence: Array<{ at: string; signal: string; detail: string }>;
   /** Error budget state of the service's availability SLO when the drill started. */

@@ -83,6 +83,8 @@ export const SLI_RANGES: Record<ObjectiveSli, Range & { unit: 'ratio' | 'ms' | '
   time_to_recover_s: { min: 0, max: MAX_DURATION_MS / 1000, unit: 's' },
   time_to_detect_s: { min: 0, max: MAX_DURATION_MS / 1000, unit: 's' },
   interruption_s: { min: 0, max: MAX_DURATION_MS / 1000, unit: 's' },
+  undetected_impact: { min: 0, max: 1, unit: 'count', integer: true },
+  alert_noise: { min: 0, max: 1000, unit: 'count', integer: true },
 };
 
 /** Ranges of the abort conditions' SLIs. */

@@ -65,6 +65,8 @@ export const OBJECTIVE_SLIS = [
   'error_budget_consumed',
   'throughput_ratio',
   'probe',
+  'undetected_impact',
+  'alert_noise',
 ] as const;
 export type ObjectiveSli = (typeof OBJECTIVE_SLIS)[number];
 
@@ -88,6 +90,8 @@ export interface Objective {
    * opt this objective out, explicitly.
    */
   steadyState?: boolean;
+  /** For `sli: undetected_impact`: how soon after the fault an expected alert must fire (or be projected to). Default 5m. */
+  within?: Duration;
 }
 
 export interface AbortCondition {
@@ -376,6 +380,8 @@ export interface Runbook {
   load: LoadSpec;
   objectives: Objective[];
   detection?: DetectionSignal[];
+  /** The alerts that should catch this drill's fault (read from Prometheus' ALERTS during the drill). */
+  expectedAlerts?: import('./alertTimeline.js').AlertExpectations;
   guardrails: Guardrails;
   steadyState?: { before?: Step[]; after?: Step[] };
   steps: Step[];

@@ -271,9 +271,19 @@ export const runbookSchema = {
           probe: { type: 'string' },
           description: { type: 'string' },
           steadyState: { type: 'boolean' },
+          within: duration,
         },
         if: { properties: { sli: { const: 'probe' } } },
         then: { required: ['probe'] },
+      },
+    },
+    expectedAlerts: {
+      type: 'object',
+      additionalProperties: false,
+      minProperties: 1,
+      properties: {
+        page: { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string', pattern: '^[a-zA-Z_:][a-zA-Z0-9_:]*$' } },
+        ticket: { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string', pattern: '^[a-zA-Z_:][a-zA-Z0-9_:]*$' } },
       },
     },
     detection: {

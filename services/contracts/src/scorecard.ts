@@ -109,6 +109,8 @@ export interface Scorecard {
   phases: PhaseStats[];
   timeToDetectS: number | null;
   detectedBy: string | null;
+  /** The alert timeline and the detection findings (undetected impact, alert noise); absent in older scorecards. */
+  detection?: import('./alertTimeline.js').DetectionFindings;
   timeToRecoverS: number | null;
   /** Seconds during which availability or latency stayed outside the objective. */
   interruptionS: number;

@@ -7,6 +7,7 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Stack } from './Stack.js';
+import { startEmbeddedPrometheus, type RunningPrometheus } from '@drillbook/alerts';
 import { startControl } from './control.js';
 
 const { values } = parseArgs({
@@ -22,6 +23,7 @@ const { values } = parseArgs({
     'no-fallback': { type: 'boolean', default: false },
     'no-backup': { type: 'boolean', default: false },
     'admin-token': { type: 'string' },
+    'no-prometheus': { type: 'boolean', default: false },
   },
 });
 
@@ -41,12 +43,25 @@ async function main(): Promise<void> {
     onLog: (l) => process.stdout.write(`[stack] ${l}\n`),
   });
   const control = await startControl(stack);
+  // Prometheus in the loop (when installed): the generated rules on this stack, for drills run against it.
+  let prometheus: RunningPrometheus | null = null;
+  let promNote = 'off (--no-prometheus)';
+  if (!values['no-prometheus']) {
+    try {
+      const started = await startEmbeddedPrometheus({ endpoints: { gateway: stack.info.gatewayUrl, replicas: stack.info.replicas.map((r) => ({ id: r.id, zone: r.zone, url: r.url })) }, dir: join(values.dir!, 'prometheus') });
+      prometheus = started.prometheus;
+      promNote = started.prometheus ? `${started.prometheus.url} (pass --prometheus ${started.prometheus.url} to drillbook run)` : started.note;
+    } catch (e) {
+      promNote = `did not start: ${(e as Error).message}`;
+    }
+  }
   let stopping = false;
   const stop = async (sig: string) => {
     if (stopping) return;
     stopping = true;
     process.stdout.write(`\n${sig}: stopping the stack...\n`);
     control.server.close();
+    await prometheus?.stop();
     await stack.stop();
     process.stdout.write('stopped; no processes left behind.\n');
     process.exit(0);
@@ -57,7 +72,7 @@ async function main(): Promise<void> {
   process.stdout.write(
     `\nreference stack running\n  gateway   ${stack.info.gatewayUrl}\n` +
       stack.info.replicas.map((r) => `  replica   ${r.id} (${r.zone}) ${r.url}\n`).join('') +
-      `  control   ${control.url} (bearer: the admin token)\n  admin token ${stack.info.adminToken}\n  logs      ${join(values.dir!, 'logs')}\nCtrl-C stops everything.\n`,
+      `  control   ${control.url} (bearer: the admin token)\n  prometheus ${promNote}\n  admin token ${stack.info.adminToken}\n  logs      ${join(values.dir!, 'logs')}\nCtrl-C stops everything.\n`,
   );
 }
 

@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import type { Scorecard } from '@drillbook/contracts';
 import { formatProblem, InvalidRunbook } from '../errors.js';
 import { loadRunbook, runbookFiles, type LoadedRunbook } from '../runbook/validate.js';
+import { startEmbeddedPrometheus } from '../engine/embeddedPrometheus.js';
 import { startEmbeddedTarget, type DrillTarget } from '../engine/target.js';
 import { Drill } from '../engine/executor.js';
 import { progressObserver } from './progress.js';
@@ -26,6 +27,7 @@ export async function gameday(argv: string[]): Promise<number> {
       load: { type: 'string', default: 'auto' },
       only: { type: 'string' },
       repeat: { type: 'string', default: '1' },
+      prometheus: { type: 'string' },
     },
   });
   const repeat = Number(values.repeat);
@@ -78,7 +80,8 @@ export async function gameday(argv: string[]): Promise<number> {
     const key = stackKey(l);
     let t = stacks.get(key);
     if (!t) {
-      t = await startEmbeddedTarget({ service: l.runbook.target.service, spec: l.runbook.stack, onLog: (m) => process.stdout.write(`    [stack] ${m}\n`) });
+      // Prometheus is started per drill below (fresh windows: a previous drill's alerts do not linger).
+      t = await startEmbeddedTarget({ service: l.runbook.target.service, spec: l.runbook.stack, prometheus: false, onLog: (m) => process.stdout.write(`    [stack] ${m}\n`) });
       stacks.set(key, t);
     }
     return t;
@@ -98,16 +101,19 @@ export async function gameday(argv: string[]): Promise<number> {
     for (let k = 1; k <= repeat && !aborted; k++) {
       const rel = repeat === 1 ? name : join(name, `run-${k}`);
       if (repeat > 1) process.stdout.write(`  run ${k} of ${repeat}\n`);
+      const target = await targetFor(l);
+      const prom = await drillPrometheus(target, values.prometheus);
       const drill = new Drill(l, {
         outDir: join(outDir, rel),
         quick: values.quick,
         loadEngine: values.load as 'auto',
         autoAck: true,
-        target: await targetFor(l),
+        target,
+        ...(prom.url ? { prometheusUrl: prom.url } : {}),
         observers: [progressObserver(process.stdout, { plainEveryS: 10 })],
       });
       current = drill;
-      const r = await drill.run();
+      const r = await drill.run().finally(() => prom.stop());
       runs.push({ dir: rel, scorecard: r.scorecard });
       if (repeat > 1) process.stdout.write(`    run ${k}: ${r.scorecard.status.toUpperCase()} score ${r.scorecard.score} — ${r.scorecard.statusReason}\n`);
     }
@@ -126,6 +132,8 @@ export async function gameday(argv: string[]): Promise<number> {
       score: sc.score,
       time_to_recover_s: sc.timeToRecoverS,
       time_to_detect_s: sc.timeToDetectS,
+      detected_by: sc.detectedBy,
+      ...(sc.detection ? { time_to_detect_projected: sc.detection.projected, undetected_impact: sc.detection.undetectedImpact, alert_noise: sc.detection.noise } : {}),
       error_budget_consumed: sc.errorBudget.consumed,
       ndcg_ratio: sc.quality.ndcgRatio,
       status_reason: sc.statusReason,
@@ -153,4 +161,22 @@ export async function gameday(argv: string[]): Promise<number> {
   writeFileSync(join(outDir, 'suite.html'), renderSuite(suite));
   process.stdout.write(`\ngame day: ${suite.passed}/${suite.total} drills passed in ${suite.durationS}s${suite.flipping.length ? `; verdict flips between runs: ${suite.flipping.join(', ')}` : ''}\n  suite  ${join(outDir, 'suite.json')}\n  report ${join(outDir, 'suite.html')}\n`);
   return suite.passed === suite.total && entries.length === loaded.length ? 0 : 1;
+}
+
+/**
+ * Prometheus for one drill of the suite: a team's own (--prometheus), or a fresh one for the embedded
+ * stack when installed, so that one drill's alerts (5m and 1h burn-rate windows) do not linger into the
+ * next drill's baseline. Without one the suite says so and detection uses the metric signals.
+ */
+async function drillPrometheus(target: DrillTarget, given: string | undefined): Promise<{ url?: string; stop: () => Promise<void> }> {
+  if (given) return { url: given, stop: async () => {} };
+  if (!target.embedded) return { stop: async () => {} };
+  try {
+    const { prometheus, note } = await startEmbeddedPrometheus({ endpoints: { gateway: target.gatewayUrl, replicas: target.replicas() } });
+    process.stdout.write(`    [prometheus] ${note}\n`);
+    return { url: prometheus?.url, stop: async () => void (await prometheus?.stop()) };
+  } catch (e) {
+    process.stdout.write(`    [prometheus] did not start (${(e as Error).message}): detection falls back to the runbook's metric signals\n`);
+    return { stop: async () => {} };
+  }
 }

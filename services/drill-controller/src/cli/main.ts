@@ -4,7 +4,7 @@
  *   drillbook validate <files or dirs>
  *   drillbook run <runbook> [--quick] [--repeat N] [--out DIR] [--dry-run] [--load builtin|k6|auto] [--yes]
  *                 [--target URL --admin-token T [--control URL] [--sessions FILE]] [--prometheus URL]
- *   drillbook gameday [--quick] [--repeat N] [--out DIR] [runbooks dir]
+ *   drillbook gameday [--quick] [--repeat N] [--out DIR] [--prometheus URL] [runbooks dir]
  *   drillbook serve [--config FILE] [--port N]
  */
 import { parseArgs } from 'node:util';
@@ -35,7 +35,7 @@ const USAGE = `usage:
   drillbook run <runbook.yaml> [--quick] [--repeat N] [--out DIR] [--dry-run] [--load builtin|k6|auto] [--yes]
                 [--target URL [--admin-token TOKEN] [--control URL] [--sessions FILE]] [--prometheus URL]
                  (--admin-token: needed for a drillbook-protocol target or --control)
-  drillbook gameday [--quick] [--repeat N] [--out DIR] [--runbooks DIR]
+  drillbook gameday [--quick] [--repeat N] [--out DIR] [--runbooks DIR] [--prometheus URL]
   drillbook serve [--config FILE] [--port N]   (tokens also from DRILLBOOK_TOKENS=token:role[:svc+svc],...)
   drillbook proxy --upstream URL --listen HOST:PORT --admin-token TOKEN   (fault proxy; --help for options)
   drillbook sessions export [--out FILE] [--from FILE]   (load sessions as JSON Lines)

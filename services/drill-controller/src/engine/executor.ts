@@ -157,7 +157,10 @@ export class Drill {
       loadPhase: () => currentLoadPhase,
       baselines: new Map(),
       ack: o.ack ?? (async () => !!o.autoAck),
-      prometheusUrl: o.prometheusUrl,
+      // A team's own Prometheus (--prometheus), else the one the embedded stack started (if any).
+      get prometheusUrl(): string | undefined {
+        return o.prometheusUrl ?? drill.target?.prometheusUrl;
+      },
       log: o.log ?? (() => {}),
       abort: (source, reason) => this.abort(source, reason),
     };

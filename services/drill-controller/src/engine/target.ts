@@ -11,6 +11,8 @@ import type { EmbeddedStackSpec, TargetProtocol } from '@drillbook/contracts';
 import type { ModelManifest } from '@drillbook/inference/registry/registry';
 import { Stack, runAction, type StackAction, type StackOptions } from '@drillbook/stack';
 import { TargetError } from '../errors.js';
+import type { RunningPrometheus } from '@drillbook/alerts';
+import { startEmbeddedPrometheus } from './embeddedPrometheus.js';
 import { publishOffThread } from './publish.js';
 import { readSessionsFile } from '../load/sessions.js';
 import { httpTargetApi, type ReplicaRef, type TargetApi } from './targetApi.js';
@@ -80,13 +82,27 @@ export async function startEmbeddedTarget(opts: {
   onLog?: (line: string) => void;
   modelCache?: string;
   prometheusUrl?: string;
+  /** Start a Prometheus for this stack when none is given and one is installed (default true). */
+  prometheus?: boolean;
 }): Promise<DrillTarget> {
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'drillbook-stack-'));
   const stackOpts: StackOptions = { dir, ...opts.spec, onLog: opts.onLog, modelCache: opts.modelCache, logLevel: 'warn' };
   const stack = await Stack.start(stackOpts);
+  // Prometheus in the loop: a team's own (--prometheus) or, when installed, one for this stack.
+  let prometheus: RunningPrometheus | null = null;
+  if (!opts.prometheusUrl && opts.prometheus !== false) {
+    try {
+      const started = await startEmbeddedPrometheus({ endpoints: { gateway: stack.info.gatewayUrl, replicas: stack.info.replicas.map((r) => ({ id: r.id, zone: r.zone, url: r.url })) }, dir: join(dir, 'prometheus') });
+      prometheus = started.prometheus;
+      opts.onLog?.(started.note);
+    } catch (e) {
+      opts.onLog?.(`Prometheus did not start (${(e as Error).message}): alerts are not watched, detection falls back to the runbook's metric signals`);
+    }
+  }
   return stackTarget(stack, opts.service, {
-    prometheusUrl: opts.prometheusUrl,
+    prometheusUrl: opts.prometheusUrl ?? prometheus?.url,
     onClose: async () => {
+      await prometheus?.stop();
       await stack.stop();
       if (!opts.dir) rmSync(dir, { recursive: true, force: true });
     },

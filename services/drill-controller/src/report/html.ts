@@ -3,6 +3,7 @@
  * (inline SVG, the fault window shaded), phases, proof, timeline. No external assets or scripts.
  */
 import type { Scorecard } from '@drillbook/contracts';
+import { renderAlertTimeline } from './alertTimeline.js';
 
 const esc = (s: unknown) =>
   String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -129,7 +130,7 @@ code{background:#f6f8fa;padding:1px 4px;border-radius:4px}
 <p class="muted"><b>Hypothesis.</b> ${esc(sc.hypothesis)}</p>
 </header>
 <div class="figs">
-${fig('time to detect', sc.timeToDetectS === null ? '—' : `${sc.timeToDetectS.toFixed(2)} s`)}
+${fig('time to detect', sc.timeToDetectS === null ? '—' : `${sc.timeToDetectS.toFixed(2)} s${sc.detection?.projected ? ' (projected)' : ''}`)}
 ${fig('time to recover', sc.timeToRecoverS === null ? 'not recovered' : `${sc.timeToRecoverS.toFixed(2)} s`)}
 ${fig('interruption', `${sc.interruptionS.toFixed(2)} s`)}
 ${fig('recovery rate', sc.recoveryRate === null ? '—' : `${(sc.recoveryRate * 100).toFixed(0)}%`)}
@@ -146,6 +147,7 @@ ${lineChart({ title: 'p99 latency (1 s buckets)', t: sc.series.t, values: sc.ser
 ${lineChart({ title: 'error rate (1 s buckets)', t: sc.series.t, values: sc.series.errorRate, yLabel: 'errors', windows: sc.faultWindows, color: '#cf222e', format: (v) => `${(v * 100).toFixed(1)}%`, testId: 'chart-errors', minMax: 0.01 })}
 ${lineChart({ title: 'throughput (requests per second)', t: sc.series.t, values: sc.series.rps, yLabel: 'req/s', windows: sc.faultWindows, color: '#8250df', format: (v) => `${Math.round(v)}`, testId: 'chart-rps' })}
 ${lineChart({ title: 'degraded share (1 s buckets)', t: sc.series.t, values: sc.series.degradedShare, yLabel: 'degraded', windows: sc.faultWindows, color: '#9a6700', format: (v) => `${(v * 100).toFixed(0)}%`, testId: 'chart-degraded', minMax: 0.1 })}
+${renderAlertTimeline(sc)}
 <h2>Phases</h2>
 <table data-testid="phases"><thead><tr><th>phase</th><th>window</th><th>requests</th><th>req/s (planned)</th><th>error rate</th><th>p50 ms</th><th>p95 ms</th><th>p99 ms</th><th>degraded</th><th>NDCG@10</th><th title="how late the load generator sent against its schedule">generator lag p99 ms</th><th>host CPU busy</th></tr></thead><tbody>${phases}</tbody></table>
 <h2>Proof the drill was real</h2>

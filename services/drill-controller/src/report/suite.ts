@@ -6,6 +6,14 @@ export interface SuiteEntry {
   score: number;
   time_to_recover_s: number | null;
   time_to_detect_s: number | null;
+  /** What detected the fault first: an expected alert firing (or pending, projected), or a metric signal. */
+  detected_by: string | null;
+  /** time_to_detect_s is a projected firing time (the alert was still pending when the drill ended). */
+  time_to_detect_projected?: boolean;
+  /** The fault moved an SLI and no expected alert fired or would within the bound (null: not judged). */
+  undetected_impact?: boolean | null;
+  /** Expected alerts that fired in the baseline. */
+  alert_noise?: string[];
   error_budget_consumed: number | null;
   ndcg_ratio: number | null;
   status_reason: string;
@@ -36,7 +44,7 @@ export function renderSuite(s: Suite): string {
     .map(
       (d) => `<tr data-testid="drill-${esc(d.runbook)}"><td><a href="${esc(d.report)}">${esc(d.title)}</a><div class="muted">${esc(d.runbook)}</div></td>
 <td><span class="badge" style="background:${COLOR[d.status] ?? '#6e7781'}">${esc(d.status)}</span></td><td class="num">${d.score}</td>
-<td class="num">${d.time_to_recover_s === null ? '—' : d.time_to_recover_s + ' s'}</td><td class="num">${d.time_to_detect_s === null ? '—' : d.time_to_detect_s + ' s'}</td>
+<td class="num">${d.time_to_recover_s === null ? '—' : d.time_to_recover_s + ' s'}</td><td class="num" data-testid="ttd-${esc(d.runbook)}">${d.time_to_detect_s === null ? '—' : d.time_to_detect_s + ' s'}${d.time_to_detect_projected ? ' <i>projected</i>' : ''}${d.detected_by ? `<div class="muted">${esc(d.detected_by)}</div>` : ''}${d.undetected_impact ? '<div class="flips">undetected impact</div>' : ''}${d.alert_noise?.length ? `<div class="flips">noise: ${esc(d.alert_noise.join(', '))}</div>` : ''}</td>
 <td class="num">${d.error_budget_consumed === null ? '—' : (d.error_budget_consumed * 100).toFixed(4) + '%'}</td><td class="num">${d.ndcg_ratio === null ? '—' : d.ndcg_ratio.toFixed(3)}</td>
 <td class="muted">${esc(d.status_reason)}${d.repeat ? `<div data-testid="repeat-${esc(d.runbook)}" class="${d.repeat.flips ? 'flips' : ''}">${d.repeat.runs} runs: ${esc(Object.entries(d.repeat.statuses).map(([k, v]) => `${v} ${k}`).join(', '))} · agreement ${(d.repeat.verdictAgreement * 100).toFixed(0)}%${d.repeat.flips ? ' · <b>verdict flips</b>' : ''}</div>` : ''}</td><td class="num">${d.duration_s}s</td></tr>`,
     )

@@ -20,6 +20,7 @@
 import type { DrillJournal, Runbook, Scorecard } from '@drillbook/contracts';
 import { SCORECARD_SCHEMA_VERSION } from '@drillbook/contracts';
 import type { LoadOutcome, LoadResult } from '../load/index.js';
+import { detectionStep, impactOf } from './steps/detection.js';
 import { objectivesStep, type MeasureContext } from './steps/objectives.js';
 import { phaseStats } from './steps/phases.js';
 import { proofStep } from './steps/proof.js';
@@ -71,7 +72,9 @@ export function computeScorecard(input: ScorecardInput): Scorecard {
   const rec = recoveryStep(j, rb, samples, origin, faultWindow?.start ?? null, !!input.quick);
   const { quality, phaseRatio } = qualityStep(phases, load);
   const errorBudget = errorBudgetStep(j, load, slo);
+  const detection = detectionStep({ journal: j, runbook: rb, recovery: rec, origin, impact: impactOf(rec, phases, phaseRatio), faultPhaseStart: faultWindow?.start ?? null });
   const ctx: MeasureContext = {
+    detection,
     phases,
     load,
     recovery: rec,
@@ -116,8 +119,9 @@ export function computeScorecard(input: ScorecardInput): Scorecard {
     durationS: round((ms(end) - ms(j.startedAt)) / 1000, 2),
     objectives,
     phases,
-    timeToDetectS: rec.timeToDetectS,
-    detectedBy: j.detection?.signal ?? null,
+    timeToDetectS: detection.timeToDetectS,
+    detectedBy: detection.detectedBy,
+    detection: detection.findings,
     timeToRecoverS: rec.rec?.ttrS ?? null,
     interruptionS: rec.rec?.interruptionS ?? 0,
     recoveryRate: rec.recoveryRate,

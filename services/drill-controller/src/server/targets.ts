@@ -8,6 +8,8 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { ADMIN_PATHS } from '@drillbook/contracts';
 import { Stack } from '@drillbook/stack';
+import type { RunningPrometheus } from '@drillbook/alerts';
+import { startEmbeddedPrometheus } from '../engine/embeddedPrometheus.js';
 import { connectTarget, stackTarget, type DrillTarget } from '../engine/target.js';
 import type { CatalogueTargets } from '../catalogue/types.js';
 import type { ControllerConfig, ServiceConfig } from './config/types.js';
@@ -80,11 +82,13 @@ export class Targets {
   private constructor(
     private readonly byId: Map<string, ServiceTarget>,
     readonly stack: Stack | null,
+    private readonly prometheus: RunningPrometheus | null = null,
   ) {}
 
   static async start(config: ControllerConfig, log: (line: string) => void): Promise<Targets> {
     const byId = new Map<string, ServiceTarget>();
     let stack: Stack | null = null;
+    let prometheus: RunningPrometheus | null = null;
     for (const svc of config.services) {
       if (svc.gateway) {
         byId.set(svc.id, new RemoteTarget(svc, config.prometheus?.url));
@@ -103,9 +107,22 @@ export class Targets {
         logLevel: 'warn',
         onLog: (l) => log(`[stack] ${l}`),
       });
-      byId.set(svc.id, new EmbeddedTarget(stack, svc.id, config.prometheus?.url));
+      // Prometheus in the loop: the configured one, else one for the embedded stack when installed.
+      let promUrl = config.prometheus?.url;
+      if (!promUrl) {
+        rmSync(join(config.dataDir, 'prometheus'), { recursive: true, force: true }); // fresh, like the stack
+        try {
+          const started = await startEmbeddedPrometheus({ endpoints: { gateway: stack.info.gatewayUrl, replicas: stack.info.replicas.map((r) => ({ id: r.id, zone: r.zone, url: r.url })) }, dir: join(config.dataDir, 'prometheus') });
+          prometheus = started.prometheus;
+          promUrl = prometheus?.url;
+          log(`[prometheus] ${started.note}`);
+        } catch (e) {
+          log(`[prometheus] did not start (${(e as Error).message}): drills fall back to the runbooks' metric detection signals`);
+        }
+      }
+      byId.set(svc.id, new EmbeddedTarget(stack, svc.id, promUrl));
     }
-    return new Targets(byId, stack);
+    return new Targets(byId, stack, prometheus);
   }
 
   get(id: string): ServiceTarget | undefined {
@@ -113,6 +130,7 @@ export class Targets {
   }
 
   async close(): Promise<void> {
+    await this.prometheus?.stop();
     await this.stack?.stop();
   }
 }

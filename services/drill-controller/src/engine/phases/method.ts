@@ -12,6 +12,7 @@ import { distributedLoadStarter } from '../../providers/kubernetes/distributedLo
 import { durationMs } from '../../runbook/duration.js';
 import { loadPhases } from '../../runbook/plan.js';
 import { activity, type DrillContext } from '../context.js';
+import { startAlertWatch, type AlertWatch } from '../alertWatch.js';
 import { startDetection, type Detection } from '../detection.js';
 import { GuardrailMonitor } from '../guardrails.js';
 import { sumMetric } from '../promText.js';
@@ -87,6 +88,7 @@ async function method(env: PhaseEnv): Promise<LoadOutcome | null> {
     if (trip) env.abort('guardrail', trip.reason);
   });
   let detection: Detection | null = null;
+  let alertWatch: AlertWatch | null = null;
   let faultSteps: Promise<void> = Promise.resolve();
   let recoverySteps: Promise<void> = Promise.resolve();
   const runSteps = async (steps: Step[], lp: LoadPhaseName) => {
@@ -104,10 +106,15 @@ async function method(env: PhaseEnv): Promise<LoadOutcome | null> {
     env.setLoadPhase(p);
     ctx.events.emit('phase', `load phase ${p}`, { phase: 'method', data: { loadPhase: p } });
     // Detection signals are watched from the baseline on, so one that already holds before the fault is not taken for a detection.
-    if (p === 'baseline') detection = startDetection(ctx, rb.detection ?? []);
+    if (p === 'baseline') {
+      detection = startDetection(ctx, rb.detection ?? []);
+      alertWatch = startAlertWatch(ctx, ctx.prometheusUrl ?? target.prometheusUrl);
+    }
     if (p === 'fault') {
       detection ??= startDetection(ctx, rb.detection ?? []);
       detection.faultStarted();
+      alertWatch ??= startAlertWatch(ctx, ctx.prometheusUrl ?? target.prometheusUrl);
+      alertWatch.faultStarted();
       if (phases.find((x) => x.phase === 'fault')?.mix === 'drifted') {
         const at = new Date().toISOString();
         ctx.journal.update((j) => {
@@ -143,6 +150,7 @@ async function method(env: PhaseEnv): Promise<LoadOutcome | null> {
   await faultSteps.catch(() => {});
   await recoverySteps.catch(() => {});
   (detection as Detection | null)?.stop();
+  await (alertWatch as AlertWatch | null)?.stop();
   clearTimeout(maxTimer);
   env.setLoadPhase(null);
   if (loadAct.status === 'failed' && !env.aborted) env.abort('guardrail', `load engine failed: ${loadAct.error}`);

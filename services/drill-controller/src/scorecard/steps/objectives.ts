@@ -12,6 +12,7 @@ import type { LoadPhaseName, Objective, ObjectiveResult, PhaseStats, Runbook, Sc
 import type { LoadResult } from '../../load/index.js';
 import { percentileInterval, samplesToDecide } from './confidence.js';
 import { phaseOf } from './phases.js';
+import { alertNoise, undetectedImpactFor, type DetectionStep } from './detection.js';
 import type { RecoveryStep } from './recovery.js';
 import { round } from './util.js';
 
@@ -32,6 +33,8 @@ export const UNIT: Record<Objective['sli'], Unit> = {
   error_budget_consumed: 'ratio',
   throughput_ratio: 'ratio',
   probe: 'count',
+  undetected_impact: 'count',
+  alert_noise: 'count',
 };
 /** Ratio SLIs where higher is better and the shortfall is measured against 1. */
 const GOOD_RATIOS = new Set(['availability', 'recovery_rate']);
@@ -85,6 +88,8 @@ export interface MeasureContext {
   quality: Scorecard['quality'];
   errorBudgetConsumed: number | null;
   probes: (name: string) => number | null;
+  /** Alert timeline and findings (undetected impact, alert noise). */
+  detection?: DetectionStep;
 }
 
 /** The request-level SLIs a phase (or the whole drill) measured; null when it has no data. */
@@ -95,7 +100,7 @@ function scopeOf(ctx: MeasureContext, phase: Objective['phase']): Pick<PhaseStat
 }
 
 /** The SLI an objective names, measured over its phase (or the drill); null when not measured. */
-export function measure(o: Pick<Objective, 'sli' | 'phase' | 'probe'>, ctx: MeasureContext): number | null {
+export function measure(o: Pick<Objective, 'sli' | 'phase' | 'probe' | 'within'>, ctx: MeasureContext): number | null {
   const ph = o.phase && o.phase !== 'drill' ? phaseOf(ctx.phases, o.phase) : null;
   const scope = scopeOf(ctx, o.phase);
   const r = ctx.recovery;
@@ -120,7 +125,7 @@ export function measure(o: Pick<Objective, 'sli' | 'phase' | 'probe'>, ctx: Meas
     case 'time_to_recover_s':
       return r.rec?.ttrS ?? null;
     case 'time_to_detect_s':
-      return r.timeToDetectS;
+      return ctx.detection ? ctx.detection.timeToDetectS : r.timeToDetectS;
     case 'interruption_s':
       return r.rec?.interruptionS ?? null;
     case 'recovery_rate':
@@ -135,6 +140,10 @@ export function measure(o: Pick<Objective, 'sli' | 'phase' | 'probe'>, ctx: Meas
     }
     case 'probe':
       return o.probe ? ctx.probes(o.probe) : null;
+    case 'undetected_impact':
+      return ctx.detection ? undetectedImpactFor(o, ctx.detection) : null;
+    case 'alert_noise':
+      return ctx.detection ? alertNoise(ctx.detection) : null;
   }
 }
 
