@@ -77,7 +77,17 @@ export class S3Store implements StoreReader, StoreWriter {
       const m = /bytes (\d+)-(\d+)\/(\d+)/.exec(out.ContentRange ?? '');
       const partial = start > 0 && !!m;
       const total = m ? Number(m[3]) : Number(out.ContentLength ?? NaN);
-      return { body: out.Body as Readable, total, partial };
+      const body = out.Body as Readable;
+      const where = `${this.location}/${key}`;
+      // A connection cut mid-body surfaces as an 'aborted' stream error: the client resumes on StoreUnreachable.
+      async function* chunks(): AsyncIterable<Uint8Array> {
+        try {
+          for await (const c of body) yield c as Uint8Array;
+        } catch (e) {
+          throw new StoreUnreachable(`model store ${where}: connection cut during download (${(e as Error).message})`, { cause: e });
+        }
+      }
+      return { body: chunks(), total, partial };
     } catch (e) {
       throw this.wrap(e, key);
     }
