@@ -3,14 +3,16 @@
 #   prometheus (+ promtool)  alert rule tests, real Prometheus in the loop
 #   chromium                 browser tests of the plugins (driven by playwright-core)
 #   postgresql               controller storage tests against PostgreSQL
+#   nginx-light              the HTTP model store (tests and the embedded stack start their own nginx)
 # Only installs with apt-get when apt exists and we are root; otherwise says what is missing.
 set -euo pipefail
 want=()
 command -v promtool >/dev/null 2>&1 || want+=(prometheus)
 command -v chromium >/dev/null 2>&1 || want+=(chromium)
 ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || want+=(postgresql)
+[ -x /usr/sbin/nginx ] || want+=(nginx-light)
 if [ ${#want[@]} -eq 0 ]; then
-  echo "[setup-system] prometheus, chromium and postgresql are present"
+  echo "[setup-system] prometheus, chromium, postgresql and nginx are present"
   exit 0
 fi
 if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then

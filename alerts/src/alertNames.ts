@@ -21,6 +21,8 @@ export const ALERTS = {
   inputDriftPsi: 'RecsysInputDriftPsi',
   inputDriftKl: 'RecsysInputDriftKl',
   drillAborted: 'DrillbookDrillAborted',
+  modelStoreArtifactRefused: 'RecsysModelStoreArtifactRefused',
+  modelStoreUnreachable: 'RecsysModelStoreUnreachable',
 } as const;
 
 export type AlertKey = keyof typeof ALERTS;
@@ -62,4 +64,6 @@ export const ALERT_DRILLS: Readonly<Record<AlertName, readonly DrillName[]>> = {
   [ALERTS.inputDriftPsi]: ['data-drift'],
   [ALERTS.inputDriftKl]: ['data-drift'],
   [ALERTS.drillAborted]: [],
+  [ALERTS.modelStoreArtifactRefused]: [],
+  [ALERTS.modelStoreUnreachable]: [],
 };

@@ -29,8 +29,8 @@ const panelsOf = (d: GeneratedDashboard): AnyPanel[] => ((d.panels ?? []) as Any
 const byTitle = (title: string) => dashboards.find((d) => d.title === title)!;
 
 describe('generated dashboards', () => {
-  it('have distinct uids and titles, and the three views the platform needs', () => {
-    expect(dashboards.map((d) => d.title)).toEqual(['Recsys SLO overview', 'Recsys accelerators', 'Drillbook drill']);
+  it('have distinct uids and titles, and the four views the platform needs', () => {
+    expect(dashboards.map((d) => d.title)).toEqual(['Recsys SLO overview', 'Recsys accelerators', 'Drillbook drill', 'Recsys model store']);
     expect(new Set(dashboards.map((d) => d.uid)).size).toBe(dashboards.length);
   });
 

@@ -14,3 +14,4 @@ export { DATASOURCE_VARIABLE } from './common/datasource.js';
 export type { GeneratedDashboard } from './common/dashboard.js';
 export { checkDashboardExpressions, REFERENCE_VALUES } from './check.js';
 export type { ExpressionReport } from './check.js';
+export { MODEL_STORE_UID } from './modelStore.js';

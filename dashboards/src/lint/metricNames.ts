@@ -3,7 +3,7 @@
  * contract (with histogram series suffixes), the DCGM exporter series, the recording rules the
  * alerts generator writes, and Prometheus' own `up` and `ALERTS`.
  */
-import { DCGM, METRIC, SLO_RECORDING, SLO_WINDOWS } from '@drillbook/contracts';
+import { DCGM, METRIC, MODEL_STORE_METRIC, SLO_RECORDING, SLO_WINDOWS } from '@drillbook/contracts';
 import { alertWindows, SLO_INFO, SLO_TIME_PERIOD_DAYS, sliEventsRate } from '@drillbook/alerts';
 
 const KEYWORDS = new Set(['by', 'without', 'on', 'ignoring', 'group_left', 'group_right', 'bool', 'offset', 'and', 'or', 'unless', 'inf', 'nan', 'Inf', 'NaN']);
@@ -27,7 +27,7 @@ export function metricNamesIn(expr: string): string[] {
 
 export function knownMetricNames(): Set<string> {
   const known = new Set<string>(['up', 'ALERTS']);
-  for (const name of Object.values(METRIC)) {
+  for (const name of [...Object.values(METRIC), ...Object.values(MODEL_STORE_METRIC)]) {
     known.add(name);
     for (const suffix of ['_bucket', '_sum', '_count']) known.add(`${name}${suffix}`);
   }

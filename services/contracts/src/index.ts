@@ -17,3 +17,4 @@ export * from './oip.js';
 export * from './ndcg.js';
 export * from './target.js';
 export * from './alertTimeline.js';
+export * from './modelStore.js';

@@ -346,6 +346,12 @@ export interface EmbeddedStackSpec {
     backup?: boolean;
   };
   shoppers?: boolean;
+  /**
+   * Serve models from a remote model store (a real nginx the stack starts, issue 23): replicas fetch
+   * into a verified cache instead of getting a copy of the registry. `cache: false` is the scale-out
+   * drill's mutation (nothing cached is reused).
+   */
+  modelStore?: { cache?: boolean; cacheMaxBytes?: number };
 }
 
 export interface Runbook {

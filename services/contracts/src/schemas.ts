@@ -394,6 +394,14 @@ export const runbookSchema = {
           },
         },
         shoppers: { type: 'boolean' },
+        modelStore: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            cache: { type: 'boolean' },
+            cacheMaxBytes: { type: 'integer', minimum: 1 },
+          },
+        },
       },
     },
   },

@@ -24,6 +24,11 @@ export interface ReplicaConfig {
     version?: string;
     /** Where the replica records the version it serves, so a restart serves it again (outside the registry, so it survives a lost registry). */
     stateFile?: string;
+    /**
+     * Remote model store (MODEL_STORE_URL: http(s)://… served by nginx, or s3://bucket/prefix): the
+     * replica fetches versions from it into `root`, which becomes a verified cache with a size bound.
+     */
+    store?: { url: string; cache: boolean; cacheMaxBytes: number };
   };
   serving: ServingOptions;
   ortThreads: number;
@@ -89,6 +94,7 @@ export function loadConfig(env: Env = process.env): ReplicaConfig {
       publicKeyFile: env.MODEL_PUBLIC_KEY_FILE ?? join(env.MODEL_SOURCE ?? root, '.keys', 'signing.pub.pem'),
       version: env.MODEL_VERSION || undefined,
       stateFile: env.STATE_FILE || undefined,
+      ...(env.MODEL_STORE_URL ? { store: storeConfig(env) } : {}),
     },
     serving: {
       maxBatch: int(env, 'BATCH_MAX', 32, 1, 1024),
@@ -131,6 +137,9 @@ export function replicaConfigEnv(c: ReplicaConfig): Record<string, string> {
     MODEL_PUBLIC_KEY_FILE: c.registry.publicKeyFile,
     MODEL_VERSION: c.registry.version ?? '',
     STATE_FILE: c.registry.stateFile ?? '',
+    MODEL_STORE_URL: c.registry.store?.url ?? '',
+    MODEL_CACHE: String(c.registry.store?.cache ?? true),
+    MODEL_CACHE_MAX_BYTES: String(c.registry.store?.cacheMaxBytes ?? DEFAULT_CACHE_MAX_BYTES),
     BATCH_MAX: String(s.maxBatch),
     BATCH_DELAY_MS: String(s.maxDelayMs),
     MAX_QUEUE: String(s.maxQueue),
@@ -152,4 +161,12 @@ export function replicaConfigEnv(c: ReplicaConfig): Record<string, string> {
     GPU_POLL_MS: String(c.gpu.pollMs),
     NVIDIA_SMI: c.gpu.executable,
   };
+}
+
+export const DEFAULT_CACHE_MAX_BYTES = 1024 ** 3;
+
+function storeConfig(env: Env): NonNullable<ReplicaConfig['registry']['store']> {
+  const url = env.MODEL_STORE_URL!;
+  if (!/^(https?:\/\/[^\s]+|s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/\S*)?)$/.test(url)) throw new ConfigError('MODEL_STORE_URL', `expected http(s)://host[:port]/path or s3://bucket[/prefix], got "${url}"`);
+  return { url, cache: bool(env, 'MODEL_CACHE', true), cacheMaxBytes: int(env, 'MODEL_CACHE_MAX_BYTES', DEFAULT_CACHE_MAX_BYTES, 1, Number.MAX_SAFE_INTEGER) };
 }

@@ -24,6 +24,8 @@ import { readGpus, type Exec } from './telemetry/gpu.js';
 import { createLogger, type Logger } from './telemetry/logger.js';
 import { createMetrics, type ReplicaMetrics } from './telemetry/metrics.js';
 import { startTracing, type TracingHandle } from './telemetry/tracing.js';
+import type { ModelStoreClient } from './store/client.js';
+import { openStoreClient } from './store/open.js';
 import type { tracing } from '@opentelemetry/sdk-node';
 
 export interface Replica {
@@ -71,6 +73,15 @@ export async function startReplica(config: ReplicaConfig, deps: ReplicaDeps = {}
     encryptionKey: encryptionKeyFromEnv(deps.env ?? process.env),
   });
   const metrics = createMetrics();
+  const store = config.registry.store
+    ? openStoreClient({
+        url: config.registry.store.url,
+        cache: { enabled: config.registry.store.cache, maxBytes: config.registry.store.cacheMaxBytes },
+        registry,
+        metricsRegistry: metrics.registry,
+        log: (msg, extra) => logger.warn({ store: config.registry.store!.url, ...extra }, msg),
+      })
+    : undefined;
   const burner = new CpuBurner();
   const exit = deps.exit ?? ((code: number) => process.exit(code));
 
@@ -125,6 +136,7 @@ export async function startReplica(config: ReplicaConfig, deps: ReplicaDeps = {}
     ortThreads: config.ortThreads,
     ortSpin: config.ortSpin,
     ortInWorker: config.ortInWorker,
+    ...(store ? { prepare: async (version: string, serving: string | undefined) => void (await store.ensure(version, serving ? [serving] : [])) } : {}),
     onSwap: (m) => {
       if (m && config.registry.stateFile) writeState(config.registry.stateFile, { version: m.version, sha256: m.sha256 });
       metrics.modelInfo.reset();
@@ -195,7 +207,7 @@ export async function startReplica(config: ReplicaConfig, deps: ReplicaDeps = {}
   });
   const port = (server.address() as AddressInfo).port;
 
-  const loaded = initialLoad(config, registry, host, logger);
+  const loaded = initialLoad(config, registry, host, logger, store);
 
   return Object.assign(replicaRef, {
     url: `http://${config.host}:${port}`,
@@ -218,15 +230,16 @@ export async function startReplica(config: ReplicaConfig, deps: ReplicaDeps = {}
 }
 
 /** Serve the configured version, else the newest available (local, pulled from the source, or restored from backup). */
-async function initialLoad(config: ReplicaConfig, registry: ModelRegistry, host: ModelHost, logger: Logger): Promise<void> {
-  const pick = () => {
+async function initialLoad(config: ReplicaConfig, registry: ModelRegistry, host: ModelHost, logger: Logger, store?: ModelStoreClient): Promise<void> {
+  const pick = async () => {
     if (config.registry.version) return config.registry.version;
     const recorded = readState(config.registry.stateFile);
     if (recorded) return recorded;
+    if (store) return store.latest().catch((e: Error) => void logger.error({ err: e.message }, 'model store unreachable and nothing cached: no version to start with'));
     const candidates = [...registry.list(), ...(config.registry.source ? registry.list(config.registry.source) : []), ...(config.registry.backup ? registry.list(config.registry.backup) : [])];
     return candidates[candidates.length - 1];
   };
-  const version = pick();
+  const version = await pick();
   if (!version) {
     logger.error({ registry: config.registry.root }, 'no model version available: serving nothing until one is deployed');
     return;

@@ -7,7 +7,7 @@
  * channel to this process and exit when it disappears, even if it is SIGKILLed.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, createWriteStream, existsSync, mkdirSync, readdirSync, rmSync, type WriteStream } from 'node:fs';
+import { cpSync, createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
@@ -16,6 +16,11 @@ import { gatewayConfigEnv } from '@drillbook/gateway/config';
 import { replicaConfigEnv } from '@drillbook/inference';
 import { DEFAULT_STACK_MODEL, ensureStackModel, type StackModelSpec } from './model.js';
 import { terminate } from './terminate.js';
+import { ModelRegistry } from '@drillbook/inference/registry/registry';
+import { publicKeyFrom } from '@drillbook/inference/registry/crypto';
+import { FolderStore } from '@drillbook/inference/store/fileStore';
+import { startNginxStore, type NginxStore } from '@drillbook/inference/store/nginx';
+import { publishToStore } from '@drillbook/inference/store/publish';
 import { stackGatewayConfig, stackReplicaConfig } from './wiring.js';
 
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
@@ -74,6 +79,8 @@ export interface StackInfo {
   modelVersion: string;
   adminToken: string;
   shoppers: { enabled: boolean; rate: number };
+  /** The nginx model store (spec `modelStore`): its URL and the folder it serves. */
+  modelStore?: { url: string; dir: string } | null;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -129,6 +136,7 @@ export class Stack {
   private shoppers: ChildProcess | null = null;
   private logs: WriteStream[] = [];
   private stopping = false;
+  private nginx: NginxStore | null = null;
   info!: StackInfo;
 
   private constructor(private readonly opts: StackOptions) {}
@@ -193,11 +201,14 @@ export class Stack {
       shoppers: { enabled: o.shoppers !== false, rate: o.shopperRate ?? 5 },
     };
 
+    if (o.modelStore) await this.startModelStoreFirst();
+
     for (let i = 0; i < n; i++) {
       const id = `r${i}`;
       const dir = join(o.dir, 'replicas', id);
       const registryDir = join(dir, 'models');
-      if (!existsSync(join(registryDir, MODEL_NAME))) {
+      // With a model store, replicas start with an empty cache and fetch from the store.
+      if (!o.modelStore && !existsSync(join(registryDir, MODEL_NAME))) {
         mkdirSync(join(registryDir, MODEL_NAME), { recursive: true });
         copyVersions(registryDir);
       }
@@ -211,6 +222,36 @@ export class Stack {
     await this.startGateway();
     await this.waitGatewayReady();
     if (this.info.shoppers.enabled) await this.startShoppers();
+  }
+
+  /** Publish every registry version into the store folder and start nginx on it. */
+  private async startModelStoreFirst(): Promise<void> {
+    const dir = join(this.opts.dir, 'model-store');
+    await this.publishToModelStore(undefined, dir);
+    this.nginx = await startNginxStore({ root: dir });
+    this.info.modelStore = { url: this.nginx.url, dir };
+    this.say(`model store: nginx serving ${dir} at ${this.nginx.url}`);
+  }
+
+  /** Publish one version (default: every version of the stack registry) into the model store folder. */
+  async publishToModelStore(version?: string, dir = this.info.modelStore?.dir): Promise<void> {
+    if (!dir) throw new Error('this stack runs without a model store (spec modelStore)');
+    const registry = new ModelRegistry({ root: this.info.registryRoot, publicKey: publicKeyFrom(readFileSync(this.info.publicKeyFile, 'utf8')) });
+    const store = new FolderStore(dir);
+    for (const v of version ? [version] : registry.list()) await publishToStore(registry, v, store);
+  }
+
+  /** Model store outage: stop nginx (open downloads are cut). */
+  async stopModelStore(): Promise<void> {
+    if (!this.nginx) throw new Error('this stack runs without a model store (spec modelStore)');
+    await this.nginx.stop();
+    this.say('model store: nginx stopped');
+  }
+
+  async startModelStore(): Promise<void> {
+    if (!this.nginx) throw new Error('this stack runs without a model store (spec modelStore)');
+    await this.nginx.start();
+    this.say('model store: nginx started again');
   }
 
   private async spawnReplica(m: Managed): Promise<void> {
@@ -342,6 +383,7 @@ export class Stack {
     this.stopping = true;
     const children = [this.shoppers, this.gateway, ...this.managed.map((m) => m.child)].filter((c): c is ChildProcess => !!c && c.exitCode === null && c.signalCode === null);
     await Promise.all(children.map((c) => terminate(c)));
+    await this.nginx?.close();
     for (const m of this.managed) {
       m.child = null;
       m.handle.pid = null;

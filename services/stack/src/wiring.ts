@@ -5,6 +5,7 @@
  */
 import type { GatewayConfigInput } from '@drillbook/gateway/config';
 import { loadConfig, replicaConfigEnv, type ReplicaConfig } from '@drillbook/inference';
+import { DEFAULT_CACHE_MAX_BYTES } from '@drillbook/inference/config';
 import type { ReplicaHandle, StackInfo, StackOptions } from './Stack.js';
 
 type ReplicaSlot = Pick<ReplicaHandle, 'id' | 'zone' | 'port' | 'registryDir' | 'stateFile'>;
@@ -15,7 +16,11 @@ type ReplicaSlot = Pick<ReplicaHandle, 'id' | 'zone' | 'port' | 'registryDir' | 
  * thread; `replicaEnv` last, read by the replica's loader so a bad value throws a `ConfigError`
  * naming the variable before anything starts.
  */
-export function stackReplicaConfig(opts: Pick<StackOptions, 'replica' | 'replicaEnv' | 'logLevel'>, slot: ReplicaSlot, info: Pick<StackInfo, 'backupRoot' | 'publicKeyFile' | 'adminToken'>): ReplicaConfig {
+export function stackReplicaConfig(
+  opts: Pick<StackOptions, 'replica' | 'replicaEnv' | 'logLevel' | 'modelStore'>,
+  slot: ReplicaSlot,
+  info: Pick<StackInfo, 'backupRoot' | 'publicKeyFile' | 'adminToken' | 'modelStore'>,
+): ReplicaConfig {
   const r = opts.replica ?? {};
   const d = loadConfig({});
   const config: ReplicaConfig = {
@@ -24,7 +29,13 @@ export function stackReplicaConfig(opts: Pick<StackOptions, 'replica' | 'replica
     zone: slot.zone,
     host: '127.0.0.1',
     port: slot.port,
-    registry: { root: slot.registryDir, backup: info.backupRoot ?? undefined, publicKeyFile: info.publicKeyFile, stateFile: slot.stateFile },
+    registry: {
+      root: slot.registryDir,
+      backup: info.backupRoot ?? undefined,
+      publicKeyFile: info.publicKeyFile,
+      stateFile: slot.stateFile,
+      ...(info.modelStore ? { store: { url: info.modelStore.url, cache: opts.modelStore?.cache !== false, cacheMaxBytes: opts.modelStore?.cacheMaxBytes ?? DEFAULT_CACHE_MAX_BYTES } } : {}),
+    },
     serving: {
       ...d.serving,
       fallback: r.fallback !== false,

@@ -5,6 +5,7 @@ import { drillAborted } from './drills.js';
 import { inputDriftKl, inputDriftPsi } from './drift.js';
 import { fallbackRateHigh, modelLoadFailed, modelNotLoaded } from './serving.js';
 import { upstreamDown, zoneDown } from './topology.js';
+import { modelStoreArtifactRefused, modelStoreUnreachable } from './modelStore.js';
 import type { PlatformAlert } from './types.js';
 
 export function serviceAlerts(cfg: ServiceAlertConfig, runbookBase: string): PlatformAlert[] {
@@ -18,6 +19,8 @@ export function serviceAlerts(cfg: ServiceAlertConfig, runbookBase: string): Pla
     gpuSaturated(cfg, runbookBase),
     inputDriftPsi(cfg, runbookBase),
     inputDriftKl(cfg, runbookBase),
+    modelStoreArtifactRefused(cfg, runbookBase),
+    modelStoreUnreachable(cfg, runbookBase),
   ];
 }
 

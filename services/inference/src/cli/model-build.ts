@@ -4,11 +4,14 @@
  * the registry (plus the load sessions file the drills replay).
  *
  *   npm run model:build -- [--items N] [--users N] [--version V] [--registry DIR] [--backup DIR] [--seed N] [--epochs N] [--force]
+ *                          [--variants int8,fp16]   also publish compressed variants as <V>-int8, <V>-fp16
  */
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildModel } from '../model/build.js';
+import { publishVariants } from '../model/publishVariants.js';
+import { parseVariants, type ModelVariant } from '../model/variants.js';
 import { encryptionKeyFromEnv, loadOrCreateSigningKeys } from '../registry/crypto.js';
 import { ModelRegistry } from '../registry/registry.js';
 
@@ -22,6 +25,7 @@ const { values } = parseArgs({
     seed: { type: 'string', default: '7' },
     epochs: { type: 'string' },
     force: { type: 'boolean', default: false },
+    variants: { type: 'string', default: '' },
     help: { type: 'boolean', default: false },
   },
 });
@@ -38,19 +42,27 @@ function positive(name: string, v: string | undefined): number | undefined {
 
 async function main(): Promise<void> {
   if (values.help) {
-    process.stdout.write('usage: model:build [--items N] [--users N] [--version V] [--registry DIR] [--backup DIR] [--seed N] [--epochs N] [--force]\n');
+    process.stdout.write('usage: model:build [--items N] [--users N] [--version V] [--registry DIR] [--backup DIR] [--seed N] [--epochs N] [--force] [--variants int8,fp16]\n');
     return;
   }
   const root = values.registry!;
   const keys = loadOrCreateSigningKeys(join(root, '.keys'));
   const registry = new ModelRegistry({ root, backupRoot: values.backup, publicKey: keys.publicKey, privateKey: keys.privateKey, encryptionKey: encryptionKeyFromEnv() });
   const version = values.version!;
-  if (existsSync(registry.dir(version))) {
+  let variants: ModelVariant[];
+  try {
+    variants = parseVariants(values.variants ?? '');
+  } catch (e) {
+    process.stderr.write(`${(e as Error).message}\n`);
+    process.exit(2);
+  }
+  for (const v of [version, ...variants.filter((x) => x !== 'fp32').map((x) => `${version}-${x}`)]) {
+    if (!existsSync(registry.dir(v))) continue;
     if (!values.force) {
-      process.stderr.write(`version ${version} already exists in ${join(root, registry.name)} (use --force to rebuild it)\n`);
+      process.stderr.write(`version ${v} already exists in ${join(root, registry.name)} (use --force to rebuild it)\n`);
       process.exit(2);
     }
-    rmSync(registry.dir(version), { recursive: true, force: true });
+    rmSync(registry.dir(v), { recursive: true, force: true });
   }
   const started = Date.now();
   const result = await buildModel(registry, {
@@ -69,6 +81,17 @@ async function main(): Promise<void> {
       `${values.backup ? ` and backup ${values.backup}` : ''} in ${((Date.now() - started) / 1000).toFixed(1)}s\n` +
       `load sessions: ${result.sessionsFile}\n`,
   );
+  if (variants.some((v) => v !== 'fp32')) {
+    const out = await publishVariants(registry, {
+      baseVersion: version,
+      world: result.world,
+      weights: result.weights,
+      features: result.features,
+      variants,
+      onProgress: (m) => process.stdout.write(`[model:build] ${m}\n`),
+    });
+    for (const v of out) process.stdout.write(`published ${registry.name}/${v.version} (${v.variant}, ${v.manifest.artefacts.model.size} bytes vs ${result.manifest.artefacts.model.size} fp32)\n`);
+  }
 }
 
 main().catch((e) => {

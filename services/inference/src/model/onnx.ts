@@ -18,7 +18,7 @@ export const ONNX_INPUTS = { userIdx: 'user_idx', tokenIds: 'token_ids', tokenWe
 export const ONNX_OUTPUTS = { scores: 'top_scores', indices: 'top_indices' } as const;
 export const OPSET = 13;
 
-function floatTensor(name: string, dims: number[], data: Float32Array) {
+export function floatTensor(name: string, dims: number[], data: Float32Array) {
   return onnx.TensorProto.create({
     name,
     dims,
@@ -27,12 +27,12 @@ function floatTensor(name: string, dims: number[], data: Float32Array) {
   });
 }
 
-function int64Tensor(name: string, values: number[]) {
+export function int64Tensor(name: string, values: number[]) {
   const data = new BigInt64Array(values.map((v) => BigInt(v)));
   return onnx.TensorProto.create({ name, dims: [values.length], dataType: DT.INT64, rawData: new Uint8Array(data.buffer) });
 }
 
-function valueInfo(name: string, elemType: number, dims: Array<number | string>) {
+export function valueInfo(name: string, elemType: number, dims: Array<number | string>) {
   return onnx.ValueInfoProto.create({
     name,
     type: {
@@ -44,7 +44,7 @@ function valueInfo(name: string, elemType: number, dims: Array<number | string>)
   });
 }
 
-function node(opType: string, inputs: string[], outputs: string[], attrs: Array<{ name: string; i: number }> = []) {
+export function node(opType: string, inputs: string[], outputs: string[], attrs: Array<{ name: string; i: number }> = []) {
   return onnx.NodeProto.create({
     opType,
     input: inputs,

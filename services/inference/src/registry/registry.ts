@@ -202,6 +202,20 @@ export class ModelRegistry {
     }
   }
 
+  /**
+   * Check a manifest's ed25519 signature against the trusted key and that it is for `version` and
+   * this model; `where` names its source in the error (a file or a store URL).
+   */
+  verifyManifest(manifest: ModelManifest, version: string, where: string): void {
+    const { signature, ...unsigned } = manifest;
+    if (!signature || signature.alg !== 'ed25519') throw new ModelSignatureError(where, 'manifest is not signed with ed25519');
+    const expectedKey = keyId(this.opts.publicKey);
+    if (signature.keyId !== expectedKey) throw new ModelSignatureError(where, `signed by key ${signature.keyId}, trusted key is ${expectedKey}`);
+    if (!verifyPayload(unsigned, signature.value, this.opts.publicKey)) throw new ModelSignatureError(where, 'manifest content does not match its signature');
+    if (manifest.version !== version) throw new ModelSignatureError(where, `manifest is for version ${manifest.version}, directory says ${version}`);
+    if (manifest.name !== this.name) throw new ModelSignatureError(where, `manifest is for model ${manifest.name}, registry serves ${this.name}`);
+  }
+
   private verifyAndRead(version: string, root: string, restored: boolean): LoadedModel {
     const dir = this.dir(version, root);
     const manifestFile = join(dir, 'manifest.json');
@@ -211,12 +225,7 @@ export class ModelRegistry {
     } catch (e) {
       throw new ModelRegistryError(`${manifestFile}: unreadable manifest (${(e as Error).message})`);
     }
-    const { signature, ...unsigned } = manifest;
-    if (!signature || signature.alg !== 'ed25519') throw new ModelSignatureError(manifestFile, 'manifest is not signed with ed25519');
-    const expectedKey = keyId(this.opts.publicKey);
-    if (signature.keyId !== expectedKey) throw new ModelSignatureError(manifestFile, `signed by key ${signature.keyId}, trusted key is ${expectedKey}`);
-    if (!verifyPayload(unsigned, signature.value, this.opts.publicKey)) throw new ModelSignatureError(manifestFile, 'manifest content does not match its signature');
-    if (manifest.version !== version) throw new ModelSignatureError(manifestFile, `manifest is for version ${manifest.version}, directory says ${version}`);
+    this.verifyManifest(manifest, version, manifestFile);
 
     const read = (entry: ArtefactEntry) => {
       const file = join(dir, entry.file);

@@ -46,6 +46,8 @@ export class ModelHost {
       /** Run the onnxruntime session in a worker thread (default), so a batch does not stop the event loop. */
       ortInWorker?: boolean;
       onSwap?: (m: ServingModel | null) => void;
+      /** Make a version present and verified locally before it is loaded (the model store fetch); throws to refuse it. */
+      prepare?: (version: string, serving: string | undefined) => Promise<void>;
     },
   ) {}
 
@@ -95,6 +97,7 @@ export class ModelHost {
     }
     let loaded;
     try {
+      if (this.deps.prepare) await this.deps.prepare(version, this.current?.version);
       loaded = this.deps.registry.load(version);
     } catch (e) {
       this.lastError = (e as Error).message;
