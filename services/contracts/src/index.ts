@@ -16,3 +16,5 @@ export * from './openapi.js';
 export * from './oip.js';
 export * from './ndcg.js';
 export * from './target.js';
+export * from './actions.js';
+export * from './stackConfig.js';

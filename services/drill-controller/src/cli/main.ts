@@ -22,7 +22,7 @@ import { connectTarget, type DrillTarget } from '../engine/target.js';
 import { terminalSummary } from '../report/outputs.js';
 import { progressObserver } from './progress.js';
 import { formatRepeat, repeatExitCode, summarizeRepeats, writeRepeat } from './repeat.js';
-import type { Scorecard } from '@drillbook/contracts';
+import { mergeStackSpec, type Scorecard } from '@drillbook/contracts';
 import { distributedLoadMissing } from '../providers/kubernetes/distributedLoad.js';
 
 /** Most runs `--repeat` accepts. */
@@ -32,7 +32,7 @@ const out = process.stdout;
 const err = process.stderr;
 const USAGE = `usage:
   drillbook validate <files or dirs>
-  drillbook run <runbook.yaml> [--quick] [--repeat N] [--out DIR] [--dry-run] [--load builtin|k6|auto] [--yes]
+  drillbook run <runbook.yaml> [--quick] [--repeat N] [--out DIR] [--dry-run] [--load builtin|k6|auto] [--yes] [--stack-config FILE]
                 [--target URL [--admin-token TOKEN] [--control URL] [--sessions FILE]] [--prometheus URL]
                  (--admin-token: needed for a drillbook-protocol target or --control)
   drillbook gameday [--quick] [--repeat N] [--out DIR] [--runbooks DIR]
@@ -75,6 +75,7 @@ async function run(argv: string[]): Promise<number> {
       prometheus: { type: 'string' },
       'keep-stack': { type: 'boolean', default: false },
       repeat: { type: 'string', default: '1' },
+      'stack-config': { type: 'string' },
     },
   });
   const repeat = Number(values.repeat);
@@ -92,6 +93,13 @@ async function run(argv: string[]): Promise<number> {
   }
   const loaded = loadRunbook(positionals[0]);
   const rb = loaded.runbook;
+  if (values['stack-config']) {
+    if (values.target) {
+      err.write('drillbook run: --stack-config sets up the embedded stack; it cannot be combined with --target\n');
+      return 2;
+    }
+    rb.stack = mergeStackSpec(rb.stack, (await import('@drillbook/stack/stackConfig')).readStackConfig(values['stack-config']).spec);
+  }
   const engine = chooseEngine(values.load as 'auto', rb.load.scenario);
   if (values['dry-run'] || rb.guardrails.dryRun) {
     out.write(formatPlan(buildPlan(rb, { quick: values.quick!, engine: engine.engine })) + '\n');
