@@ -39,6 +39,7 @@ const USAGE = `usage:
   drillbook serve [--config FILE] [--port N]   (tokens also from DRILLBOOK_TOKENS=token:role[:svc+svc],...)
   drillbook proxy --upstream URL --listen HOST:PORT --admin-token TOKEN   (fault proxy; --help for options)
   drillbook sessions export [--out FILE] [--from FILE]   (load sessions as JSON Lines)
+  drillbook tune --space FILE --budget-min M [--out DIR] [--no-drills]   (SLO-compliant throughput search, finalists drilled)
 exit codes (run): 0 passed, 1 failed, 2 aborted / invalid / inconclusive / interrupted / usage error
   (--repeat N: 0 every run passed, 1 most runs failed, 2 otherwise; DIR/repeat.json summarises the runs)`;
 
@@ -237,6 +238,8 @@ async function main(): Promise<number> {
       }
       case 'sessions':
         return await (await import('./sessions.js')).sessionsCli(rest);
+      case 'tune':
+        return await (await import('./tune.js')).tuneCli(rest);
       case 'proxy': {
         const { proxyCli } = await import('@drillbook/proxy/cli');
         return await proxyCli(rest);

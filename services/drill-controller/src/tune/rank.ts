@@ -38,6 +38,9 @@ export interface DrillVerdict {
   missed: Array<{ name: string; sli: string; measured: number | null; op: string; target: number }>;
   /** Where the drill's scorecard and report are. */
   dir?: string;
+  /** The scorecard's objectives (for the recommended actions). */
+  objectives?: import('@drillbook/contracts').ObjectiveResult[];
+  generatorSaturated?: boolean;
 }
 
 export interface Candidate {
