@@ -107,7 +107,7 @@ export async function measureCompliantThroughput(o: RateSearchOptions): Promise<
     warmupNdcg10 = w.phases[0]?.ndcg10 ?? null;
   }
   const reference = o.ndcgReference ?? warmupNdcg10;
-  const { best, steps } = await searchRates(o.plan, async (rps) => {
+  const once = async (rps: number): Promise<RateStep> => {
     const r = await runRate(o, rps, o.plan.stepS, join(o.outDir, `rate-${++n}-${rps}`));
     const ph = r.phases[0];
     const step = ph
@@ -115,6 +115,13 @@ export async function measureCompliantThroughput(o: RateSearchOptions): Promise<
       : { offeredRps: rps, achievedRps: null, requests: 0, p99Ms: null, availability: null, ndcg10: null, degradedShare: null, pass: false, reason: 'no request completed' };
     o.log?.(`    ${rps} req/s: ${step.pass ? 'held' : `missed (${step.reason})`} p99 ${step.p99Ms?.toFixed(1) ?? '—'} ms`);
     return step;
+  };
+  // A rate that misses is tried once more before it counts (a shared host's hiccup is not the candidate's capacity).
+  const { best, steps } = await searchRates(o.plan, async (rps) => {
+    const first = await once(rps);
+    if (first.pass) return first;
+    const again = await once(rps);
+    return again.pass ? { ...again, reason: `held on the second try (first: ${first.reason})` } : first;
   });
   return { compliantRps: best?.offeredRps ?? 0, p99Ms: best?.p99Ms ?? null, steps, warmupNdcg10, durationS: (Date.now() - t0) / 1000 };
 }
