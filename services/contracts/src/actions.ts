@@ -149,3 +149,11 @@ export function recommendActions(sc: ScorecardFindings, ctx: ActionContext = {})
   if (c.generatorSaturated) out.push({ rule: GENERATOR_RULE.id, finding: GENERATOR_RULE.finding, objectives: ['generator'], actions: [...GENERATOR_RULE.actions] });
   return out;
 }
+
+/** Where teams publish the on-call guide (the same placeholder as the alerts' `runbook_url`s). */
+export const ON_CALL_PUBLISHED_URL = 'https://drillbook.example.com/runbooks/on-call.md';
+
+/** An action's on-call link under a published base (`<base>#<anchor>`), for views outside this checkout. */
+export function onCallHref(a: RecommendedAction, base: string = ON_CALL_PUBLISHED_URL): string {
+  return `${base}#${a.onCall.split('#')[1]}`;
+}
