@@ -26,7 +26,7 @@ export const runDrillOnCandidate: DrillRunner = async ({ runbook, spec, complian
   rb.load.rate = base;
   rb.load.quick = { ...rb.load.quick, rate: base };
   if (rb.load.phaseRates?.fault !== undefined) rb.load.phaseRates = { ...rb.load.phaseRates, fault: Math.min(MAX_DRILL_RPS, Math.round(compliantRps * 2)) };
-  const drill = new Drill(loaded, { outDir, quick: true, loadEngine: 'builtin', autoAck: true, log: (l) => log?.(`      [${runbook}] ${l}`) });
+  const drill = new Drill(loaded, { outDir, quick: true, loadEngine: 'builtin', autoAck: true, log: process.env.DRILLBOOK_DEBUG ? (l) => log?.(`      [${runbook}] ${l}`) : undefined });
   const r = await drill.run();
   const sc = r.scorecard;
   return {

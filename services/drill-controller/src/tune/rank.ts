@@ -90,7 +90,7 @@ export function drillRejection(drills: readonly DrillVerdict[]): string | undefi
   return bad
     .map((d) =>
       d.missed.length
-        ? `${d.runbook} ${d.status}: missed ${d.missed.map((m) => `"${m.name}" (${m.measured ?? 'no data'} ${m.op === '<=' ? '>' : '<'} target ${m.op} ${m.target})`).join(', ')}`
+        ? `${d.runbook} ${d.status}: missed ${d.missed.map((m) => `"${m.name}" (${m.measured === null ? 'no data' : +m.measured.toFixed(3)} ${m.op === '<=' ? '>' : '<'} target ${m.op} ${m.target})`).join(', ')}`
         : `${d.runbook} ${d.status}: ${d.statusReason}`,
     )
     .join('; ');

@@ -86,6 +86,7 @@ export async function runTune(o: TuneOptions): Promise<TuneResult> {
     budget: { canEvaluate: (done) => done === 0 || now() - t0 + (now() - t0) / done <= budgetMs },
     evaluate: async (a) => {
       const k = ++n;
+      const tc = now();
       const config = space.adapter.configOf(a, space.base);
       log(`  candidate ${k}: ${assignmentKey(a)}${k === 1 ? ' (current default)' : ''}`);
       const dir = join(o.outDir, 'candidates', `${String(k).padStart(2, '0')}`);
@@ -97,7 +98,7 @@ export async function runTune(o: TuneOptions): Promise<TuneResult> {
         log(`    could not be measured: ${m.error}`);
       }
       if (k === 1) ndcgReference = m.warmupNdcg10;
-      log(`    SLO-compliant throughput ${m.compliantRps} req/s${m.p99Ms !== null ? ` (p99 ${m.p99Ms.toFixed(1)} ms)` : ''}`);
+      log(`    SLO-compliant throughput ${m.compliantRps} req/s${m.p99Ms !== null ? ` (p99 ${m.p99Ms.toFixed(1)} ms)` : ''} · ${((now() - tc) / 1000).toFixed(0)} s with the stack start`);
       return { score: m.error ? null : m.compliantRps, measurement: m };
     },
   });
