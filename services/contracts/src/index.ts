@@ -18,3 +18,5 @@ export * from './ndcg.js';
 export * from './target.js';
 export * from './alertTimeline.js';
 export * from './modelStore.js';
+export * from './actions.js';
+export * from './stackConfig.js';

@@ -53,6 +53,8 @@ export const LIMITS = {
   replicaMaxBatch: { min: 1, max: 1024, integer: true },
   replicaBatchMs: { min: 0, max: 10_000, integer: true },
   replicaDriftWindow: { min: 10, max: 1_000_000, integer: true },
+  replicaMaxDelayMs: { min: 0, max: 1000, integer: true },
+  replicaOrtThreads: { min: 1, max: 64, integer: true },
   /** Kubernetes / Chaos Mesh steps. */
   kubeModeValue: { min: 1, max: 1000, integer: true },
   kubeGracePeriodS: { min: 0, max: 3600, integer: true },

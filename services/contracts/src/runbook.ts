@@ -344,6 +344,10 @@ export interface EmbeddedStackSpec {
     /** Requests in each replica's drift window. */
     driftWindow?: number;
     backup?: boolean;
+    /** Dynamic batching: longest a request waits for its batch to fill (BATCH_DELAY_MS). */
+    maxDelayMs?: number;
+    /** onnxruntime intra-op threads per replica (ORT_THREADS; the stack's default is 1). */
+    ortThreads?: number;
   };
   shoppers?: boolean;
   /**

@@ -391,6 +391,8 @@ export const runbookSchema = {
             drift: { type: 'boolean' },
             driftWindow: rangeSchema(LIMITS.replicaDriftWindow),
             backup: { type: 'boolean' },
+            maxDelayMs: rangeSchema(LIMITS.replicaMaxDelayMs),
+            ortThreads: rangeSchema(LIMITS.replicaOrtThreads),
           },
         },
         shoppers: { type: 'boolean' },

@@ -3,15 +3,19 @@
  *
  *   npm run stack -- [--replicas 3] [--zones zone-a,zone-b] [--no-shoppers] [--shopper-rate 5]
  *                    [--items 5000] [--dir .drillbook/stack] [--no-retries] [--no-fallback] [--no-backup]
+ *                    [--config FILE]   (a StackConfig JSON, e.g. `drillbook tune`'s recommended.json; flags given win)
  */
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Stack } from './Stack.js';
 import { startEmbeddedPrometheus, type RunningPrometheus } from '@drillbook/alerts';
 import { startControl } from './control.js';
+import { readStackConfig } from './stackConfig.js';
 
-const { values } = parseArgs({
+const { values, tokens } = parseArgs({
+  tokens: true,
   options: {
+    config: { type: 'string' },
     replicas: { type: 'string', default: '3' },
     zones: { type: 'string', default: 'zone-a,zone-b' },
     'no-shoppers': { type: 'boolean', default: false },
@@ -28,17 +32,21 @@ const { values } = parseArgs({
 });
 
 async function main(): Promise<void> {
-  const replicas = Number(values.replicas);
+  const given = new Set(tokens!.filter((t) => t.kind === 'option').map((t) => (t as { name: string }).name));
+  const file = values.config ? readStackConfig(values.config).spec : {};
+  const replicas = given.has('replicas') || file.replicas === undefined ? Number(values.replicas) : file.replicas;
   if (!Number.isInteger(replicas) || replicas < 1 || replicas > 12) throw new Error(`--replicas must be 1..12, got ${values.replicas}`);
+  if (values.config) process.stdout.write(`[stack] settings from ${values.config}: ${JSON.stringify(file)}\n`);
   const stack = await Stack.start({
     dir: values.dir!,
+    ...file,
     replicas,
-    zones: values.zones!.split(',').map((z) => z.trim()).filter(Boolean),
-    shoppers: !values['no-shoppers'],
+    zones: given.has('zones') || !file.zones ? values.zones!.split(',').map((z) => z.trim()).filter(Boolean) : file.zones,
+    shoppers: given.has('no-shoppers') ? false : (file.shoppers ?? true),
     shopperRate: Number(values['shopper-rate']),
     model: { items: Number(values.items), users: Number(values.users) },
-    gateway: { retries: !values['no-retries'] },
-    replica: { fallback: !values['no-fallback'], backup: !values['no-backup'] },
+    gateway: { ...file.gateway, ...(given.has('no-retries') ? { retries: false } : {}) },
+    replica: { ...file.replica, ...(given.has('no-fallback') ? { fallback: false } : {}), ...(given.has('no-backup') ? { backup: false } : {}) },
     adminToken: values['admin-token'] ?? process.env.DRILLBOOK_STACK_TOKEN,
     onLog: (l) => process.stdout.write(`[stack] ${l}\n`),
   });

@@ -22,7 +22,7 @@ import { connectTarget, type DrillTarget } from '../engine/target.js';
 import { terminalSummary } from '../report/outputs.js';
 import { progressObserver } from './progress.js';
 import { formatRepeat, repeatExitCode, summarizeRepeats, writeRepeat } from './repeat.js';
-import type { Scorecard } from '@drillbook/contracts';
+import { mergeStackSpec, type Scorecard } from '@drillbook/contracts';
 import { distributedLoadMissing } from '../providers/kubernetes/distributedLoad.js';
 
 /** Most runs `--repeat` accepts. */
@@ -32,13 +32,14 @@ const out = process.stdout;
 const err = process.stderr;
 const USAGE = `usage:
   drillbook validate <files or dirs>
-  drillbook run <runbook.yaml> [--quick] [--repeat N] [--out DIR] [--dry-run] [--load builtin|k6|auto] [--yes]
+  drillbook run <runbook.yaml> [--quick] [--repeat N] [--out DIR] [--dry-run] [--load builtin|k6|auto] [--yes] [--stack-config FILE]
                 [--target URL [--admin-token TOKEN] [--control URL] [--sessions FILE]] [--prometheus URL]
                  (--admin-token: needed for a drillbook-protocol target or --control)
   drillbook gameday [--quick] [--repeat N] [--out DIR] [--runbooks DIR] [--prometheus URL]
   drillbook serve [--config FILE] [--port N]   (tokens also from DRILLBOOK_TOKENS=token:role[:svc+svc],...)
   drillbook proxy --upstream URL --listen HOST:PORT --admin-token TOKEN   (fault proxy; --help for options)
   drillbook sessions export [--out FILE] [--from FILE]   (load sessions as JSON Lines)
+  drillbook tune --space FILE --budget-min M [--out DIR] [--no-drills]   (SLO-compliant throughput search, finalists drilled)
 exit codes (run): 0 passed, 1 failed, 2 aborted / invalid / inconclusive / interrupted / usage error
   (--repeat N: 0 every run passed, 1 most runs failed, 2 otherwise; DIR/repeat.json summarises the runs)`;
 
@@ -75,6 +76,7 @@ async function run(argv: string[]): Promise<number> {
       prometheus: { type: 'string' },
       'keep-stack': { type: 'boolean', default: false },
       repeat: { type: 'string', default: '1' },
+      'stack-config': { type: 'string' },
     },
   });
   const repeat = Number(values.repeat);
@@ -92,6 +94,13 @@ async function run(argv: string[]): Promise<number> {
   }
   const loaded = loadRunbook(positionals[0]);
   const rb = loaded.runbook;
+  if (values['stack-config']) {
+    if (values.target) {
+      err.write('drillbook run: --stack-config sets up the embedded stack; it cannot be combined with --target\n');
+      return 2;
+    }
+    rb.stack = mergeStackSpec(rb.stack, (await import('@drillbook/stack/stackConfig')).readStackConfig(values['stack-config']).spec);
+  }
   const engine = chooseEngine(values.load as 'auto', rb.load.scenario);
   if (values['dry-run'] || rb.guardrails.dryRun) {
     out.write(formatPlan(buildPlan(rb, { quick: values.quick!, engine: engine.engine })) + '\n');
@@ -229,6 +238,8 @@ async function main(): Promise<number> {
       }
       case 'sessions':
         return await (await import('./sessions.js')).sessionsCli(rest);
+      case 'tune':
+        return await (await import('./tune.js')).tuneCli(rest);
       case 'proxy': {
         const { proxyCli } = await import('@drillbook/proxy/cli');
         return await proxyCli(rest);

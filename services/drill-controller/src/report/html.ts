@@ -2,8 +2,20 @@
  * Self-contained HTML report of a drill: verdict, objectives table, latency and error-rate charts
  * (inline SVG, the fault window shaded), phases, proof, timeline. No external assets or scripts.
  */
-import type { Scorecard } from '@drillbook/contracts';
+import { recommendActions, type Scorecard } from '@drillbook/contracts';
 import { renderAlertTimeline } from './alertTimeline.js';
+
+/** Every missed objective mapped to actions by the contracts' rule table, each linking its on-call section. */
+/** Links point at the repository's on-call guide (file URL of this checkout). */
+const REPO_URL = new URL('../../../../', import.meta.url).href;
+
+export function recommendedActionsHtml(sc: Scorecard, onCallBase = REPO_URL): string {
+  const findings = recommendActions(sc);
+  if (!findings.length) return '';
+  return `<h2>Recommended actions</h2><ul data-testid="recommended-actions">${findings
+    .map((f) => `<li><b>${esc(f.finding)}</b> (${esc(f.objectives.join(', '))})<ul>${f.actions.map((a) => `<li>${esc(a.action)} <a href="${esc(onCallBase + a.onCall)}">on-call: ${esc(a.onCall.split('#')[1])}</a></li>`).join('')}</ul></li>`)
+    .join('')}</ul>`;
+}
 
 const esc = (s: unknown) =>
   String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -160,6 +172,7 @@ ${renderAlertTimeline(sc)}
 ${sc.objectives.some((o) => o.verdict === 'inconclusive') ? '<p class="muted" data-testid="inconclusive-note">An <b>inconclusive</b> objective missed its target on the point estimate, but the 95% interval of the percentile includes the target: it earns the partial credit of its point estimate, and the drill is <b>inconclusive</b> instead of failed. Run it longer or at a higher rate (the objective says about how many requests would decide it).</p>' : ''}
 ${sc.abort ? `<p><b>Aborted</b> at ${sc.abort.atS.toFixed(1)} s by ${esc(sc.abort.source)}: ${esc(sc.abort.reason)}</p>` : ''}
 ${sc.status !== 'passed' && sc.onFailure ? `<h2>What to do</h2><p data-testid="on-failure">${esc(sc.onFailure)}</p>` : ''}
+${recommendedActionsHtml(sc)}
 <h2>Timeline</h2>
 <table data-testid="timeline"><thead><tr><th>at</th><th>phase</th><th>step</th><th>kind</th><th>status</th><th>took</th><th>error</th></tr></thead><tbody>${timeline}</tbody></table>
 <h2>Evidence</h2>

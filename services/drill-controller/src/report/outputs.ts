@@ -1,7 +1,7 @@
 /** Drill outputs: scorecard JSON, HTML report, JUnit XML, and the terminal summary. */
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { DrillJournal, Runbook, Scorecard } from '@drillbook/contracts';
+import { recommendActions, type DrillJournal, type Runbook, type Scorecard } from '@drillbook/contracts';
 import { renderReport } from './html.js';
 
 export interface OutputFiles {
@@ -95,6 +95,14 @@ export function terminalSummary(sc: Scorecard, files?: OutputFiles, color = fals
     `  time to detect ${sc.timeToDetectS === null ? '—' : sc.timeToDetectS + 's'} · time to recover ${sc.timeToRecoverS === null ? 'not recovered' : sc.timeToRecoverS + 's'} · interruption ${sc.interruptionS}s · budget burned ${sc.errorBudget.consumed === null ? '—' : (sc.errorBudget.consumed * 100).toFixed(4) + '%'} · NDCG ratio ${sc.quality.ndcgRatio ?? '—'}`,
     `  proof: fault ${sc.proof.faultObserved.ok ? 'seen at target' : 'NOT seen'}, load ${sc.proof.loadDelivered.sentRequests}/${sc.proof.loadDelivered.plannedRequests} (${sc.proof.loadDelivered.droppedIterations} dropped, ${sc.load.engine})`,
   ];
+  const findings = recommendActions(sc);
+  if (findings.length) {
+    lines.push('', `  ${c('1', 'recommended actions')}`);
+    for (const f of findings) {
+      lines.push(`  - ${f.finding} (${f.objectives.join(', ')})`);
+      for (const a of f.actions) lines.push(`      * ${a.action} [${a.onCall}]`);
+    }
+  }
   if (files) lines.push('', `  scorecard ${files.scorecard}`, `  report    ${files.report}`, `  junit     ${files.junit}`);
   return lines.join('\n') + '\n';
 }

@@ -100,6 +100,7 @@ export class Targets {
       log(`starting the embedded reference stack for ${svc.id} (${config.embedded.replicas} replicas, ${config.embedded.zones.join(', ')}) ...`);
       stack = await Stack.start({
         dir,
+        ...config.embedded.spec,
         replicas: config.embedded.replicas,
         zones: config.embedded.zones,
         shopperRate: config.embedded.shopperRate,

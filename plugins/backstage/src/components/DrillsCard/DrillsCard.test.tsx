@@ -81,6 +81,24 @@ describe('DrillsCard', () => {
     expect(getReportHtml).toHaveBeenCalledWith(expect.objectContaining({ id: 'drl_02', reportUrl: '/api/v1/drills/drl_02/report' }));
   });
 
+  it("shows a failed drill's recommended actions above its report, each linking its on-call section", async () => {
+    const user = userEvent.setup();
+    const drills = [makeDrill({ id: 'drl_02', state: 'failed', score: 48, reportUrl: '/api/v1/drills/drl_02/report' })];
+    const getScorecard = vi.fn(async () => ({
+      drill: drills[0],
+      scorecard: { objectives: [{ name: 'no failed requests', sli: 'failed_requests', verdict: 'missed' }, { name: 'p99', sli: 'latency_p99_ms', verdict: 'met' }], load: { generator: { saturated: false } } },
+    })) as unknown as DrillbookApi['getScorecard'];
+    await renderEntityCard(<DrillsCard />, { entity, api: makeFakeDrillbookApi({ listDrills: async () => drills, getReportHtml: async () => '<html></html>', getScorecard }) });
+    const table = within(await screen.findByRole('table', { name: 'drill history' }));
+    await user.click(table.getByRole('button', { name: 'open report of drill drl_02' }));
+    const actions = within(await screen.findByTestId('drillbook-recommended-actions'));
+    expect(actions.getByText(/clients saw failed requests \(no failed requests\)/)).toBeInTheDocument();
+    const links = actions.getAllByRole('link');
+    expect(links.length).toBeGreaterThan(0);
+    expect(links[0]).toHaveAttribute('href', 'https://drillbook.example.com/runbooks/on-call.md#recsysupstreamdown');
+    expect(getScorecard).toHaveBeenCalledWith('drl_02');
+  });
+
   it('shows inconclusive and invalid drills as warnings, not as failures, and follows neither', async () => {
     const followDrill = vi.fn(async () => 'ended' as const);
     const drills = [

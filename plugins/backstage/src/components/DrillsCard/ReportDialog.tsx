@@ -10,6 +10,7 @@ import useAsync from 'react-use/esm/useAsync';
 import type { DrillSummary } from '@drillbook/contracts';
 import { drillbookApiRef } from '../../drillbookApi';
 import { DrillbookErrorPanel } from '../common/DrillbookErrorPanel';
+import { RecommendedActions } from './RecommendedActions';
 
 /**
  * A drill's self-contained HTML report, fetched through the proxy (so the proxy's token is used)
@@ -29,6 +30,7 @@ export function ReportDialog({ drill, onClose }: { drill: DrillSummary; onClose:
   return (
     <Dialog open onClose={onClose} maxWidth="lg" fullWidth aria-labelledby="drillbook-report-title">
       <DialogTitle id="drillbook-report-title">Report of drill {drill.id}</DialogTitle>
+      <RecommendedActions drillId={drill.id} />
       <DialogContent dividers style={{ height: '75vh', padding: 0 }}>
         {report.loading && <Progress />}
         {report.error && <DrillbookErrorPanel error={report.error} prefix="Report" />}

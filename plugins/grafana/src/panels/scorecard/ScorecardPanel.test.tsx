@@ -70,6 +70,22 @@ describe('ScorecardPanel with scorecard frames', () => {
     expect(screen.getByLabelText('Time to recover')).toHaveTextContent('—');
   });
 
+  it('maps the missed objectives to recommended actions, each linking its on-call section', () => {
+    renderPanel(scorecardToFrames(fixtures.scorecardFailed()));
+    const actions = screen.getByTestId('drillbook-scorecard-actions');
+    expect(actions).toHaveTextContent('Recommended actions');
+    const links = within(actions).getAllByRole('link');
+    expect(links.length).toBeGreaterThan(0);
+    for (const l of links) expect(l.getAttribute('href')).toMatch(/^https:\/\/drillbook\.example\.com\/runbooks\/on-call\.md#recsys|#drillbook/);
+  });
+
+  it('shows no recommended actions when every objective was met', () => {
+    const res = fixtures.scorecardPassed();
+    for (const o of res.scorecard.objectives) o.verdict = 'met';
+    renderPanel(scorecardToFrames(res));
+    expect(screen.queryByTestId('drillbook-scorecard-actions')).toBeNull();
+  });
+
   it("hands empty data to Grafana's PanelDataErrorView", () => {
     renderPanel([]);
     expect(screen.getByTestId('panel-data-error')).toHaveTextContent('No data');

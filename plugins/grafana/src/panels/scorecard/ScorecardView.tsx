@@ -7,6 +7,7 @@ import { StatusBadge } from '../../components/StatusBadge';
 import type { ObjectiveRow, ScorecardModel } from '../../frames/model';
 import { NO_VALUE, fmtObjective, fmtPercent, fmtSeconds, fmtTime } from '../../format/format';
 import type { ObjectiveOrder, ScorecardOptions } from './types';
+import { RecommendedActions } from './RecommendedActions';
 
 export interface ScorecardViewProps {
   model: ScorecardModel;
@@ -118,6 +119,7 @@ export function ScorecardView({ model, options }: ScorecardViewProps) {
       </div>
 
       {options.showObjectives && <Objectives model={model} order={options.objectiveOrder} />}
+      {options.showObjectives && <RecommendedActions objectives={model.objectives} />}
 
       {(model.notes.length > 0 || model.missing.length > 0) && (
         <div className={styles.notes}>

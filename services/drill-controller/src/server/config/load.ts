@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv } from 'ajv';
-import type { Role } from '@drillbook/contracts';
+import { parseStackConfig, type Role } from '@drillbook/contracts';
 import { InvalidConfig, type ConfigProblem } from '../errors.js';
 import { configSchema } from './schema.js';
 import { YamlSource } from './located.js';
@@ -106,6 +106,14 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv =
     raw.grafana.token = token;
     delete raw.grafana.tokenEnv;
   }
+  if (raw.embedded?.stackConfig) {
+    const f = resolve(file ? dirname(resolve(file)) : process.cwd(), raw.embedded.stackConfig);
+    try {
+      raw.embedded.spec = parseStackConfig(readFileSync(f, 'utf8'), f).spec;
+    } catch (e) {
+      problems.push(src.at(['embedded', 'stackConfig'], (e as Error).message));
+    }
+  }
   if (problems.length) throw new InvalidConfig(problems);
   return { config: fromRaw(raw, file, dirname(resolve(file))), locate: (path, message) => src.at(path, message) };
 }
@@ -145,11 +153,12 @@ function fromRaw(raw: Raw, file: string | null, base: string): ControllerConfig 
     metrics: { public: raw.metrics?.public ?? true },
     tokens,
     embedded: {
-      replicas: raw.embedded?.replicas ?? 3,
-      zones: raw.embedded?.zones ?? ['zone-a', 'zone-b'],
+      replicas: raw.embedded?.replicas ?? raw.embedded?.spec?.replicas ?? 3,
+      zones: raw.embedded?.zones ?? raw.embedded?.spec?.zones ?? ['zone-a', 'zone-b'],
       shopperRate: raw.embedded?.shopperRate ?? 5,
       items: raw.embedded?.items,
       users: raw.embedded?.users,
+      ...(raw.embedded?.spec ? { spec: raw.embedded.spec } : {}),
     },
     services,
   };

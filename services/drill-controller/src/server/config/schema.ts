@@ -61,6 +61,8 @@ export const configSchema = {
         shopperRate: { type: 'number', minimum: 0, maximum: 1000 },
         items: { type: 'integer', minimum: 100 },
         users: { type: 'integer', minimum: 10 },
+        /** A StackConfig JSON file (e.g. `drillbook tune`'s recommended.json), relative to this file. */
+        stackConfig: { type: 'string', minLength: 1 },
       },
     },
     services: {

@@ -67,6 +67,6 @@ export interface ControllerConfig {
   trustProxy: boolean;
   metrics: { public: boolean };
   tokens: TokenConfig[];
-  embedded: { replicas: number; zones: string[]; shopperRate: number; items?: number; users?: number };
+  embedded: { replicas: number; zones: string[]; shopperRate: number; items?: number; users?: number; spec?: import('@drillbook/contracts').EmbeddedStackSpec };
   services: ServiceConfig[];
 }

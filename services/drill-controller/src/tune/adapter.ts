@@ -1,0 +1,81 @@
+/**
+ * ConfigAdapter: how `drillbook tune` turns a candidate (knob -> value) into a running target and
+ * into a configuration file the target accepts. A target that is not the reference stack brings its
+ * own adapter (knobs it supports, how to start a fresh instance, what file to write); the reference
+ * stack's adapter below is the first implementation.
+ */
+import { mergeStackSpec, stackConfigFile, type EmbeddedStackSpec, type StackConfigFile } from '@drillbook/contracts';
+import type { Assignment, KnobValue } from './search.js';
+
+export interface KnobDef {
+  name: string;
+  description: string;
+  type: 'integer' | 'boolean';
+  min?: number;
+  max?: number;
+}
+
+/** A fresh instance of the target, started for one measurement. */
+export interface TunedInstance {
+  gatewayUrl: string;
+  sessionsFile: string;
+  close(): Promise<void>;
+}
+
+export interface ConfigAdapter<Config = unknown> {
+  /** `reference` for the embedded stack. */
+  name: string;
+  knobs: readonly KnobDef[];
+  /** Settings asked for by the issue that this target cannot tune yet, and why (refused in a space file, listed in the report). */
+  notKnobs: ReadonlyArray<{ name: string; why: string }>;
+  /** The current default value of every knob (the baseline the gain is measured against). */
+  defaults(): Assignment;
+  /** The target's configuration for a candidate, on top of the space's fixed `base` settings. */
+  configOf(candidate: Assignment, base: Config | undefined): Config;
+  /** Start a fresh, quiet instance with that configuration. */
+  start(config: Config, opts: { dir: string; log?: (line: string) => void }): Promise<TunedInstance>;
+  /** The file `recommended.json` holds for a configuration. */
+  configFile(config: Config, extra: Record<string, unknown>): unknown;
+}
+
+const clampInt = (v: KnobValue) => v as number;
+
+/** The embedded reference stack: knobs map onto `EmbeddedStackSpec` (a runbook's `stack:` section). */
+export const referenceStackAdapter: ConfigAdapter<EmbeddedStackSpec> = {
+  name: 'reference',
+  knobs: [
+    { name: 'maxBatch', description: 'dynamic batching: most requests per batch (stack.replica.maxBatch, BATCH_MAX)', type: 'integer', min: 1, max: 1024 },
+    { name: 'maxQueueDelayMs', description: 'dynamic batching: longest wait for a batch to fill, ms (stack.replica.maxDelayMs, BATCH_DELAY_MS)', type: 'integer', min: 0, max: 1000 },
+    { name: 'intraOpThreads', description: 'onnxruntime intra-op threads per replica (stack.replica.ortThreads, ORT_THREADS)', type: 'integer', min: 1, max: 64 },
+    { name: 'replicas', description: 'inference replicas behind the gateway (stack.replicas)', type: 'integer', min: 1, max: 12 },
+    { name: 'gatewayRetries', description: 'the gateway retries a failed request once on another replica (stack.gateway.retries)', type: 'boolean' },
+    { name: 'loadShedThreshold', description: 'requests in flight at the gateway above which new ones are shed with 503 + retry-after (stack.gateway.maxInFlight)', type: 'integer', min: 1, max: 100_000 },
+  ],
+  notKnobs: [
+    { name: 'retryBudget', why: 'the gateway retries at most once per request (on/off: gatewayRetries); it has no retry budget ratio yet' },
+    { name: 'hedgingDelayMs', why: 'the gateway does not hedge requests yet' },
+  ],
+  defaults: () => ({ maxBatch: 32, maxQueueDelayMs: 2, intraOpThreads: 1, replicas: 3, gatewayRetries: true, loadShedThreshold: 512 }),
+  configOf(c, base) {
+    const spec: EmbeddedStackSpec = {};
+    const replica: NonNullable<EmbeddedStackSpec['replica']> = {};
+    const gateway: NonNullable<EmbeddedStackSpec['gateway']> = {};
+    if (c.maxBatch !== undefined) replica.maxBatch = clampInt(c.maxBatch);
+    if (c.maxQueueDelayMs !== undefined) replica.maxDelayMs = clampInt(c.maxQueueDelayMs);
+    if (c.intraOpThreads !== undefined) replica.ortThreads = clampInt(c.intraOpThreads);
+    if (c.replicas !== undefined) spec.replicas = clampInt(c.replicas);
+    if (c.gatewayRetries !== undefined) gateway.retries = c.gatewayRetries as boolean;
+    if (c.loadShedThreshold !== undefined) gateway.maxInFlight = clampInt(c.loadShedThreshold);
+    if (Object.keys(replica).length) spec.replica = replica;
+    if (Object.keys(gateway).length) spec.gateway = gateway;
+    return mergeStackSpec({ shoppers: false, ...base }, spec);
+  },
+  async start(config, opts) {
+    const { Stack } = await import('@drillbook/stack');
+    const stack = await Stack.start({ dir: opts.dir, ...config, logLevel: 'warn', onLog: opts.log });
+    return { gatewayUrl: stack.info.gatewayUrl, sessionsFile: stack.info.sessionsFile, close: () => stack.stop() };
+  },
+  configFile: (config, extra): StackConfigFile => stackConfigFile(config, extra),
+};
+
+export const CONFIG_ADAPTERS: Record<string, ConfigAdapter<any>> = { reference: referenceStackAdapter };
