@@ -59,7 +59,7 @@ export const ROUTES: Route[] = [
       return 200;
     },
   },
-  { method: 'GET', ...api('/me'), auth: 'token', handle: async (_app, { res, who }) => (sendJson(res, 200, { subject: who.subject, role: who.role, services: who.services }), 200) },
+  { method: 'GET', ...api('/me'), auth: 'token', handle: async (_app, { res, who }) => (sendJson(res, 200, { subject: who.subject, role: who.role, services: who.services, ...(who.person ? { person: who.person, groups: who.groups ?? [], via: who.via } : {}) }), 200) },
   {
     method: 'GET',
     ...api('/services'),
