@@ -154,3 +154,12 @@ describe('Drillbook backend plugin against a real controller', () => {
     expect(changes.find((r) => r.action === 'drill.start' && r.outcome === 'ok')).toMatchObject({ subject: 'alice via backstage', role: 'operator', outcome: 'ok' });
   });
 });
+
+describe('permissions shared with the frontend plugin', () => {
+  it('declares the same permissions as plugins/backstage (which uses them with usePermission)', async () => {
+    const backend = await import('./permissions');
+    const frontend = await import('../../backstage/src/permissions');
+    expect(frontend.drillbookPermissions).toEqual(backend.drillbookPermissions);
+    expect(backend.drillbookPermissions.map((p) => p.name)).toEqual(['drillbook.read', 'drillbook.drill.launch', 'drillbook.drill.abort', 'drillbook.emergency-stop', 'drillbook.emergency-stop.release']);
+  });
+});
