@@ -9,7 +9,8 @@ import request from 'supertest';
 import { coreServices, createServiceFactory, type BackstageCredentials, type BackstageUserPrincipal } from '@backstage/backend-plugin-api';
 import { mockCredentials, mockServices, startTestBackend, type TestBackend } from '@backstage/backend-test-utils';
 import { AuthorizeResult, isResourcePermission, type AuthorizePermissionRequest } from '@backstage/plugin-permission-common';
-import drillbookPlugin, { drillbookEmergencyStopPermission, drillbookReleasePermission } from './index';
+import drillbookPlugin, { drillbookEmergencyStopPermission, drillbookPermissions, drillbookReleasePermission } from './index';
+import { drillbookPermissions as frontendPermissions } from '../../backstage/src/permissions';
 import { AUDITOR_TOKEN, FRONT_END_TOKEN, startController, type Controller } from './testing/controllerProcess';
 
 const GROUPS: Record<string, string[]> = {
@@ -156,10 +157,8 @@ describe('Drillbook backend plugin against a real controller', () => {
 });
 
 describe('permissions shared with the frontend plugin', () => {
-  it('declares the same permissions as plugins/backstage (which uses them with usePermission)', async () => {
-    const backend = await import('./permissions');
-    const frontend = await import('../../backstage/src/permissions');
-    expect(frontend.drillbookPermissions).toEqual(backend.drillbookPermissions);
-    expect(backend.drillbookPermissions.map((p) => p.name)).toEqual(['drillbook.read', 'drillbook.drill.launch', 'drillbook.drill.abort', 'drillbook.emergency-stop', 'drillbook.emergency-stop.release']);
+  it('declares the same permissions as plugins/backstage (which uses them with usePermission)', () => {
+    expect(frontendPermissions).toEqual(drillbookPermissions);
+    expect(drillbookPermissions.map((p) => p.name)).toEqual(['drillbook.read', 'drillbook.drill.launch', 'drillbook.drill.abort', 'drillbook.emergency-stop', 'drillbook.emergency-stop.release']);
   });
 });
