@@ -35,6 +35,7 @@ step "Backstage plugin: tests, build, browser test"
 npm --prefix plugins/backstage test
 npm --prefix plugins/backstage run build
 npm --prefix plugins/backstage run e2e
+npm --prefix plugins/backstage run e2e:identity
 
 step "Backstage backend plugin: type-check, tests against a real controller (startTestBackend)"
 npm --prefix plugins/backstage-backend run tsc

@@ -140,7 +140,8 @@ describe('DrillsCard', () => {
       'You may not launch drills on component:default/recsys-reference (Backstage permission drillbook.drill.launch). Dry runs are still possible.',
     );
     expect(asked).toEqual(expect.arrayContaining([{ permission: 'drillbook.drill.launch', resourceRef: 'component:default/recsys-reference' }]));
-    await user.click(screen.getByRole('button', { name: 'Launch drill' }));
+    expect(screen.queryByRole('button', { name: 'Launch drill' })).not.toBeInTheDocument();
+    await user.click(screen.getByRole('button', { name: 'Plan a drill (dry run only)' }));
     const dialog = within(await screen.findByRole('dialog'));
     await user.click(dialog.getByRole('button', { name: 'Plan (dry run)' }));
     expect(await dialog.findByRole('button', { name: 'Confirm and launch' })).toBeDisabled();

@@ -86,7 +86,7 @@ function DrillsView({ serviceId, entityRef, canLaunch, canAbort }: { serviceId: 
         <ScoreTrend points={value.service.scoreTrend} />
         <Box textAlign="right" maxWidth={360}>
           <Button variant="contained" color="primary" disabled={value.runbooks.length === 0} onClick={() => setDialogOpen(true)}>
-            Launch drill
+            {canLaunch ? 'Launch drill' : 'Plan a drill (dry run only)'}
           </Button>
           {value.runbooks.length === 0 && (
             <Typography variant="body2" color="textSecondary" style={{ marginTop: 4 }}>
