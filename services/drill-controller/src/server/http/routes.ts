@@ -157,10 +157,10 @@ export const ROUTES: Route[] = [
     ...api('/drills/{id}/report'),
     auth: 'token',
     handle: async (app, { res, params }) => {
-      await drillOr404(app, params.id);
+      const drill = await drillOr404(app, params.id);
       const sc = await app.store.getScorecard(params.id);
       if (!sc) throw new ApiError(404, `drill ${params.id} has no report yet`);
-      const html = renderReport(sc);
+      const html = renderReport(sc, { launchedBy: drill.requestedBy });
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-length': Buffer.byteLength(html), ...REPORT_HEADERS });
       res.end(html);
       return 200;
