@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Installs each plugin's own npm root (plugins/backstage, plugins/grafana): Backstage (React 18,
+// Installs each plugin's own npm root (plugins/backstage, plugins/grafana, plugins/backstage-backend): Backstage (React 18,
 // MUI v4) and Grafana cannot share one install tree. Runs from the root `postinstall`, so `npm ci`
 // at the root installs everything. Skips a root whose lockfile has not changed since its last install.
 import { createHash } from 'node:crypto';
@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 
 if (process.env.DRILLBOOK_SKIP_PLUGIN_INSTALL === '1') process.exit(0);
 const root = new URL('..', import.meta.url).pathname;
-for (const name of ['backstage', 'grafana']) {
+for (const name of ['backstage', 'grafana', 'backstage-backend']) {
   const dir = join(root, 'plugins', name);
   const lock = join(dir, 'package-lock.json');
   if (!existsSync(lock)) continue;

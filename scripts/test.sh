@@ -35,6 +35,10 @@ plugin_suites() {
   npm --prefix plugins/backstage test
   npm --prefix plugins/backstage run build
   npm --prefix plugins/backstage run e2e
+  npm --prefix plugins/backstage run e2e:identity
+  step "Backstage backend plugin: type-check, tests against a real controller (startTestBackend)"
+  npm --prefix plugins/backstage-backend run tsc
+  npm --prefix plugins/backstage-backend test
   step "Grafana plugin: tests, build, browser test"
   npm --prefix plugins/grafana test
   npm --prefix plugins/grafana run build

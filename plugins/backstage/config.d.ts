@@ -19,5 +19,12 @@ export interface Config {
      * @visibility frontend
      */
     refreshIntervalSeconds?: number;
+    /**
+     * Call the Drillbook backend plugin (@drillbook/backstage-backend-plugin, `/api/drillbook`)
+     * instead of the proxy: the controller then sees and audits each person ("alice via
+     * backstage"), and Backstage permissions decide who may launch and abort. Default: false.
+     * @visibility frontend
+     */
+    useBackendPlugin?: boolean;
   };
 }

@@ -23,13 +23,13 @@ export function devViteConfig(overrides = {}) {
 /**
  * Starts the dev app on 127.0.0.1:`port` (0 = any free port) with /api/proxy/drillbook forwarded
  * to `controllerUrl` carrying `token`. Resolves once it listens.
- * @param {{ controllerUrl: string, token?: string, port?: number }} options
+ * @param {{ controllerUrl: string, token?: string, port?: number, onBehalfOf?: (req: import('node:http').IncomingMessage) => Record<string, string> | undefined }} options
  */
-export async function startDevServer({ controllerUrl, token, port = 0 }) {
+export async function startDevServer({ controllerUrl, token, port = 0, onBehalfOf }) {
   const { createServer: createVite } = await import('vite');
   const http = createServer();
   const vite = await createVite(devViteConfig({ server: { middlewareMode: true, hmr: { server: http } } }));
-  const proxy = createControllerProxy({ target: controllerUrl, token });
+  const proxy = createControllerProxy({ target: controllerUrl, token, onBehalfOf });
   http.on('request', (req, res) => {
     if (!proxy(req, res)) vite.middlewares(req, res);
   });

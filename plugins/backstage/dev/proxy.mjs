@@ -7,11 +7,13 @@ import { request as httpsRequest } from 'node:https';
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'host']);
 
 /**
- * @param {{ target: string, token?: string, prefix?: string }} options
+ * `onBehalfOf` (identity screenshots) stands in for the Drillbook backend plugin: it returns the
+ * X-Drillbook-On-Behalf-Of headers for the request's user, sent with a token marked onBehalfOf.
+ * @param {{ target: string, token?: string, prefix?: string, onBehalfOf?: (req: import('node:http').IncomingMessage) => Record<string, string> | undefined }} options
  * @returns {(req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => boolean}
  *   handles the request and returns true when its path is under `prefix`.
  */
-export function createControllerProxy({ target, token, prefix = '/api/proxy/drillbook' }) {
+export function createControllerProxy({ target, token, prefix = '/api/proxy/drillbook', onBehalfOf }) {
   const base = new URL(target);
   const send = base.protocol === 'https:' ? httpsRequest : httpRequest;
   return (req, res) => {
@@ -24,6 +26,7 @@ export function createControllerProxy({ target, token, prefix = '/api/proxy/dril
       if (!HOP_BY_HOP.has(name) && name !== 'authorization' && name !== 'cookie' && value !== undefined) headers[name] = value;
     }
     if (token) headers.authorization = `Bearer ${token}`;
+    if (onBehalfOf) Object.assign(headers, onBehalfOf(req) ?? {});
     const upstream = send(
       { protocol: base.protocol, hostname: base.hostname, port: base.port, method: req.method, path, headers },
       upstreamRes => {

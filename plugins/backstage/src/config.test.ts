@@ -17,6 +17,11 @@ describe('readDrillbookSettings', () => {
     });
   });
 
+  it('switches to the backend plugin with drillbook.useBackendPlugin, and refuses it together with a direct baseUrl', () => {
+    expect(read({ useBackendPlugin: true })).toMatchObject({ useBackendPlugin: true, baseUrl: undefined });
+    expect(() => read({ useBackendPlugin: true, baseUrl: 'https://drillbook.example.com' })).toThrow(/drillbook.useBackendPlugin and drillbook.baseUrl cannot both be set/);
+  });
+
   it('names drillbook.proxyPath when it is not a path', () => {
     expect(() => read({ proxyPath: 'drillbook' })).toThrow(/drillbook\.proxyPath must be a path/);
   });

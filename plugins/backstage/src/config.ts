@@ -7,6 +7,8 @@ export interface DrillbookSettings {
   baseUrl?: string;
   /** Refresh interval of live figures in milliseconds; 0 = off. */
   refreshIntervalMs: number;
+  /** Call the Drillbook backend plugin (`/api/drillbook`, on behalf of the signed-in user) instead of the proxy. */
+  useBackendPlugin?: boolean;
 }
 
 export const DEFAULT_PROXY_PATH = '/drillbook';
@@ -36,5 +38,9 @@ export function readDrillbookSettings(config: Config): DrillbookSettings {
   if (!Number.isFinite(refresh) || refresh < 0) {
     throw new Error(`drillbook.refreshIntervalSeconds must be a number >= 0, got ${refresh}`);
   }
-  return { proxyPath: proxyPath.replace(/\/+$/, '') || DEFAULT_PROXY_PATH, baseUrl, refreshIntervalMs: Math.round(refresh * 1000) };
+  const useBackendPlugin = config.getOptionalBoolean('drillbook.useBackendPlugin') ?? false;
+  if (useBackendPlugin && baseUrl !== undefined) {
+    throw new Error('drillbook.useBackendPlugin and drillbook.baseUrl cannot both be set: the backend plugin calls the controller, the browser does not');
+  }
+  return { proxyPath: proxyPath.replace(/\/+$/, '') || DEFAULT_PROXY_PATH, baseUrl, refreshIntervalMs: Math.round(refresh * 1000), ...(useBackendPlugin ? { useBackendPlugin } : {}) };
 }

@@ -35,6 +35,13 @@ describe('the Backstage-hosted client', () => {
     expect(server.requests[0].url).toBe('/api/proxy/drillbook/api/v1/services');
   });
 
+  it('calls the Drillbook backend plugin (/api/drillbook) instead of the proxy when drillbook.useBackendPlugin is set', async () => {
+    server = await startTestServer((_req, res) => res.end(JSON.stringify({ subject: 'alice via backstage', role: 'operator', services: ['recsys-reference'], person: 'user:default/alice' })));
+    const client = createDrillbookClient({ discoveryApi: discoveryFor(server.url), fetchApi: realFetch, useBackendPlugin: true });
+    await expect(client.me()).resolves.toMatchObject({ subject: 'alice via backstage' });
+    expect(server.requests[0].url).toBe('/api/drillbook/api/v1/me');
+  });
+
   it('uses drillbook.baseUrl directly when it is configured', async () => {
     server = await startTestServer((_req, res) => res.end(JSON.stringify({ subject: 's', role: 'viewer', services: [] })));
     const discoveryApi = discoveryFor('http://backstage.invalid');

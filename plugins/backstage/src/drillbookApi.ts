@@ -16,6 +16,8 @@ export interface BackstageDrillbookClientOptions {
   fetchApi: FetchApi;
   /** Backstage proxy endpoint path. Default "/drillbook". */
   proxyPath?: string;
+  /** Call the Drillbook backend plugin (`discoveryApi.getBaseUrl('drillbook')`) instead of the proxy. */
+  useBackendPlugin?: boolean;
   /** Direct controller URL (its root, without /api/v1); when set the proxy is not used. */
   baseUrl?: string;
   /** Wait before reconnecting a dropped event stream, unless the server sent `retry:`. Default 1000 ms. */
@@ -26,8 +28,11 @@ export interface BackstageDrillbookClientOptions {
 export function createDrillbookClient(options: BackstageDrillbookClientOptions): DrillbookClient {
   const { discoveryApi, fetchApi, baseUrl } = options;
   const proxyPath = options.proxyPath ?? '/drillbook';
+  const base = options.useBackendPlugin
+    ? async () => controllerApiBase((await discoveryApi.getBaseUrl('drillbook')).replace(/\/+$/, ''))
+    : async () => controllerApiBase(`${(await discoveryApi.getBaseUrl('proxy')).replace(/\/+$/, '')}${proxyPath}`);
   return new DrillbookClient({
-    baseUrl: baseUrl ? controllerApiBase(baseUrl) : async () => controllerApiBase(`${(await discoveryApi.getBaseUrl('proxy')).replace(/\/+$/, '')}${proxyPath}`),
+    baseUrl: baseUrl ? controllerApiBase(baseUrl) : base,
     fetch: (input, init) => fetchApi.fetch(input, init),
     ...(options.reconnectDelayMs !== undefined ? { reconnectDelayMs: options.reconnectDelayMs } : {}),
   });

@@ -22,3 +22,4 @@ export {
   isRecommenderService,
 } from './constants';
 export { rootRouteRef } from './routes';
+export * from './permissions';

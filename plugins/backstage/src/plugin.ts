@@ -16,8 +16,8 @@ export const drillbookApiFactory = createApiFactory({
   api: drillbookApiRef,
   deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef, configApi: configApiRef },
   factory: ({ discoveryApi, fetchApi, configApi }) => {
-    const { proxyPath, baseUrl } = readDrillbookSettings(configApi);
-    return createDrillbookClient({ discoveryApi, fetchApi, proxyPath, baseUrl });
+    const { proxyPath, baseUrl, useBackendPlugin } = readDrillbookSettings(configApi);
+    return createDrillbookClient({ discoveryApi, fetchApi, proxyPath, baseUrl, useBackendPlugin });
   },
 });
 

@@ -225,6 +225,12 @@ export interface WhoAmI {
   role: Role;
   /** Services this token may launch drills on; `*` for all. */
   services: string[];
+  /** The person a trusted front end acts for (`user:default/alice`, `grafana:alice`); absent for a plain token. */
+  person?: string;
+  /** That person's groups as the front end sent them (Backstage group refs, `grafana:role/Editor`, `grafana:team/3`). */
+  groups?: string[];
+  /** The front end (the token's name) the person acts through, e.g. `backstage`. */
+  via?: string;
 }
 
 export interface ApiErrorBody {

@@ -20,3 +20,4 @@ export * from './alertTimeline.js';
 export * from './modelStore.js';
 export * from './actions.js';
 export * from './stackConfig.js';
+export * from './onBehalf.js';

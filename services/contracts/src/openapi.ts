@@ -4,6 +4,7 @@
  */
 import { API_PREFIX } from './api.js';
 import { scorecardSchema } from './schemas.js';
+import { declareOnBehalfHeaders } from './onBehalf.js';
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const json = (schema: unknown, description = 'OK') => ({ description, content: { 'application/json': { schema } } });
@@ -155,7 +156,7 @@ export const openApiDocument = {
         required: ['error'],
         properties: { error: { type: 'string' }, field: { type: 'string' }, details: { type: 'array', items: { type: 'object', properties: { field: { type: 'string' }, message: { type: 'string' } } } } },
       },
-      WhoAmI: { type: 'object', required: ['subject', 'role', 'services'], properties: { subject: { type: 'string' }, role: { enum: ['viewer', 'operator', 'admin'] }, services: { type: 'array', items: { type: 'string' } } } },
+      WhoAmI: { type: 'object', required: ['subject', 'role', 'services'], properties: { subject: { type: 'string' }, role: { enum: ['viewer', 'operator', 'admin'] }, services: { type: 'array', items: { type: 'string' } }, person: { type: 'string' }, groups: { type: 'array', items: { type: 'string' } }, via: { type: 'string' } } },
       DataSource: dataSource,
       SloStatus: {
         type: 'object',
@@ -254,3 +255,6 @@ export const openApiDocument = {
     },
   },
 } as const;
+
+// The on-behalf headers of trusted front ends, on every state-changing operation (onBehalf.ts).
+declareOnBehalfHeaders(openApiDocument as unknown as { paths: Record<string, unknown> });

@@ -99,7 +99,13 @@ export const REPORT_HEADERS = {
   'referrer-policy': 'no-referrer',
 } as const;
 
-export function renderReport(sc: Scorecard): string {
+/** Who took part in the drill, for the report's header (the API serves it; the file written at the end has it when known). */
+export interface ReportPeople {
+  /** Who launched the drill: "alice via backstage", or a token's name. */
+  launchedBy?: string;
+}
+
+export function renderReport(sc: Scorecard, people: ReportPeople = {}): string {
   const color = COLORS[sc.status];
   const p99Target = sc.objectives.find((o) => o.sli === 'latency_p99_ms')?.target ?? 250;
   const rows = sc.objectives
@@ -140,6 +146,7 @@ code{background:#f6f8fa;padding:1px 4px;border-radius:4px}
 <div><span class="score" data-testid="score">${sc.score}</span><span class="muted"> / 100</span></div>
 <p>${esc(sc.statusReason)}</p>
 <p class="muted"><b>Hypothesis.</b> ${esc(sc.hypothesis)}</p>
+${people.launchedBy ? `<p data-testid="launched-by">Launched by <b>${esc(people.launchedBy)}</b>${sc.abort ? ` · aborted by ${esc(sc.abort.source)}: ${esc(sc.abort.reason)}` : ''}</p>` : ''}
 </header>
 <div class="figs">
 ${fig('time to detect', sc.timeToDetectS === null ? '—' : `${sc.timeToDetectS.toFixed(2)} s${sc.detection?.projected ? ' (projected)' : ''}`)}

@@ -9,6 +9,8 @@ import { makeEntity } from '../../__fixtures__/entities';
 import { makeFakeDrillbookApi, pending } from '../../__fixtures__/fakeApi';
 import { makeDrill, makeEvent, makePlan, makeRunbook, makeService, makeWhoAmI } from '../../__fixtures__/controller';
 import { renderEntityCard } from '../../testing/render';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import type { PermissionApi } from '@backstage/plugin-permission-react';
 
 const entity = makeEntity({ serviceId: 'recsys-reference' });
 const runbooks = [
@@ -140,6 +142,37 @@ describe('DrillsCard', () => {
     await user.click(confirm).catch(() => undefined);
     expect(startDrill).toHaveBeenCalledTimes(1);
     expect(startDrill.mock.calls.every(([request]) => request.dryRun === true)).toBe(true);
+  });
+
+  it("disables launching with the reason when Backstage's permission policy denies it on this entity, and still allows a dry run", async () => {
+    const user = userEvent.setup();
+    const asked: Array<{ permission: string; resourceRef?: string }> = [];
+    const permissionApi = {
+      authorize: async (req: { permission: { name: string }; resourceRef?: string }) => {
+        asked.push({ permission: req.permission.name, resourceRef: req.resourceRef });
+        return { result: req.permission.name === 'drillbook.drill.launch' ? AuthorizeResult.DENY : AuthorizeResult.ALLOW };
+      },
+    } as unknown as PermissionApi;
+    await renderEntityCard(<DrillsCard />, { entity, api: makeFakeDrillbookApi({ listRunbooks: async () => runbooks }), permissionApi });
+    expect(await screen.findByTestId('launch-refusal')).toHaveTextContent(
+      'You may not launch drills on component:default/recsys-reference (Backstage permission drillbook.drill.launch). Dry runs are still possible.',
+    );
+    expect(asked).toEqual(expect.arrayContaining([{ permission: 'drillbook.drill.launch', resourceRef: 'component:default/recsys-reference' }]));
+    expect(screen.queryByRole('button', { name: 'Launch drill' })).not.toBeInTheDocument();
+    await user.click(screen.getByRole('button', { name: 'Plan a drill (dry run only)' }));
+    const dialog = within(await screen.findByRole('dialog'));
+    await user.click(dialog.getByRole('button', { name: 'Plan (dry run)' }));
+    expect(await dialog.findByRole('button', { name: 'Confirm and launch' })).toBeDisabled();
+  });
+
+  it('names the person when the controller answers for one (through the backend plugin)', async () => {
+    const api = makeFakeDrillbookApi({
+      getService: async id => makeService({ id, permissions: { launch: false, abort: false } }),
+      me: async () => makeWhoAmI({ subject: 'bob via backstage', role: 'viewer', services: [], person: 'user:default/bob', via: 'backstage' }),
+      listRunbooks: async () => runbooks,
+    });
+    await renderEntityCard(<DrillsCard />, { entity, api });
+    expect(await screen.findByTestId('launch-refusal')).toHaveTextContent('You (bob via backstage, Drillbook role viewer) may not launch drills on recsys-reference.');
   });
 
   it('refuses to launch while the emergency stop is active', async () => {

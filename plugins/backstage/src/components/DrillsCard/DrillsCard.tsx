@@ -3,7 +3,10 @@ import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import Typography from '@material-ui/core/Typography';
 import { InfoCard, Progress, WarningPanel } from '@backstage/core-components';
-import { MissingAnnotationEmptyState } from '@backstage/plugin-catalog-react';
+import { MissingAnnotationEmptyState, useEntity } from '@backstage/plugin-catalog-react';
+import { stringifyEntityRef } from '@backstage/catalog-model';
+import { drillbookAbortPermission, drillbookLaunchPermission } from '../../permissions';
+import { DrillbookPermission } from '../common/DrillbookPermission';
 import { useApi } from '@backstage/core-plugin-api';
 import type { DrillSummary, EmergencyStopState, RunbookSummary, ServiceSummary, WhoAmI } from '@drillbook/contracts';
 import { drillbookApiRef } from '../../drillbookApi';
@@ -30,9 +33,12 @@ interface DrillsData {
 }
 
 /** Why a real drill cannot start now; dry runs stay possible whatever this says. */
-function launchBlock(data: DrillsData, running: DrillSummary | undefined): string | undefined {
+function launchBlock(data: DrillsData, running: DrillSummary | undefined, backstage: { allowed: boolean; entityRef: string }): string | undefined {
   const { service, me, emergencyStop } = data;
+  if (!backstage.allowed) return `You may not launch drills on ${backstage.entityRef} (Backstage permission ${drillbookLaunchPermission.name}).`;
   if (!service.permissions.launch) {
+    // Through the backend plugin the controller answers for the person ("bob via backstage"); through the proxy, for its token.
+    if (me?.person) return `You (${me.subject}, Drillbook role ${me.role}) may not launch drills on ${service.id}.`;
     const who = me ? ` (${me.subject}, role ${me.role})` : '';
     return `Your Drillbook token${who} may not launch drills on ${service.id}.`;
   }
@@ -44,7 +50,7 @@ function launchBlock(data: DrillsData, running: DrillSummary | undefined): strin
   return undefined;
 }
 
-function DrillsView({ serviceId }: { serviceId: string }) {
+function DrillsView({ serviceId, entityRef, canLaunch, canAbort }: { serviceId: string; entityRef: string; canLaunch: boolean; canAbort: boolean }) {
   const api = useApi(drillbookApiRef);
   const { refreshIntervalMs } = useDrillbookSettings();
   const { value, error, loading, refresh } = usePolled<DrillsData>(
@@ -69,7 +75,7 @@ function DrillsView({ serviceId }: { serviceId: string }) {
   if (!value) return <DrillbookErrorPanel error={error} prefix={`Drills of "${serviceId}"`} />;
 
   const running = value.drills.find(d => (d.state === 'running' || d.state === 'queued') && !d.dryRun);
-  const blocked = launchBlock(value, running);
+  const blocked = launchBlock(value, running, { allowed: canLaunch, entityRef });
   const active = launched ?? running;
 
   return (
@@ -80,7 +86,7 @@ function DrillsView({ serviceId }: { serviceId: string }) {
         <ScoreTrend points={value.service.scoreTrend} />
         <Box textAlign="right" maxWidth={360}>
           <Button variant="contained" color="primary" disabled={value.runbooks.length === 0} onClick={() => setDialogOpen(true)}>
-            Launch drill
+            {canLaunch ? 'Launch drill' : 'Plan a drill (dry run only)'}
           </Button>
           {value.runbooks.length === 0 && (
             <Typography variant="body2" color="textSecondary" style={{ marginTop: 4 }}>
@@ -95,7 +101,7 @@ function DrillsView({ serviceId }: { serviceId: string }) {
         </Box>
       </Box>
       {active && (
-        <LiveDrillPanel key={active.id} drillId={active.id} runbook={active.runbook} canAbort={value.service.permissions.abort} onFinished={onFinished} />
+        <LiveDrillPanel key={active.id} drillId={active.id} runbook={active.runbook} canAbort={value.service.permissions.abort && canAbort} onFinished={onFinished} />
       )}
       <DrillHistoryTable drills={value.drills} />
       {value.runbooks.length > 0 && (
@@ -115,12 +121,29 @@ function DrillsView({ serviceId }: { serviceId: string }) {
   );
 }
 
+/** Launch and abort as Backstage's permission framework decides them for this entity (allowed when the app has no permission API). */
+function PermittedDrillsView({ serviceId }: { serviceId: string }) {
+  const { entity } = useEntity();
+  const entityRef = stringifyEntityRef(entity);
+  return (
+    <DrillbookPermission permission={drillbookLaunchPermission} resourceRef={entityRef}>
+      {launch => (
+        <DrillbookPermission permission={drillbookAbortPermission} resourceRef={entityRef}>
+          {abort =>
+            launch.loading || abort.loading ? <Progress /> : <DrillsView serviceId={serviceId} entityRef={entityRef} canLaunch={launch.allowed} canAbort={abort.allowed} />
+          }
+        </DrillbookPermission>
+      )}
+    </DrillbookPermission>
+  );
+}
+
 /** Entity card (or tab content): drill history with score trend, launch flow and live progress. */
 export function DrillsCard() {
   const serviceId = useEntityServiceId();
   return (
     <InfoCard title="Game-day drills" subheader="Drillbook">
-      {serviceId ? <DrillsView serviceId={serviceId} /> : <MissingAnnotationEmptyState annotation={DRILLBOOK_SERVICE_ID_ANNOTATION} />}
+      {serviceId ? <PermittedDrillsView serviceId={serviceId} /> : <MissingAnnotationEmptyState annotation={DRILLBOOK_SERVICE_ID_ANNOTATION} />}
     </InfoCard>
   );
 }

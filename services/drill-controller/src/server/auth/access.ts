@@ -45,7 +45,7 @@ export class AccessControl {
     if (allowed(who, what, service)) return;
     await this.audit(who, action, target, 'denied', `role ${who.role}${service ? `, services ${who.services.join('+')}` : ''}`);
     const why =
-      what === 'release' ? 'only an admin may release the emergency stop' : service && who.role !== 'viewer' ? `this token may not act on service ${service}` : `role ${who.role} may not ${what === 'emergency-stop' ? 'engage the emergency stop' : `${what} drills`}`;
+      what === 'release' ? 'only an admin may release the emergency stop' : service && who.role !== 'viewer' ? `${who.person ? who.subject : 'this token'} may not act on service ${service}` : `role ${who.role} may not ${what === 'emergency-stop' ? 'engage the emergency stop' : `${what} drills`}`;
     throw Object.assign(new ApiError(403, why), { audited: true });
   }
 

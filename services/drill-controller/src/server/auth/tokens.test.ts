@@ -9,7 +9,7 @@ describe('bearer tokens', () => {
   ]);
 
   it('finds the principal of a known bearer token and nobody for a missing, unknown or malformed one', () => {
-    expect(registry.authenticate('Bearer operator-secret')).toEqual({ subject: 'otto', role: 'operator', services: ['recsys-reference'] });
+    expect(registry.authenticate('Bearer operator-secret')).toEqual({ subject: 'otto', name: 'otto', role: 'operator', services: ['recsys-reference'] });
     expect(registry.authenticate('bearer admin-secret')?.subject).toBe('ada');
     expect(registry.authenticate(undefined)).toBeNull();
     expect(registry.authenticate('Bearer nope')).toBeNull();

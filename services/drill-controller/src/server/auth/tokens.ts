@@ -8,7 +8,20 @@ import type { Role, WhoAmI } from '@drillbook/contracts';
 import { bearerToken } from '@drillbook/contracts/http';
 import type { TokenConfig } from '../config/types.js';
 
-export interface Principal extends WhoAmI {}
+/**
+ * Who a request acts as. A plain token: `subject` is the token's name. A trusted front end acting
+ * for a person (onBehalf.ts): `person`, `groups` and `via` are set, `subject` is `actorLabel` of it
+ * ("alice via backstage"), and role and services are the person's, capped by the token's.
+ * Code that needs the human (e.g. a two-person rule) reads `person ?? name`.
+ */
+export interface Principal extends WhoAmI {
+  /** The configured name of the token the request came with. */
+  name?: string;
+  /** For a token: whether (and how) it may act on behalf of people; never set on a person's principal. */
+  onBehalfOf?: TokenConfig['onBehalfOf'];
+}
+
+export { actorLabel } from '@drillbook/contracts';
 
 export const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
@@ -36,7 +49,7 @@ export class TokenRegistry {
   private readonly byHash = new Map<string, Principal>();
 
   constructor(tokens: TokenConfig[]) {
-    for (const t of tokens) this.byHash.set(t.sha256, { subject: t.name, role: t.role, services: t.services });
+    for (const t of tokens) this.byHash.set(t.sha256, { subject: t.name, name: t.name, role: t.role, services: t.services, ...(t.onBehalfOf ? { onBehalfOf: t.onBehalfOf } : {}) });
   }
 
   get size(): number {

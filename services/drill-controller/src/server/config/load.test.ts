@@ -128,7 +128,28 @@ describe('the shipped example configuration', () => {
     const file = fileURLToPath(new URL('../../../controller.example.yaml', import.meta.url));
     const { config } = loadConfig(file, { DRILLBOOK_DATABASE_URL: 'postgres://drillbook@127.0.0.1/drillbook' });
     expect(config.services.map((s) => [s.id, s.slos])).toEqual([['recsys-reference', ['availability', 'latency', 'degraded-serving']]]);
-    expect(config.tokens.map((t) => t.role)).toEqual(['viewer', 'operator']);
+    expect(config.tokens.map((t) => [t.role, t.onBehalfOf])).toEqual([['viewer', undefined], ['operator', undefined], ['admin', 'headers']]);
+    expect(config.grants?.map((g) => g.person ?? g.group)).toEqual(['group:default/team-recsys', 'group:default/sre', 'user:default/alice', 'grafana:role/Editor']);
     expect(config.database.url).toBe('postgres://drillbook@127.0.0.1/drillbook');
+  });
+});
+
+describe('trusted front ends and grants to people', () => {
+  it('reads onBehalfOf and grants, and names the grant that is wrong', async () => {
+    const { parseConfig } = await import('./load.js');
+    const { InvalidConfig } = await import('../errors.js');
+    const h = 'a'.repeat(64);
+    const ok = parseConfig(`tokens:\n  - { name: backstage, sha256: "${h}", role: admin, onBehalfOf: true }\n  - { name: grafana, sha256: "${'b'.repeat(64)}", role: operator, onBehalfOf: grafana }\ngrants:\n  - { group: "group:default/sre", role: admin }\n`, 'c.yaml');
+    expect(ok.config.tokens.map((t) => t.onBehalfOf)).toEqual(['headers', 'grafana']);
+    expect(ok.config.grants).toEqual([{ group: 'group:default/sre', role: 'admin', services: ['*'] }]);
+    const bad = () => parseConfig(`grants:\n  - { person: "user:default/alice", role: operator, services: [nope] }\n  - { role: admin }\n`, 'c.yaml');
+    expect(bad).toThrow(InvalidConfig);
+    try {
+      bad();
+    } catch (e) {
+      const text = (e as Error).message;
+      expect(text).toMatch(/c\.yaml:3:\d+: grants\[1\]/);
+    }
+    expect(() => parseConfig(`grants:\n  - { person: "user:default/alice", role: operator, services: [nope] }\n`, 'c.yaml')).toThrow(/grants\[0\]\.services\[0\]: unknown service "nope"/);
   });
 });

@@ -11,7 +11,7 @@ import { parseStackConfig, type Role } from '@drillbook/contracts';
 import { InvalidConfig, type ConfigProblem } from '../errors.js';
 import { configSchema } from './schema.js';
 import { YamlSource } from './located.js';
-import type { ControllerConfig, ServiceConfig, TokenConfig } from './types.js';
+import type { ControllerConfig, GrantConfig, ServiceConfig, TokenConfig } from './types.js';
 
 const REPO = fileURLToPath(new URL('../../../../../', import.meta.url));
 const validate = new Ajv({ allErrors: true, strict: false, verbose: true, discriminator: true }).compile(configSchema);
@@ -96,6 +96,11 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv =
       if (svc !== '*' && !ids.has(svc) && !(ids.size === 0 && svc === EMBEDDED_SERVICE.id)) problems.push(src.at(['tokens', i, 'services', j], `unknown service "${svc}" (not in services)`));
     });
   });
+  (raw.grants ?? []).forEach((g: Raw, i: number) => {
+    (g.services ?? []).forEach((svc: string, j: number) => {
+      if (svc !== '*' && !ids.has(svc) && !(ids.size === 0 && svc === EMBEDDED_SERVICE.id)) problems.push(src.at(['grants', i, 'services', j], `unknown service "${svc}" (not in services)`));
+    });
+  });
   if (raw.database) {
     raw.database.url = secret(['database'], raw.database, 'url');
     delete raw.database.urlEnv;
@@ -136,7 +141,14 @@ function fromRaw(raw: Raw, file: string | null, base: string): ControllerConfig 
     ...(s.slis ? { slis: s.slis.map((x: Raw) => ({ name: x.name, title: x.title, sli: x.sli ?? 'availability', objective: x.objective, period: x.period ?? '30d', errorRatio: x.errorRatio })) } : {}),
   }));
   if (!services.length) services.push({ ...EMBEDDED_SERVICE });
-  const tokens: TokenConfig[] = (raw.tokens ?? []).map((t: Raw) => ({ name: t.name, sha256: t.sha256, role: t.role as Role, services: t.services ?? ['*'] }));
+  const tokens: TokenConfig[] = (raw.tokens ?? []).map((t: Raw) => ({
+    name: t.name,
+    sha256: t.sha256,
+    role: t.role as Role,
+    services: t.services ?? ['*'],
+    ...(t.onBehalfOf === true ? { onBehalfOf: 'headers' as const } : t.onBehalfOf === 'grafana' ? { onBehalfOf: 'grafana' as const } : {}),
+  }));
+  const grants: GrantConfig[] = (raw.grants ?? []).map((g: Raw) => ({ ...(g.person ? { person: g.person } : { group: g.group }), role: g.role as Role, services: g.services ?? ['*'] }));
   return {
     file,
     listen: { host: raw.listen?.host ?? '127.0.0.1', port: raw.listen?.port ?? 7070 },
@@ -152,6 +164,7 @@ function fromRaw(raw: Raw, file: string | null, base: string): ControllerConfig 
     trustProxy: raw.trustProxy ?? false,
     metrics: { public: raw.metrics?.public ?? true },
     tokens,
+    grants,
     embedded: {
       replicas: raw.embedded?.replicas ?? raw.embedded?.spec?.replicas ?? 3,
       zones: raw.embedded?.zones ?? raw.embedded?.spec?.zones ?? ['zone-a', 'zone-b'],

@@ -49,6 +49,25 @@ export const configSchema = {
           sha256: { type: 'string', pattern: '^[0-9a-f]{64}$', description: 'the lowercase hex sha256 of the token (echo -n TOKEN | sha256sum)' },
           role: { enum: ['viewer', 'operator', 'admin'] },
           services: strings,
+          onBehalfOf: {
+            enum: [true, false, 'grafana'],
+            description: 'true: a trusted front end that may send X-Drillbook-On-Behalf-Of(-Groups); grafana: may send X-Grafana-User (and X-Grafana-Context) from Grafana\'s plugin proxy',
+          },
+        },
+      },
+    },
+    grants: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['role'],
+        oneOf: [{ required: ['person'] }, { required: ['group'] }],
+        properties: {
+          person: { type: 'string', minLength: 1, maxLength: 256, description: 'a person as a front end names them: user:default/alice (Backstage) or grafana:alice (a Grafana login)' },
+          group: { type: 'string', minLength: 1, maxLength: 256, description: 'a group: group:default/team-recsys (Backstage), grafana:role/Editor (a Grafana org role) or grafana:team/3 (a Grafana team id)' },
+          role: { enum: ['viewer', 'operator', 'admin'] },
+          services: strings,
         },
       },
     },

@@ -10,6 +10,17 @@ export interface TokenConfig {
   role: Role;
   /** Services the token may launch and abort drills on; `*` for all. */
   services: string[];
+  /** A trusted front end that may act on behalf of people: `headers` (X-Drillbook-On-Behalf-Of) or `grafana` (X-Grafana-User). */
+  onBehalfOf?: 'headers' | 'grafana';
+}
+
+/** A role (and services) granted to a person or a group, for requests a trusted front end makes on their behalf. */
+export interface GrantConfig {
+  person?: string;
+  group?: string;
+  role: Role;
+  /** Services the person or group may launch and abort drills on; `*` for all. */
+  services: string[];
 }
 
 export interface ServiceConfig {
@@ -67,6 +78,8 @@ export interface ControllerConfig {
   trustProxy: boolean;
   metrics: { public: boolean };
   tokens: TokenConfig[];
+  /** Roles granted to people and groups (see `TokenConfig.onBehalfOf`). */
+  grants?: GrantConfig[];
   embedded: { replicas: number; zones: string[]; shopperRate: number; items?: number; users?: number; spec?: import('@drillbook/contracts').EmbeddedStackSpec };
   services: ServiceConfig[];
 }

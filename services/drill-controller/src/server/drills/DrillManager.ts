@@ -301,7 +301,8 @@ export class DrillManager {
     }
     await this.d.access.require(who, 'abort', 'drill.abort', id, a.record.service);
     const why = reason?.trim() || `aborted by ${who.subject} through the API`;
-    this.requestAbort(a, 'api', why);
+    // The scorecard and the report keep the reason: it names who aborted ("alice via backstage").
+    this.requestAbort(a, 'api', reason?.trim() ? `${why} (by ${who.subject})` : why);
     await this.d.access.audit(who, 'drill.abort', id, 'ok', why);
     return toSummary(a.record);
   }

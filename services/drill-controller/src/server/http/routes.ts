@@ -59,7 +59,7 @@ export const ROUTES: Route[] = [
       return 200;
     },
   },
-  { method: 'GET', ...api('/me'), auth: 'token', handle: async (_app, { res, who }) => (sendJson(res, 200, { subject: who.subject, role: who.role, services: who.services }), 200) },
+  { method: 'GET', ...api('/me'), auth: 'token', handle: async (_app, { res, who }) => (sendJson(res, 200, { subject: who.subject, role: who.role, services: who.services, ...(who.person ? { person: who.person, groups: who.groups ?? [], via: who.via } : {}) }), 200) },
   {
     method: 'GET',
     ...api('/services'),
@@ -157,10 +157,10 @@ export const ROUTES: Route[] = [
     ...api('/drills/{id}/report'),
     auth: 'token',
     handle: async (app, { res, params }) => {
-      await drillOr404(app, params.id);
+      const drill = await drillOr404(app, params.id);
       const sc = await app.store.getScorecard(params.id);
       if (!sc) throw new ApiError(404, `drill ${params.id} has no report yet`);
-      const html = renderReport(sc);
+      const html = renderReport(sc, { launchedBy: drill.requestedBy });
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-length': Buffer.byteLength(html), ...REPORT_HEADERS });
       res.end(html);
       return 200;

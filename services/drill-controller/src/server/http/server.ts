@@ -9,6 +9,8 @@ import type { App } from '../app.js';
 import type { NewAuditEntry } from '../../store/types.js';
 import { remoteOf, sendError, sendJson } from './io.js';
 import { ROUTES } from './routes.js';
+import { resolveOnBehalf } from '../auth/onBehalf.js';
+import type { Principal } from '../auth/tokens.js';
 
 function cors(app: App, req: IncomingMessage, res: ServerResponse): boolean {
   const origin = req.headers.origin;
@@ -58,6 +60,19 @@ async function handle(app: App, req: IncomingMessage, res: ServerResponse): Prom
     if (res.headersSent && !res.writableEnded && res.getHeader('content-type')?.toString().startsWith('text/event-stream')) observe();
     else if (res.writableFinished) observe();
     else res.once('finish', observe);
+  }
+}
+
+/** The person a trusted front end acts for (auth/onBehalf.ts); an untrusted on-behalf header is audited and refused with 403. */
+async function onBehalf(app: App, token: Principal, req: IncomingMessage, route: (typeof ROUTES)[number], path: string, remote: string | null): Promise<Principal> {
+  try {
+    return resolveOnBehalf(token, req.headers, app.config.grants ?? []);
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 403) {
+      await audit(app, { subject: token.subject, role: token.role, action: actionOf(route.method, route.template), target: path.slice(0, 300), outcome: 'denied', detail: `403: ${e.message}`, remote });
+      throw Object.assign(e, { audited: true });
+    }
+    throw e;
   }
 }
 
@@ -121,6 +136,7 @@ async function dispatch(app: App, req: IncomingMessage, res: ServerResponse, nam
       await audit(app, { subject: 'anonymous', role: 'none', action: actionOf(route.method, route.template), target: path.slice(0, 300), outcome: 'denied', detail: `401: ${why}`, remote });
       throw Object.assign(new ApiError(401, why), { audited: true });
     }
+    if (who) who = await onBehalf(app, who, req, route, path, remote);
     who ??= { subject: 'anonymous', role: 'viewer', services: [] };
     const actor = { ...who, remote };
     try {
