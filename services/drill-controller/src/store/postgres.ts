@@ -9,6 +9,8 @@ import { POSTGRES_SCHEMA } from './schema.js';
 import { COLUMN_OF, fromRow, iso, type DrillRow } from './rows.js';
 import type { AuditEntry, DrillPatch, DrillQuery, DrillRecord, NewAuditEntry, ScorecardRow, Store } from './types.js';
 import { UNFINISHED_STATES } from './types.js';
+import type { Lease, LeaseAcquisition } from './types.js';
+import { pgAcquireLease, pgListLeases, pgReleaseLease, pgRenewLease } from './leases.js';
 
 const SUMMARY_COLUMNS =
   'id, runbook, runbook_title, runbook_file, runbook_sha256, runbook_source, service, state, dry_run, quick, requested_by, created_at, started_at, ended_at, ' +
@@ -206,6 +208,23 @@ export class PostgresStore implements Store {
         [s.active, s.reason, s.since, s.by],
       );
     });
+  }
+
+  // Leases bypass the write chain: a heartbeat must not wait behind a slow journal write.
+  acquireLease(name: string, holder: string, ttlMs: number, data: string | null = null): Promise<LeaseAcquisition> {
+    return pgAcquireLease(this.pool, name, holder, ttlMs, data);
+  }
+
+  renewLease(name: string, holder: string, ttlMs: number): Promise<boolean> {
+    return pgRenewLease(this.pool, name, holder, ttlMs);
+  }
+
+  releaseLease(name: string, holder: string): Promise<void> {
+    return pgReleaseLease(this.pool, name, holder);
+  }
+
+  listLeases(prefix: string): Promise<Lease[]> {
+    return pgListLeases(this.pool, prefix);
   }
 
   async close(): Promise<void> {
