@@ -1,0 +1,231 @@
+/**
+ * Controllers in HA on one database (PostgreSQL; on SQLite the same API with one controller).
+ *
+ * - Drill leases: `drill:<service>` is held by the controller running that service's drill (its
+ *   data is the drill id), renewed every ttl/3. One drill per service across controllers follows:
+ *   a second controller cannot take the lease while it is live, and answers 409.
+ * - Self-fencing: a controller that cannot renew a drill lease (the database is unreachable, or
+ *   the lease expired and another took it) stops acting on that drill: `onLost` aborts it, so its
+ *   rollback clears its faults, and nothing it does afterwards is written to the store.
+ *   It fences before the lease can expire on the database (at 3/4 of the ttl since the last renewal).
+ * - Takeover: every ttl/3 each controller looks for unfinished drills whose lease expired (their
+ *   controller died or was cut off), claims the lease atomically and hands the drill to `takeOver`
+ *   (mark interrupted, run its rollback, record who and when), then releases the lease.
+ * - Emergency stop: read from the store on every tick and handed to `onEmergencyStop`, so a stop
+ *   engaged on one controller holds on all.
+ * - `lead(name, ttlMs)`: generic leader election for work that must run once across controllers
+ *   (catalogue refresh, schedules). See README "Controllers in HA".
+ */
+import type { EmergencyStopState } from '@drillbook/contracts';
+import type { DrillRecord, Lease, LeaseAcquisition, Store } from '../../store/types.js';
+import type { HaOptions } from './options.js';
+
+export const DRILL_LEASE_PREFIX = 'drill:';
+export const LEAD_LEASE_PREFIX = 'lead:';
+export const TAKEOVER_LEASE_PREFIX = 'takeover:';
+
+export interface Takeover {
+  /** The controller that took the drill over (this one). */
+  by: string;
+  /** The controller whose lease expired (null when no lease was found). */
+  from: string | null;
+  leaseExpiredAt: string | null;
+  at: string;
+}
+
+export interface HaHooks {
+  /** True while this controller runs (or is starting) the drill. */
+  isLocal(drillId: string): boolean;
+  /** This controller lost a drill's lease: stop acting on it now. */
+  onLost(drillId: string, reason: string): void;
+  /** Mark the drill interrupted and run its rollback (server/drills/recovery.ts). */
+  takeOver(drill: DrillRecord, t: Takeover): Promise<void>;
+  onEmergencyStop(s: EmergencyStopState): void;
+}
+
+interface Held {
+  drillId: string;
+  lastRenewedAt: number;
+  lost: boolean;
+}
+
+export class Ha {
+  readonly controllerId: string;
+  readonly leaseTtlMs: number;
+  private readonly held = new Map<string, Held>();
+  private readonly leading = new Set<string>();
+  private readonly takingOver = new Set<string>();
+  private timer: NodeJS.Timeout | null = null;
+  private ticking: Promise<void> | null = null;
+  private hooks: HaHooks | null = null;
+  private stopped = false;
+
+  constructor(
+    private readonly store: Store,
+    opts: HaOptions,
+    private readonly log: (line: string) => void,
+  ) {
+    this.controllerId = opts.controllerId;
+    this.leaseTtlMs = opts.leaseTtlMs;
+  }
+
+  get tickMs(): number {
+    return Math.max(200, Math.floor(this.leaseTtlMs / 3));
+  }
+
+  /** Starts the heartbeat / takeover / emergency-stop loop. The first sweep runs now. */
+  async start(hooks: HaHooks): Promise<void> {
+    this.hooks = hooks;
+    await this.tick();
+    const loop = () => {
+      if (this.stopped) return;
+      this.timer = setTimeout(() => void this.tick().finally(loop), this.tickMs);
+      this.timer.unref();
+    };
+    loop();
+  }
+
+  /**
+   * Leader election for work that must run once across controllers: true when this controller
+   * holds (or has just taken) the lease `lead:<name>` for the next `ttlMs`. Call it before each
+   * run of the work, at an interval shorter than `ttlMs`; a database error answers false (never
+   * two leaders: a controller that cannot reach the database does not lead). Released on stop.
+   */
+  async lead(name: string, ttlMs = this.leaseTtlMs): Promise<boolean> {
+    if (this.stopped) return false;
+    try {
+      const r = await this.store.acquireLease(`${LEAD_LEASE_PREFIX}${name}`, this.controllerId, ttlMs);
+      if (r.acquired && !this.leading.has(name)) this.log(`ha: ${this.controllerId} now leads "${name}"${r.replaced ? ` (took over from ${r.replaced.holder}, whose lease expired)` : ''}`);
+      if (r.acquired) this.leading.add(name);
+      else this.leading.delete(name);
+      return r.acquired;
+    } catch (e) {
+      if (this.leading.delete(name)) this.log(`ha: lost the lead of "${name}": ${(e as Error).message}`);
+      return false;
+    }
+  }
+
+  /** Claims the drill lease of a service for a new drill. */
+  async holdDrill(service: string, drillId: string): Promise<LeaseAcquisition> {
+    const r = await this.store.acquireLease(`${DRILL_LEASE_PREFIX}${service}`, this.controllerId, this.leaseTtlMs, drillId);
+    if (r.acquired) this.held.set(service, { drillId, lastRenewedAt: Date.now(), lost: false });
+    return r;
+  }
+
+  async releaseDrill(service: string, drillId: string): Promise<void> {
+    const h = this.held.get(service);
+    if (!h || h.drillId !== drillId) return;
+    this.held.delete(service);
+    if (h.lost) return; // another controller may hold it now
+    await this.store.releaseLease(`${DRILL_LEASE_PREFIX}${service}`, this.controllerId).catch((e: Error) => this.log(`ha: lease of ${service} not released (it expires by itself): ${e.message}`));
+  }
+
+  /** True while this controller holds the drill's lease and has not fenced itself. */
+  holds(drillId: string): boolean {
+    return [...this.held.values()].some((h) => h.drillId === drillId && !h.lost);
+  }
+
+  private tick(): Promise<void> {
+    return (this.ticking ??= (async () => {
+      try {
+        await this.renew();
+        await this.syncEmergencyStop();
+        await this.sweep();
+      } finally {
+        this.ticking = null;
+      }
+    })());
+  }
+
+  private async renew(): Promise<void> {
+    const fenceAfter = Math.floor(this.leaseTtlMs * 0.75);
+    await Promise.all(
+      [...this.held].map(async ([service, h]) => {
+        if (h.lost) return;
+        const sent = Date.now();
+        let why: string | null = null;
+        try {
+          if (await this.store.renewLease(`${DRILL_LEASE_PREFIX}${service}`, this.controllerId, this.leaseTtlMs)) h.lastRenewedAt = sent;
+          else why = `the lease on ${service} expired or is held by another controller`;
+        } catch (e) {
+          if (Date.now() - h.lastRenewedAt >= fenceAfter) why = `the lease on ${service} could not be renewed for ${Math.round((Date.now() - h.lastRenewedAt) / 1000)}s (${(e as Error).message})`;
+        }
+        if (why && !h.lost) {
+          h.lost = true;
+          this.log(`ha: ${this.controllerId} fences itself off drill ${h.drillId}: ${why}`);
+          this.hooks?.onLost(h.drillId, `controller ${this.controllerId} lost its lease: ${why}; it stops acting on the drill`);
+        }
+      }),
+    );
+  }
+
+  private async syncEmergencyStop(): Promise<void> {
+    try {
+      this.hooks?.onEmergencyStop(await this.store.getEmergencyStop());
+    } catch {
+      /* the database is unreachable: the drill leases fence */
+    }
+  }
+
+  /** Takes over every unfinished drill whose controller's lease expired. */
+  async sweep(): Promise<void> {
+    const hooks = this.hooks;
+    if (!hooks || this.stopped) return;
+    let unfinished: DrillRecord[];
+    let leases: Lease[];
+    try {
+      unfinished = await this.store.unfinishedDrills();
+      leases = await this.store.listLeases(DRILL_LEASE_PREFIX);
+    } catch {
+      return; // the database is unreachable; the next tick tries again
+    }
+    for (const r of unfinished) {
+      if (hooks.isLocal(r.id) || this.takingOver.has(r.id)) continue;
+      const l = leases.find((x) => x.name === `${DRILL_LEASE_PREFIX}${r.service}`) ?? null;
+      const mineFromBefore = l !== null && l.data === r.id && l.holder === this.controllerId; // this controller restarted under the same id
+      if (l && !l.expired && l.data === r.id && !mineFromBefore) continue; // its controller is alive
+      // Claim it: the service lease when it is this drill's (or free), a takeover lease otherwise.
+      const name = !l || l.data === r.id ? `${DRILL_LEASE_PREFIX}${r.service}` : `${TAKEOVER_LEASE_PREFIX}${r.id}`;
+      let claim: LeaseAcquisition;
+      try {
+        claim = await this.store.acquireLease(name, this.controllerId, this.leaseTtlMs, r.id);
+      } catch {
+        continue;
+      }
+      if (!claim.acquired) continue;
+      // Re-read: the drill may have ended (or been taken over) while we looked.
+      const now = await this.store.getDrill(r.id).catch(() => null);
+      if (!now || (now.state !== 'queued' && now.state !== 'running')) {
+        await this.store.releaseLease(name, this.controllerId).catch(() => {});
+        continue;
+      }
+      const from = claim.replaced ?? (l && l.data === r.id ? l : null);
+      await this.takeOver(now, name, { by: this.controllerId, from: from?.holder ?? null, leaseExpiredAt: from?.expiresAt ?? null, at: new Date().toISOString() });
+    }
+  }
+
+  /** Runs `takeOver` while renewing the claim; then releases it. */
+  private async takeOver(r: DrillRecord, lease: string, t: Takeover): Promise<void> {
+    this.takingOver.add(r.id);
+    this.log(`ha: ${t.by} takes over drill ${r.id} on ${r.service} from ${t.from ?? 'an unknown controller'} (lease expired ${t.leaseExpiredAt ?? 'n/a'})`);
+    const keep = setInterval(() => void this.store.renewLease(lease, this.controllerId, this.leaseTtlMs).catch(() => {}), this.tickMs);
+    try {
+      await this.hooks!.takeOver(r, t);
+    } catch (e) {
+      this.log(`ha: takeover of drill ${r.id} failed (the next sweep retries): ${(e as Error).stack ?? (e as Error).message}`);
+    } finally {
+      clearInterval(keep);
+      this.takingOver.delete(r.id);
+      await this.store.releaseLease(lease, this.controllerId).catch(() => {});
+    }
+  }
+
+  /** Stops the loop and gives back every lease this controller holds. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.ticking?.catch(() => {});
+    for (const name of this.leading) await this.store.releaseLease(`${LEAD_LEASE_PREFIX}${name}`, this.controllerId).catch(() => {});
+    this.leading.clear();
+  }
+}
