@@ -28,7 +28,7 @@ import { createHttpServer } from './http/server.js';
 import { DrillMetrics } from './metrics.js';
 import { Targets } from './targets.js';
 import type { App } from './app.js';
-import { Ha, haOptionsFromEnv } from './ha/index.js';
+import { Ha, haOptionsFromEnv, sharedRefresh } from './ha/index.js';
 
 export interface ControllerOptions {
   log?: (line: string) => void;
@@ -125,7 +125,13 @@ export async function startController(config: ControllerConfig, opts: Controller
     });
     catalogue = new Catalogue(
       config.services.map((s) => ({ id: s.id, slos: slos.get(s.id) ?? [], prometheus: s.prometheus, gpu: s.gpu, targets: () => t.get(s.id)!.catalogue() })),
-      { intervalMs: config.refreshIntervalS * 1000, prometheusUrl: config.prometheus?.url, log },
+      {
+        intervalMs: config.refreshIntervalS * 1000,
+        prometheusUrl: config.prometheus?.url,
+        log,
+        // Several controllers on one PostgreSQL: one refreshes, all serve its figures.
+        ...(store.kind === 'postgres' ? { shared: sharedRefresh(store, ha, Math.max(3 * config.refreshIntervalS * 1000, ha.leaseTtlMs)) } : {}),
+      },
     );
     await catalogue.start();
     const app: App = { config, tokens, access, store, catalogue, drills, runbooks, metrics, log };

@@ -227,6 +227,15 @@ export class PostgresStore implements Store {
     return pgListLeases(this.pool, prefix);
   }
 
+  async putShared(key: string, value: unknown): Promise<void> {
+    await this.pool.query('INSERT INTO shared_state (key, value, at) VALUES ($1, $2, now()) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, at = EXCLUDED.at', [key, JSON.stringify(value)]);
+  }
+
+  async getShared<T>(key: string): Promise<{ value: T; at: string } | null> {
+    const r = (await this.pool.query<{ value: T; at: Date }>('SELECT value, at FROM shared_state WHERE key = $1', [key])).rows[0];
+    return r ? { value: r.value, at: iso(r.at)! } : null;
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;

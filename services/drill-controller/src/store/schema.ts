@@ -70,6 +70,11 @@ CREATE TABLE IF NOT EXISTS leases (
   acquired_at INTEGER NOT NULL,
   expires_at INTEGER NOT NULL
 );
+CREATE TABLE IF NOT EXISTS shared_state (
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL,
+  at TEXT NOT NULL
+);
 `;
 
 export const POSTGRES_SCHEMA = `
@@ -136,5 +141,10 @@ CREATE TABLE IF NOT EXISTS leases (
   data TEXT,
   acquired_at TIMESTAMPTZ NOT NULL,
   expires_at TIMESTAMPTZ NOT NULL
+);
+CREATE TABLE IF NOT EXISTS shared_state (
+  key TEXT PRIMARY KEY,
+  value JSONB NOT NULL,
+  at TIMESTAMPTZ NOT NULL
 );
 `;

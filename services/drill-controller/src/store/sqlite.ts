@@ -159,6 +159,15 @@ export class SqliteStore implements Store {
     return sqliteListLeases(this.db, prefix);
   }
 
+  async putShared(key: string, value: unknown): Promise<void> {
+    this.db.prepare('INSERT INTO shared_state (key, value, at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, at = excluded.at').run(key, JSON.stringify(value), new Date().toISOString());
+  }
+
+  async getShared<T>(key: string): Promise<{ value: T; at: string } | null> {
+    const r = this.db.prepare('SELECT value, at FROM shared_state WHERE key = ?').get(key) as { value: string; at: string } | undefined;
+    return r ? { value: JSON.parse(r.value) as T, at: r.at } : null;
+  }
+
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
   }

@@ -105,6 +105,11 @@ export interface Store {
   releaseLease(name: string, holder: string): Promise<void>;
   /** Leases whose name starts with `prefix`, with `expired` on the database's clock. */
   listLeases(prefix: string): Promise<Lease[]>;
+
+  /** State one controller computes for all (server/ha: the catalogue leader's live figures), as JSON under a key. */
+  putShared(key: string, value: unknown): Promise<void>;
+  /** The value last put under `key`, with when; null when none. */
+  getShared<T>(key: string): Promise<{ value: T; at: string } | null>;
 }
 
 export interface Lease {

@@ -201,6 +201,16 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       await expect(store.acquireLease(name, 'ctl-a', 0)).rejects.toThrow(/ttlMs/);
     });
 
+    it('keeps shared state as JSON under a key, the last put winning', async () => {
+      const key = `catalogue:svc-${Math.random().toString(36).slice(2, 8)}`;
+      expect(await store.getShared(key)).toBeNull();
+      await store.putShared(key, { replicas: [{ id: 'r0', ready: true }], at: '2026-01-01T00:00:00.000Z' });
+      await store.putShared(key, { replicas: [], at: '2026-01-01T00:00:01.000Z' });
+      const got = await store.getShared<{ replicas: unknown[] }>(key);
+      expect(got?.value).toEqual({ replicas: [], at: '2026-01-01T00:00:01.000Z' });
+      expect(Number.isNaN(Date.parse(got!.at))).toBe(false);
+    });
+
     it('lets exactly one of several concurrent acquirers hold a free lease', async () => {
       const name = `lead:race-${Math.random().toString(36).slice(2, 8)}`;
       const got = await Promise.all(['c1', 'c2', 'c3', 'c4'].map((h) => store.acquireLease(name, h, 10_000)));
