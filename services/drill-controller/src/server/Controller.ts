@@ -134,7 +134,7 @@ export async function startController(config: ControllerConfig, opts: Controller
       },
     );
     await catalogue.start();
-    const app: App = { config, tokens, access, store, catalogue, drills, runbooks, metrics, log };
+    const app: App = { config, tokens, access, store, catalogue, drills, runbooks, metrics, log, ha };
     const server = createHttpServer(app);
     await listen(server, config.listen.host, opts.port ?? config.listen.port);
     const addr = server.address() as AddressInfo;
