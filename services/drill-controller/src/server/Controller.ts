@@ -78,7 +78,7 @@ export async function startController(config: ControllerConfig, opts: Controller
   let targets: Targets | null = null;
   let catalogue: Catalogue | null = null;
   try {
-    ha = new Ha(store, haOptionsFromEnv(opts.env ?? process.env, store.kind === 'sqlite'), log);
+    ha = new Ha(store, haOptionsFromEnv(opts.env ?? process.env, config.dataDir), log);
     log(`controller id: ${ha.controllerId} (drill leases ${ha.leaseTtlMs} ms${store.kind === 'sqlite' ? ', SQLite: one controller' : ''})`);
     targets = await Targets.start(config, log);
     const metrics = new DrillMetrics();
@@ -119,7 +119,7 @@ export async function startController(config: ControllerConfig, opts: Controller
       onLost: (id, reason) => drills.fence(id, reason),
       onEmergencyStop: (s) => drills.syncEmergencyStop(s),
       takeOver: async (r, takeover) => {
-        await recoverDrill(r, { ...recoveryDeps, takeover });
+        await recoverDrill(r, takeover ? { ...recoveryDeps, takeover } : recoveryDeps);
         await drills.history.reload(r.service);
       },
     });

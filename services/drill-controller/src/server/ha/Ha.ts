@@ -38,8 +38,8 @@ export interface HaHooks {
   isLocal(drillId: string): boolean;
   /** This controller lost a drill's lease: stop acting on it now. */
   onLost(drillId: string, reason: string): void;
-  /** Mark the drill interrupted and run its rollback (server/drills/recovery.ts). */
-  takeOver(drill: DrillRecord, t: Takeover): Promise<void>;
+  /** Mark the drill interrupted and run its rollback (server/drills/recovery.ts); `t` null: the drill was this controller's before it restarted. */
+  takeOver(drill: DrillRecord, t: Takeover | null): Promise<void>;
   onEmergencyStop(s: EmergencyStopState): void;
 }
 
@@ -57,6 +57,7 @@ export class Ha {
   private readonly takingOver = new Set<string>();
   private timer: NodeJS.Timeout | null = null;
   private ticking: Promise<void> | null = null;
+  private sweeping: Promise<Array<Promise<void>>> | null = null;
   private hooks: HaHooks | null = null;
   private stopped = false;
 
@@ -76,6 +77,8 @@ export class Ha {
   /** Starts the heartbeat / takeover / emergency-stop loop. The first sweep runs now. */
   async start(hooks: HaHooks): Promise<void> {
     this.hooks = hooks;
+    // Drills this controller left when it last stopped are recovered before it serves.
+    await Promise.all(await this.sweep());
     await this.tick();
     const loop = () => {
       if (this.stopped) return;
@@ -130,7 +133,7 @@ export class Ha {
       try {
         await this.renew();
         await this.syncEmergencyStop();
-        await this.sweep();
+        await this.sweep(); // claims only: the takeovers' rollbacks run on, so renewals are never held up
       } finally {
         this.ticking = null;
       }
@@ -167,17 +170,25 @@ export class Ha {
     }
   }
 
-  /** Takes over every unfinished drill whose controller's lease expired. */
-  async sweep(): Promise<void> {
+  /**
+   * Takes over every unfinished drill whose controller's lease expired (one sweep at a time);
+   * resolves once the claims are made, with the takeovers (rollbacks) still running.
+   */
+  sweep(): Promise<Array<Promise<void>>> {
+    return (this.sweeping ??= this.sweepOnce().finally(() => (this.sweeping = null)));
+  }
+
+  private async sweepOnce(): Promise<Array<Promise<void>>> {
     const hooks = this.hooks;
-    if (!hooks || this.stopped) return;
+    const running: Array<Promise<void>> = [];
+    if (!hooks || this.stopped) return running;
     let unfinished: DrillRecord[];
     let leases: Lease[];
     try {
       unfinished = await this.store.unfinishedDrills();
       leases = await this.store.listLeases(DRILL_LEASE_PREFIX);
     } catch {
-      return; // the database is unreachable; the next tick tries again
+      return running; // the database is unreachable; the next tick tries again
     }
     for (const r of unfinished) {
       if (hooks.isLocal(r.id) || this.takingOver.has(r.id)) continue;
@@ -195,19 +206,22 @@ export class Ha {
       if (!claim.acquired) continue;
       // Re-read: the drill may have ended (or been taken over) while we looked.
       const now = await this.store.getDrill(r.id).catch(() => null);
-      if (!now || (now.state !== 'queued' && now.state !== 'running')) {
-        await this.store.releaseLease(name, this.controllerId).catch(() => {});
+      if (!now || (now.state !== 'queued' && now.state !== 'running') || hooks.isLocal(r.id) || this.takingOver.has(r.id)) {
+        if (!hooks.isLocal(r.id) && !this.takingOver.has(r.id)) await this.store.releaseLease(name, this.controllerId).catch(() => {});
         continue;
       }
       const from = claim.replaced ?? (l && l.data === r.id ? l : null);
-      await this.takeOver(now, name, { by: this.controllerId, from: from?.holder ?? null, leaseExpiredAt: from?.expiresAt ?? null, at: new Date().toISOString() });
+      const t = mineFromBefore ? null : { by: this.controllerId, from: from?.holder ?? null, leaseExpiredAt: from?.expiresAt ?? null, at: new Date().toISOString() };
+      running.push(this.takeOver(now, name, t));
     }
+    return running;
   }
 
   /** Runs `takeOver` while renewing the claim; then releases it. */
-  private async takeOver(r: DrillRecord, lease: string, t: Takeover): Promise<void> {
+  private async takeOver(r: DrillRecord, lease: string, t: Takeover | null): Promise<void> {
     this.takingOver.add(r.id);
-    this.log(`ha: ${t.by} takes over drill ${r.id} on ${r.service} from ${t.from ?? 'an unknown controller'} (lease expired ${t.leaseExpiredAt ?? 'n/a'})`);
+    if (t) this.log(`ha: ${t.by} takes over drill ${r.id} on ${r.service} from ${t.from ?? 'an unknown controller'} (lease expired ${t.leaseExpiredAt ?? 'n/a'})`);
+    else this.log(`ha: drill ${r.id} on ${r.service} was this controller's (${this.controllerId}) before it restarted: recovering it`);
     const keep = setInterval(() => void this.store.renewLease(lease, this.controllerId, this.leaseTtlMs).catch(() => {}), this.tickMs);
     try {
       await this.hooks!.takeOver(r, t);

@@ -142,19 +142,20 @@ async function expectTakeover(id: string, dead: 'a' | 'b', survivor: ControllerP
 }
 
 describe('two controllers on one PostgreSQL', () => {
-  it('a drill started through A, A SIGKILLed mid-drill: B takes it over (interrupted, rollback run, recorded) and B\'s SSE follower sees it', async () => {
-    const id = await drillWithFault(ctl.a!);
-    await expectTakeover(id, 'a', ctl.b!, { restartDatabase: false });
-  }, 300_000);
-
-  it('the same with PostgreSQL restarted mid-drill, right after the controller dies', async () => {
-    await start('a'); // A comes back (same id): it takes nothing over, nothing of its was left
-    const id = await drillWithFault(ctl.b!);
-    await expectTakeover(id, 'b', ctl.a!, { restartDatabase: true });
-  }, 300_000);
-
+  it('leaves one leader for run-once work (the catalogue refresh) across the controllers', async () => {
+    const store = await PostgresStore.open(pg.url);
+    try {
+      const leaders = await waitFor('a catalogue leader', async () => {
+        const l = (await store.listLeases('lead:catalogue-refresh')).filter((x) => !x.expired);
+        return l.length ? l : null;
+      });
+      expect(leaders).toHaveLength(1);
+      expect(['ctl-a', 'ctl-b']).toContain(leaders[0]!.holder);
+    } finally {
+      await store.close();
+    }
+  }, 120_000);
   it('an emergency stop engaged on one controller aborts the drill running on the other and holds on both', async () => {
-    await start('b');
     const a = api(ctl.a!.url);
     const b = api(ctl.b!.url);
     const id = await drillWithFault(ctl.a!);
@@ -170,17 +171,15 @@ describe('two controllers on one PostgreSQL', () => {
     await waitFor('the release to reach B', async () => (await b.get<EmergencyStopState>('/emergency-stop', VIEWER)).body.active === false, 30_000);
   }, 300_000);
 
-  it('leaves one leader for run-once work (the catalogue refresh) across the controllers', async () => {
-    const store = await PostgresStore.open(pg.url);
-    try {
-      const leaders = await waitFor('a catalogue leader', async () => {
-        const l = (await store.listLeases('lead:catalogue-refresh')).filter((x) => !x.expired);
-        return l.length ? l : null;
-      });
-      expect(leaders).toHaveLength(1);
-      expect(['ctl-a', 'ctl-b']).toContain(leaders[0]!.holder);
-    } finally {
-      await store.close();
-    }
-  }, 120_000);
+  it('a drill started through A, A SIGKILLed mid-drill: B takes it over (interrupted, rollback run, recorded) and B\'s SSE follower sees it', async () => {
+    const id = await drillWithFault(ctl.a!);
+    await expectTakeover(id, 'a', ctl.b!, { restartDatabase: false });
+  }, 300_000);
+
+  it('the same with PostgreSQL restarted mid-drill, right after the controller dies', async () => {
+    await start('a'); // A comes back (same id): nothing of its is left to take over
+    const id = await drillWithFault(ctl.b!);
+    await expectTakeover(id, 'b', ctl.a!, { restartDatabase: true });
+  }, 300_000);
+
 });

@@ -3,9 +3,13 @@
  * the audit log and takeover records; default `<hostname>-<pid>-<random>`, so give each
  * controller a stable id if a restarted one should reclaim its own drills at once) and
  * `DRILLBOOK_LEASE_TTL_MS` (how long a lease lives without a heartbeat; default 10000).
+ * The default id is `<hostname>-<hash of the dataDir>`: stable across restarts (a restarted
+ * controller reclaims its own drills at once) and distinct for controllers with their own dataDir;
+ * controllers on one host sharing a dataDir must each set DRILLBOOK_CONTROLLER_ID.
  */
 import { hostname } from 'node:os';
-import { randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
+import { resolve } from 'node:path';
 
 export interface HaOptions {
   controllerId: string;
@@ -16,8 +20,7 @@ export const DEFAULT_LEASE_TTL_MS = 10_000;
 
 export class InvalidHaSetting extends Error {}
 
-/** `single`: one controller per database (SQLite): the default id is the host name, so a restarted controller holds its old leases. */
-export function haOptionsFromEnv(env: NodeJS.ProcessEnv, single = false): HaOptions {
+export function haOptionsFromEnv(env: NodeJS.ProcessEnv, dataDir: string): HaOptions {
   const id = env.DRILLBOOK_CONTROLLER_ID?.trim();
   if (id !== undefined && id !== '' && !/^[A-Za-z0-9._:@-]{1,100}$/.test(id))
     throw new InvalidHaSetting(`DRILLBOOK_CONTROLLER_ID: expected 1-100 letters, digits or . _ : @ -, got ${JSON.stringify(env.DRILLBOOK_CONTROLLER_ID)}`);
@@ -28,5 +31,5 @@ export function haOptionsFromEnv(env: NodeJS.ProcessEnv, single = false): HaOpti
     if (!/^[0-9]+$/.test(rawTtl) || leaseTtlMs < 1000 || leaseTtlMs > 600_000)
       throw new InvalidHaSetting(`DRILLBOOK_LEASE_TTL_MS: expected an integer number of milliseconds from 1000 to 600000, got ${JSON.stringify(env.DRILLBOOK_LEASE_TTL_MS)}`);
   }
-  return { controllerId: id || (single ? hostname() : `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`), leaseTtlMs };
+  return { controllerId: id || `${hostname()}-${createHash('sha256').update(resolve(dataDir)).digest('hex').slice(0, 8)}`, leaseTtlMs };
 }
