@@ -7,7 +7,8 @@
  * - Self-fencing: a controller that cannot renew a drill lease (the database is unreachable, or
  *   the lease expired and another took it) stops acting on that drill: `onLost` aborts it, so its
  *   rollback clears its faults, and nothing it does afterwards is written to the store.
- *   It fences before the lease can expire on the database (at 3/4 of the ttl since the last renewal).
+ * It fences before the lease can expire on the database: a timer at 3/4 of the ttl after the last
+ *   successful renewal was sent, independent of renewals that hang.
  * - Takeover: every ttl/3 each controller looks for unfinished drills whose lease expired (their
  *   controller died or was cut off), claims the lease atomically and hands the drill to `takeOver`
  *   (mark interrupted, run its rollback, record who and when), then releases the lease.
@@ -47,6 +48,9 @@ interface Held {
   drillId: string;
   lastRenewedAt: number;
   lost: boolean;
+  lastError?: string | null;
+  /** Fires at 3/4 of the ttl after the last renewal was sent, unless a renewal succeeds first. */
+  fence: NodeJS.Timeout | null;
 }
 
 export class Ha {
@@ -110,8 +114,13 @@ export class Ha {
 
   /** Claims the drill lease of a service for a new drill. */
   async holdDrill(service: string, drillId: string): Promise<LeaseAcquisition> {
+    const sent = Date.now();
     const r = await this.store.acquireLease(`${DRILL_LEASE_PREFIX}${service}`, this.controllerId, this.leaseTtlMs, drillId);
-    if (r.acquired) this.held.set(service, { drillId, lastRenewedAt: Date.now(), lost: false });
+    if (r.acquired) {
+      const h: Held = { drillId, lastRenewedAt: sent, lost: false, fence: null };
+      this.held.set(service, h);
+      this.armFence(service, h);
+    }
     return r;
   }
 
@@ -119,6 +128,7 @@ export class Ha {
     const h = this.held.get(service);
     if (!h || h.drillId !== drillId) return;
     this.held.delete(service);
+    if (h.fence) clearTimeout(h.fence);
     if (h.lost) return; // another controller may hold it now
     await this.store.releaseLease(`${DRILL_LEASE_PREFIX}${service}`, this.controllerId).catch((e: Error) => this.log(`ha: lease of ${service} not released (it expires by itself): ${e.message}`));
   }
@@ -140,23 +150,36 @@ export class Ha {
     })());
   }
 
+  /** The fence timer: independent of the renewals, so a renewal hung on a dead connection cannot delay it. */
+  private armFence(service: string, h: Held): void {
+    if (h.fence) clearTimeout(h.fence);
+    const at = h.lastRenewedAt + Math.floor(this.leaseTtlMs * 0.75);
+    h.fence = setTimeout(() => this.lose(h, `the lease on ${service} could not be renewed for ${((Date.now() - h.lastRenewedAt) / 1000).toFixed(1)}s (${h.lastError ?? 'no answer from the database'})`), Math.max(0, at - Date.now()));
+    h.fence.unref();
+  }
+
+  private lose(h: Held, why: string): void {
+    if (h.lost || ![...this.held.values()].includes(h)) return;
+    h.lost = true;
+    if (h.fence) clearTimeout(h.fence);
+    this.log(`ha: ${this.controllerId} fences itself off drill ${h.drillId}: ${why}`);
+    this.hooks?.onLost(h.drillId, `controller ${this.controllerId} lost its lease: ${why}; it stops acting on the drill`);
+  }
+
   private async renew(): Promise<void> {
-    const fenceAfter = Math.floor(this.leaseTtlMs * 0.75);
     await Promise.all(
       [...this.held].map(async ([service, h]) => {
         if (h.lost) return;
         const sent = Date.now();
-        let why: string | null = null;
         try {
-          if (await this.store.renewLease(`${DRILL_LEASE_PREFIX}${service}`, this.controllerId, this.leaseTtlMs)) h.lastRenewedAt = sent;
-          else why = `the lease on ${service} expired or is held by another controller`;
+          if (await this.store.renewLease(`${DRILL_LEASE_PREFIX}${service}`, this.controllerId, this.leaseTtlMs)) {
+            if (h.lost) return;
+            h.lastRenewedAt = sent;
+            h.lastError = null;
+            this.armFence(service, h);
+          } else this.lose(h, `the lease on ${service} expired or is held by another controller`);
         } catch (e) {
-          if (Date.now() - h.lastRenewedAt >= fenceAfter) why = `the lease on ${service} could not be renewed for ${Math.round((Date.now() - h.lastRenewedAt) / 1000)}s (${(e as Error).message})`;
-        }
-        if (why && !h.lost) {
-          h.lost = true;
-          this.log(`ha: ${this.controllerId} fences itself off drill ${h.drillId}: ${why}`);
-          this.hooks?.onLost(h.drillId, `controller ${this.controllerId} lost its lease: ${why}; it stops acting on the drill`);
+          h.lastError = (e as Error).message;
         }
       }),
     );
