@@ -87,7 +87,11 @@ async function main(): Promise<void> {
       const started = await call<StartDrillResponse>(ctl[victim]!.url, 'POST', '/drills', 'bench-op', { runbook: 'long-latency', quick: true });
       if (started.status !== 202) throw new Error(`trial ${t + 1}: the drill was not accepted (${started.status}): ${JSON.stringify(started.body)}`);
       const id = started.body.drill.id;
-      for (const end = Date.now() + 90_000; (await faults()) === 0; await sleep(200)) if (Date.now() > end) throw new Error(`trial ${t + 1}: no fault injected within 90 s`);
+      for (const end = Date.now() + 180_000; (await faults()) === 0; await sleep(200)) {
+        const d = await call<DrillSummary>(ctl[victim]!.url, 'GET', `/drills/${id}`, 'bench-view');
+        if (d.body.state !== 'queued' && d.body.state !== 'running') throw new Error(`trial ${t + 1}: the drill ended ${d.body.state} before its fault was injected: ${d.body.statusReason}`);
+        if (Date.now() > end) throw new Error(`trial ${t + 1}: no fault injected within 180 s (drill ${d.body.state}, phase ${d.body.currentPhase}):\n${ctl[victim]!.output().split('\n').slice(-20).join('\n')}`);
+      }
       await ctl[victim]!.stop('SIGKILL');
       ctl[victim] = null;
       const killedAt = Date.now();

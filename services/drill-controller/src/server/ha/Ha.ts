@@ -7,7 +7,7 @@
  * - Self-fencing: a controller that cannot renew a drill lease (the database is unreachable, or
  *   the lease expired and another took it) stops acting on that drill: `onLost` aborts it, so its
  *   rollback clears its faults, and nothing it does afterwards is written to the store.
- * It fences before the lease can expire on the database: a timer at 3/4 of the ttl after the last
+ *   It fences before the lease can expire on the database: a timer at 3/4 of the ttl after the last
  *   successful renewal was sent, independent of renewals that hang.
  * - Takeover: every ttl/3 each controller looks for unfinished drills whose lease expired (their
  *   controller died or was cut off), claims the lease atomically and hands the drill to `takeOver`
