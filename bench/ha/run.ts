@@ -1,7 +1,7 @@
 /**
  * Benchmark: how long a drill waits for another controller when the one running it dies.
  *
- *   npm run bench:ha [-- --trials 3 --lease-ms 3000]
+ *   npm run bench:ha [-- --trials 3 --lease-ms 5000]
  *
  * Starts a throwaway PostgreSQL (Debian's), the reference stack and two `drillbook serve`
  * controllers on that database. Each trial starts a drill (a latency fault with a 10-minute TTL)
@@ -33,7 +33,7 @@ function arg(name: string, dflt: number): number {
 }
 
 const TRIALS = arg('trials', 3);
-const LEASE_MS = arg('lease-ms', 3000);
+const LEASE_MS = arg('lease-ms', 5000);
 const BOUND_MS = 120_000;
 const RUNBOOKS = fileURLToPath(new URL('../../services/drill-controller/src/server/__fixtures__/runbooks', import.meta.url));
 const TOKENS = 'bench-op:operator,bench-view:viewer';
@@ -89,7 +89,7 @@ async function main(): Promise<void> {
       const id = started.body.drill.id;
       for (const end = Date.now() + 180_000; (await faults()) === 0; await sleep(200)) {
         const d = await call<DrillSummary>(ctl[victim]!.url, 'GET', `/drills/${id}`, 'bench-view');
-        if (d.body.state !== 'queued' && d.body.state !== 'running') throw new Error(`trial ${t + 1}: the drill ended ${d.body.state} before its fault was injected: ${d.body.statusReason}`);
+        if (d.body.state !== 'queued' && d.body.state !== 'running') throw new Error(`trial ${t + 1}: the drill ended ${d.body.state} before its fault was injected: ${d.body.statusReason}\n${ctl[victim]!.output().split('\n').filter((l) => /ha:|drill/.test(l)).slice(-15).join('\n')}`);
         if (Date.now() > end) throw new Error(`trial ${t + 1}: no fault injected within 180 s (drill ${d.body.state}, phase ${d.body.currentPhase}):\n${ctl[victim]!.output().split('\n').slice(-20).join('\n')}`);
       }
       await ctl[victim]!.stop('SIGKILL');

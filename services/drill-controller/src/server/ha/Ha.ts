@@ -59,6 +59,8 @@ export class Ha {
   private readonly held = new Map<string, Held>();
   private readonly leading = new Set<string>();
   private readonly takingOver = new Set<string>();
+  /** Drills this controller fenced itself off: taken over like anyone else's, never "mine from before". */
+  private readonly fencedOff = new Set<string>();
   private timer: NodeJS.Timeout | null = null;
   private ticking: Promise<void> | null = null;
   private sweeping: Promise<Array<Promise<void>>> | null = null;
@@ -161,6 +163,7 @@ export class Ha {
   private lose(h: Held, why: string): void {
     if (h.lost || ![...this.held.values()].includes(h)) return;
     h.lost = true;
+    this.fencedOff.add(h.drillId);
     if (h.fence) clearTimeout(h.fence);
     this.log(`ha: ${this.controllerId} fences itself off drill ${h.drillId}: ${why}`);
     this.hooks?.onLost(h.drillId, `controller ${this.controllerId} lost its lease: ${why}; it stops acting on the drill`);
@@ -216,7 +219,7 @@ export class Ha {
     for (const r of unfinished) {
       if (hooks.isLocal(r.id) || this.takingOver.has(r.id)) continue;
       const l = leases.find((x) => x.name === `${DRILL_LEASE_PREFIX}${r.service}`) ?? null;
-      const mineFromBefore = l !== null && l.data === r.id && l.holder === this.controllerId; // this controller restarted under the same id
+      const mineFromBefore = l !== null && l.data === r.id && l.holder === this.controllerId && !this.fencedOff.has(r.id); // this controller restarted under the same id
       if (l && !l.expired && l.data === r.id && !mineFromBefore) continue; // its controller is alive
       // Claim it: the service lease when it is this drill's (or free), a takeover lease otherwise.
       const name = !l || l.data === r.id ? `${DRILL_LEASE_PREFIX}${r.service}` : `${TAKEOVER_LEASE_PREFIX}${r.id}`;
@@ -253,6 +256,7 @@ export class Ha {
     } finally {
       clearInterval(keep);
       this.takingOver.delete(r.id);
+      this.fencedOff.delete(r.id);
       await this.store.releaseLease(lease, this.controllerId).catch(() => {});
     }
   }

@@ -21,7 +21,8 @@ import { startControllerProcess, type ControllerProcess } from '../__fixtures__/
 const RUNBOOKS = fileURLToPath(new URL('../__fixtures__/runbooks', import.meta.url));
 const TOKENS = 'view-token:viewer,op-token:operator,admin-token:admin';
 const [VIEWER, OPERATOR, ADMIN] = ['view-token', 'op-token', 'admin-token'];
-const LEASE_TTL_MS = 3000;
+/** Short for a quick takeover, long enough that a controller starved of CPU on a loaded machine does not lose its lease. */
+const LEASE_TTL_MS = 5000;
 /** Lease expiry + one sweep + the rollback, with a wide margin for a loaded 2-core machine. */
 const TAKEOVER_BOUND_MS = 60_000;
 
