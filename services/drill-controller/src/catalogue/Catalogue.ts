@@ -21,6 +21,17 @@ export interface CatalogueService {
   targets(): Promise<CatalogueTargets>;
 }
 
+/**
+ * Controllers in HA (server/ha): only the leader reads the services and publishes what it read;
+ * the others serve the leader's figures, so a refresh runs once across the controllers.
+ */
+export interface SharedRefresh {
+  /** True when this controller leads the refresh now (`ha.lead`). */
+  lead(): Promise<boolean>;
+  publish(service: string, live: LiveService): Promise<void>;
+  read(service: string): Promise<LiveService | null>;
+}
+
 interface Entry {
   svc: CatalogueService;
   scrape: ScrapeSource;
@@ -58,7 +69,7 @@ export class Catalogue {
 
   constructor(
     services: CatalogueService[],
-    private readonly opts: { intervalMs: number; prometheusUrl?: string; log?: (line: string) => void },
+    private readonly opts: { intervalMs: number; prometheusUrl?: string; log?: (line: string) => void; shared?: SharedRefresh },
   ) {
     for (const svc of services) {
       this.entries.set(svc.id, {
@@ -94,7 +105,7 @@ export class Catalogue {
   /** Refresh every service now (one refresh at a time; a caller during one waits for it). */
   refresh(): Promise<void> {
     if (!this.running) {
-      this.running = Promise.all([...this.entries.values()].map((e) => this.refreshOne(e))).then(
+      this.running = this.refreshAll().then(
         () => {
           this.running = null;
         },
@@ -104,6 +115,21 @@ export class Catalogue {
       );
     }
     return this.running;
+  }
+
+  private async refreshAll(): Promise<void> {
+    const entries = [...this.entries.values()];
+    const shared = this.opts.shared;
+    if (shared && !(await shared.lead().catch(() => false))) {
+      // Another controller leads: serve what it published (kept as is when there is nothing yet).
+      for (const e of entries) {
+        const live = await shared.read(e.svc.id).catch(() => null);
+        if (live) e.live = live;
+      }
+      return;
+    }
+    await Promise.all(entries.map((e) => this.refreshOne(e)));
+    if (shared) for (const e of entries) await shared.publish(e.svc.id, e.live).catch((err: Error) => this.opts.log?.(`catalogue: figures of ${e.svc.id} not shared: ${err.message}`));
   }
 
   private async refreshOne(e: Entry): Promise<void> {

@@ -28,6 +28,7 @@ import { createHttpServer } from './http/server.js';
 import { DrillMetrics } from './metrics.js';
 import { Targets } from './targets.js';
 import type { App } from './app.js';
+import { Ha, haOptionsFromEnv, sharedRefresh } from './ha/index.js';
 
 export interface ControllerOptions {
   log?: (line: string) => void;
@@ -73,9 +74,12 @@ export async function startController(config: ControllerConfig, opts: Controller
   const slos = await serviceSlos(config, opts.locate);
   const store: Store = await openStore({ url: config.database.url, sqliteFile: join(config.dataDir, 'controller.db') });
   log(`store: ${store.kind} ${store.location}`);
+  let ha: Ha | null = null;
   let targets: Targets | null = null;
   let catalogue: Catalogue | null = null;
   try {
+    ha = new Ha(store, haOptionsFromEnv(opts.env ?? process.env, config.dataDir), log);
+    log(`controller id: ${ha.controllerId} (drill leases ${ha.leaseTtlMs} ms${store.kind === 'sqlite' ? ', SQLite: one controller' : ''})`);
     targets = await Targets.start(config, log);
     const metrics = new DrillMetrics();
     const grafana = config.grafana ? new GrafanaAnnotator(config.grafana, log) : null;
@@ -89,34 +93,55 @@ export async function startController(config: ControllerConfig, opts: Controller
     );
     const access = new AccessControl(store, log);
     const observers = [metricsObserver(metrics), ...(grafana ? [grafanaObserver(grafana)] : [])];
-    const drills = new DrillManager({ store, runbooks, targets, services, access, observers, dataDir: config.dataDir, loadEngine: config.loadEngine, prometheusUrl: config.prometheus?.url, log });
+    const drills = new DrillManager({ store, runbooks, targets, services, access, observers, dataDir: config.dataDir, loadEngine: config.loadEngine, prometheusUrl: config.prometheus?.url, log, ha });
     await drills.init();
     await restoreLatestResults(store, metrics);
     const t = targets;
-    for (const r of await store.unfinishedDrills()) {
-      await recoverDrill(r, {
-        store,
-        targets: t,
-        observers,
-        slo: (id) => services.get(id)?.slo,
-        eventLog: (id, after) => drills.resumeLog(id, after),
-        audit: (action, target, detail) => access.system(action, target, detail),
-        log,
-      });
-      await drills.history.reload(r.service);
+    const recoveryDeps = {
+      store,
+      targets: t,
+      observers,
+      slo: (id: string) => services.get(id)?.slo,
+      eventLog: (id: string, after: number) => drills.resumeLog(id, after),
+      audit: (action: string, target: string, detail: string) => access.system(action, target, detail),
+      log,
+    };
+    // SQLite: one controller, so every unfinished drill was this controller's. PostgreSQL: only
+    // drills whose controller's lease expired are taken over (by ha's sweep, below and every tick).
+    if (store.kind === 'sqlite') {
+      for (const r of await store.unfinishedDrills()) {
+        await recoverDrill(r, recoveryDeps);
+        await drills.history.reload(r.service);
+      }
     }
+    await ha.start({
+      isLocal: (id) => drills.isLocal(id),
+      onLost: (id, reason) => drills.fence(id, reason),
+      onEmergencyStop: (s) => drills.syncEmergencyStop(s),
+      takeOver: async (r, takeover) => {
+        await recoverDrill(r, takeover ? { ...recoveryDeps, takeover } : recoveryDeps);
+        await drills.history.reload(r.service);
+      },
+    });
     catalogue = new Catalogue(
       config.services.map((s) => ({ id: s.id, slos: slos.get(s.id) ?? [], prometheus: s.prometheus, gpu: s.gpu, promqlSlis: s.slis, targets: () => t.get(s.id)!.catalogue() })),
-      { intervalMs: config.refreshIntervalS * 1000, prometheusUrl: config.prometheus?.url, log },
+      {
+        intervalMs: config.refreshIntervalS * 1000,
+        prometheusUrl: config.prometheus?.url,
+        log,
+        // Several controllers on one PostgreSQL: one refreshes, all serve its figures.
+        ...(store.kind === 'postgres' ? { shared: sharedRefresh(store, ha, Math.max(3 * config.refreshIntervalS * 1000, ha.leaseTtlMs)) } : {}),
+      },
     );
     await catalogue.start();
-    const app: App = { config, tokens, access, store, catalogue, drills, runbooks, metrics, log };
+    const app: App = { config, tokens, access, store, catalogue, drills, runbooks, metrics, log, ha };
     const server = createHttpServer(app);
     await listen(server, config.listen.host, opts.port ?? config.listen.port);
     const addr = server.address() as AddressInfo;
     const url = `http://${addr.family === 'IPv6' ? `[${addr.address}]` : addr.address}:${addr.port}`;
     let stopping: Promise<void> | null = null;
     const c = catalogue;
+    const h = ha;
     return {
       url,
       app,
@@ -125,6 +150,7 @@ export async function startController(config: ControllerConfig, opts: Controller
           server.close();
           await drills.shutdown(reason);
           server.closeAllConnections();
+          await h.stop();
           c.stop();
           await grafana?.flush();
           await t.close();
@@ -132,6 +158,7 @@ export async function startController(config: ControllerConfig, opts: Controller
         })()),
     };
   } catch (e) {
+    await ha?.stop();
     catalogue?.stop();
     await targets?.close().catch(() => {});
     await store.close().catch(() => {});

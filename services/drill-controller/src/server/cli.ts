@@ -8,6 +8,7 @@ import { InvalidConfig, formatConfigProblem } from './errors.js';
 import { InvalidTokenSpec } from './auth/tokens.js';
 import { loadConfig } from './config/load.js';
 import { startController } from './Controller.js';
+import { InvalidHaSetting } from './ha/options.js';
 
 export async function serve(argv: string[]): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { config: { type: 'string' }, port: { type: 'string' } } });
@@ -27,6 +28,10 @@ export async function serve(argv: string[]): Promise<number> {
   } catch (e) {
     if (e instanceof InvalidConfig) {
       for (const p of e.problems) process.stderr.write(`${formatConfigProblem(p)}\n`);
+      return 2;
+    }
+    if (e instanceof InvalidHaSetting) {
+      process.stderr.write(`drillbook serve: ${e.message}\n`);
       return 2;
     }
     if (e instanceof InvalidTokenSpec) {

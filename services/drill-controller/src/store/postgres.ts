@@ -9,6 +9,8 @@ import { POSTGRES_SCHEMA } from './schema.js';
 import { COLUMN_OF, fromRow, iso, type DrillRow } from './rows.js';
 import type { AuditEntry, DrillPatch, DrillQuery, DrillRecord, NewAuditEntry, ScorecardRow, Store } from './types.js';
 import { UNFINISHED_STATES } from './types.js';
+import type { Lease, LeaseAcquisition } from './types.js';
+import { pgAcquireLease, pgListLeases, pgReleaseLease, pgRenewLease } from './leases.js';
 
 const SUMMARY_COLUMNS =
   'id, runbook, runbook_title, runbook_file, runbook_sha256, runbook_source, service, state, dry_run, quick, requested_by, created_at, started_at, ended_at, ' +
@@ -206,6 +208,32 @@ export class PostgresStore implements Store {
         [s.active, s.reason, s.since, s.by],
       );
     });
+  }
+
+  // Leases bypass the write chain: a heartbeat must not wait behind a slow journal write.
+  acquireLease(name: string, holder: string, ttlMs: number, data: string | null = null): Promise<LeaseAcquisition> {
+    return pgAcquireLease(this.pool, name, holder, ttlMs, data);
+  }
+
+  renewLease(name: string, holder: string, ttlMs: number): Promise<boolean> {
+    return pgRenewLease(this.pool, name, holder, ttlMs);
+  }
+
+  releaseLease(name: string, holder: string): Promise<void> {
+    return pgReleaseLease(this.pool, name, holder);
+  }
+
+  listLeases(prefix: string): Promise<Lease[]> {
+    return pgListLeases(this.pool, prefix);
+  }
+
+  async putShared(key: string, value: unknown): Promise<void> {
+    await this.pool.query('INSERT INTO shared_state (key, value, at) VALUES ($1, $2, now()) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, at = EXCLUDED.at', [key, JSON.stringify(value)]);
+  }
+
+  async getShared<T>(key: string): Promise<{ value: T; at: string } | null> {
+    const r = (await this.pool.query<{ value: T; at: Date }>('SELECT value, at FROM shared_state WHERE key = $1', [key])).rows[0];
+    return r ? { value: r.value, at: iso(r.at)! } : null;
   }
 
   async close(): Promise<void> {

@@ -63,6 +63,18 @@ CREATE TABLE IF NOT EXISTS emergency_stop (
   since TEXT,
   by TEXT
 );
+CREATE TABLE IF NOT EXISTS leases (
+  name TEXT PRIMARY KEY,
+  holder TEXT NOT NULL,
+  data TEXT,
+  acquired_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS shared_state (
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL,
+  at TEXT NOT NULL
+);
 `;
 
 export const POSTGRES_SCHEMA = `
@@ -122,5 +134,17 @@ CREATE TABLE IF NOT EXISTS emergency_stop (
   reason TEXT,
   since TIMESTAMPTZ,
   by TEXT
+);
+CREATE TABLE IF NOT EXISTS leases (
+  name TEXT PRIMARY KEY,
+  holder TEXT NOT NULL,
+  data TEXT,
+  acquired_at TIMESTAMPTZ NOT NULL,
+  expires_at TIMESTAMPTZ NOT NULL
+);
+CREATE TABLE IF NOT EXISTS shared_state (
+  key TEXT PRIMARY KEY,
+  value JSONB NOT NULL,
+  at TIMESTAMPTZ NOT NULL
 );
 `;

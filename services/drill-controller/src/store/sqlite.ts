@@ -12,6 +12,8 @@ import { SQLITE_SCHEMA } from './schema.js';
 import { COLUMN_OF, fromRow, type DrillRow } from './rows.js';
 import type { AuditEntry, DrillPatch, DrillQuery, DrillRecord, NewAuditEntry, ScorecardRow, Store } from './types.js';
 import { UNFINISHED_STATES } from './types.js';
+import type { Lease, LeaseAcquisition } from './types.js';
+import { sqliteAcquireLease, sqliteListLeases, sqliteReleaseLease, sqliteRenewLease } from './leases.js';
 
 const SUMMARY_COLUMNS =
   'id, runbook, runbook_title, runbook_file, runbook_sha256, runbook_source, service, state, dry_run, quick, requested_by, created_at, started_at, ended_at, ' +
@@ -139,6 +141,31 @@ export class SqliteStore implements Store {
     this.db
       .prepare('INSERT INTO emergency_stop (id, active, reason, since, by) VALUES (1, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET active = excluded.active, reason = excluded.reason, since = excluded.since, by = excluded.by')
       .run(s.active ? 1 : 0, s.reason, s.since, s.by);
+  }
+
+  async acquireLease(name: string, holder: string, ttlMs: number, data: string | null = null): Promise<LeaseAcquisition> {
+    return sqliteAcquireLease(this.db, name, holder, ttlMs, data);
+  }
+
+  async renewLease(name: string, holder: string, ttlMs: number): Promise<boolean> {
+    return sqliteRenewLease(this.db, name, holder, ttlMs);
+  }
+
+  async releaseLease(name: string, holder: string): Promise<void> {
+    sqliteReleaseLease(this.db, name, holder);
+  }
+
+  async listLeases(prefix: string): Promise<Lease[]> {
+    return sqliteListLeases(this.db, prefix);
+  }
+
+  async putShared(key: string, value: unknown): Promise<void> {
+    this.db.prepare('INSERT INTO shared_state (key, value, at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, at = excluded.at').run(key, JSON.stringify(value), new Date().toISOString());
+  }
+
+  async getShared<T>(key: string): Promise<{ value: T; at: string } | null> {
+    const r = this.db.prepare('SELECT value, at FROM shared_state WHERE key = ?').get(key) as { value: string; at: string } | undefined;
+    return r ? { value: JSON.parse(r.value) as T, at: r.at } : null;
   }
 
   async close(): Promise<void> {

@@ -92,6 +92,42 @@ export interface Store {
 
   /** Waits for pending writes, then closes. */
   close(): Promise<void>;
+
+  /**
+   * Leases (server/ha): a named lease held by one controller until its expiry, measured on the
+   * database's clock. Taken when free, expired or already the holder's, atomically across
+   * controllers; `replaced` is another holder's expired lease it took over.
+   */
+  acquireLease(name: string, holder: string, ttlMs: number, data?: string | null): Promise<LeaseAcquisition>;
+  /** Extends a lease the holder still holds and that has not expired; false otherwise (the holder must stop acting on it). */
+  renewLease(name: string, holder: string, ttlMs: number): Promise<boolean>;
+  /** Drops the holder's lease (no-op when another holds it). */
+  releaseLease(name: string, holder: string): Promise<void>;
+  /** Leases whose name starts with `prefix`, with `expired` on the database's clock. */
+  listLeases(prefix: string): Promise<Lease[]>;
+
+  /** State one controller computes for all (server/ha: the catalogue leader's live figures), as JSON under a key. */
+  putShared(key: string, value: unknown): Promise<void>;
+  /** The value last put under `key`, with when; null when none. */
+  getShared<T>(key: string): Promise<{ value: T; at: string } | null>;
+}
+
+export interface Lease {
+  name: string;
+  holder: string;
+  /** What the lease is for (a drill lease: the drill id). */
+  data: string | null;
+  acquiredAt: string;
+  expiresAt: string;
+  expired: boolean;
+}
+
+export interface LeaseAcquisition {
+  acquired: boolean;
+  /** The lease as it stands after the call (another holder's when not acquired). */
+  lease: Lease;
+  /** Another holder's expired lease this acquisition replaced. */
+  replaced: Lease | null;
 }
 
 export const UNFINISHED_STATES = ['queued', 'running'] as const;

@@ -27,6 +27,8 @@ import { DrillHistory } from './history.js';
 import type { RunbookCatalog } from './runbooks.js';
 import { toSummary } from './summary.js';
 import { WorkerDrill, WorkerFailed } from './worker/WorkerDrill.js';
+import type { Ha } from '../ha/Ha.js';
+import { followStoredEvents } from '../ha/followStored.js';
 
 export interface ServiceInfo {
   id: string;
@@ -47,6 +49,8 @@ export interface DrillManagerDeps {
   loadEngine: 'auto' | 'builtin' | 'k6';
   prometheusUrl?: string;
   log: (line: string) => void;
+  /** Leases across controllers (server/ha): one drill per service everywhere, self-fencing. */
+  ha?: Ha;
 }
 
 interface Active {
@@ -66,6 +70,8 @@ export class DrillManager {
   readonly history: DrillHistory;
   private estop: EmergencyStopState = { active: false, reason: null, since: null, by: null };
   private closing = false;
+  /** Drills this controller lost the lease of: it stops acting on them and writes nothing more of them. */
+  private readonly fenced = new Set<string>();
 
   constructor(private readonly d: DrillManagerDeps) {
     this.history = new DrillHistory(d.store);
@@ -131,10 +137,34 @@ export class DrillManager {
       return { status: 200, body: { drill, plan } };
     }
     if (this.closing) throw new ApiError(503, 'the controller is shutting down: no new drills');
+    // Another controller may have engaged the stop since the last heartbeat.
+    if (this.d.ha) this.syncEmergencyStop(await this.d.store.getEmergencyStop().catch(() => this.estop));
     if (this.estop.active) await this.d.access.refuse(who, 'drill.start', service, 423, `emergency stop is active (since ${this.estop.since}, by ${this.estop.by}: ${this.estop.reason}): new drills are refused until an admin releases it`);
     const running = this.busy.get(service);
     if (running) await this.d.access.refuse(who, 'drill.start', service, 409, `drill ${running} is already running on ${service}: one drill per service at a time`, 'service');
     this.busy.set(service, id);
+    if (this.d.ha) {
+      let lease;
+      try {
+        lease = await this.d.ha.holdDrill(service, id);
+      } catch (e) {
+        this.busy.delete(service);
+        throw new ApiError(503, `the drill lease of ${service} could not be taken (database: ${(e as Error).message}), so the drill was not started`);
+      }
+      if (!lease.acquired) {
+        this.busy.delete(service);
+        const l = lease.lease;
+        await this.d.access.refuse(who, 'drill.start', service, 409, `drill ${l.data ?? '(unknown)'} is already running on ${service} (on controller ${l.holder}, lease until ${l.expiresAt}): one drill per service at a time`, 'service');
+      }
+      const prev = lease.replaced?.data ? await this.d.store.getDrill(lease.replaced.data).catch(() => null) : null;
+      if (prev && (prev.state === 'queued' || prev.state === 'running')) {
+        // Its controller died: the sweep takes it over (rollback first); keep the lease until then.
+        this.busy.delete(service);
+        await this.d.ha.releaseDrill(service, id);
+        void this.d.ha.sweep();
+        await this.d.access.refuse(who, 'drill.start', service, 409, `drill ${prev.id} on ${service} was left by controller ${lease.replaced!.holder} (its lease expired at ${lease.replaced!.expiresAt}); it is being taken over and rolled back now: try again in a few seconds`, 'service');
+      }
+    }
     const record: DrillRecord = {
       id, runbook: rb.metadata.name, runbookTitle: rb.metadata.title, runbookFile: loaded.file, runbookSha256: loaded.sha256, runbookSource: loaded.source, service,
       state: 'queued', dryRun: false, quick, requestedBy: who.subject, createdAt: now, startedAt: null, endedAt: null, currentPhase: null, statusReason: null,
@@ -144,6 +174,7 @@ export class DrillManager {
       await this.d.store.insertDrill(record);
     } catch (e) {
       this.busy.delete(service);
+      await this.d.ha?.releaseDrill(service, id);
       await this.d.access.audit(who, 'drill.start', service, 'failed', `could not persist the drill: ${(e as Error).message}`);
       throw new ApiError(503, `the drill could not be persisted, so it was not started: ${(e as Error).message}`);
     }
@@ -158,12 +189,14 @@ export class DrillManager {
 
   private eventLog(id: string, after: number): EventLog {
     return new EventLog(id, after, (e) => {
+      if (this.fenced.has(id)) return;
       this.d.store.appendEvent(e).catch((err: Error) => this.d.log(`event ${e.seq} of drill ${id} not persisted: ${err.message}`));
     });
   }
 
   private async patch(a: Active, p: DrillPatch): Promise<void> {
     Object.assign(a.record, p);
+    if (this.fenced.has(a.record.id)) return;
     try {
       await this.d.store.updateDrill(a.record.id, p);
     } catch (e) {
@@ -195,7 +228,7 @@ export class DrillManager {
         target,
         {
           onEvent: (e) => this.onEngineEvent(a, e),
-          onJournal: (j) => void this.d.store.saveJournal(rec.id, j).catch((e: Error) => this.d.log(`journal of drill ${rec.id} not persisted: ${e.message}`)),
+          onJournal: (j) => !this.fenced.has(rec.id) && void this.d.store.saveJournal(rec.id, j).catch((e: Error) => this.d.log(`journal of drill ${rec.id} not persisted: ${e.message}`)),
           onAck: (prompt) => a.log.emit({ type: 'log', message: `acknowledgement "${prompt}" answered "continue" for ${rec.requestedBy}, who launched the drill through the API (API drills are non-interactive)` }),
           log: (l) => this.d.log(`[drill ${rec.id}] ${l}`),
         },
@@ -213,6 +246,10 @@ export class DrillManager {
         return await this.workerFailed(a, target, e);
       }
       const sc = result.scorecard;
+      if (this.fenced.has(rec.id)) {
+        this.d.log(`drill ${rec.id} ended ${sc.status} here after this controller lost its lease: nothing written (the controller that takes it over records it)`);
+        return;
+      }
       try {
         await this.d.store.saveScorecard(rec.id, sc);
       } catch (e) {
@@ -282,6 +319,8 @@ export class DrillManager {
   private async release(a: Active): Promise<void> {
     if (this.busy.get(a.record.service) === a.record.id) this.busy.delete(a.record.service);
     this.active.delete(a.record.id);
+    await this.d.ha?.releaseDrill(a.record.service, a.record.id);
+    this.fenced.delete(a.record.id);
     await this.history.reload(a.record.service).catch(() => {});
   }
 
@@ -347,7 +386,13 @@ export class DrillManager {
     }
     const rec = await this.d.store.getDrill(id);
     if (!rec) return null;
-    return { replay: await this.d.store.events(id, afterSeq), live: false, unsubscribe: () => {} };
+    const replay = await this.d.store.events(id, afterSeq);
+    if (this.d.ha && (rec.state === 'queued' || rec.state === 'running') && !replay.some((e) => e.type === 'end')) {
+      // Running on another controller (or being taken over): follow what it persists.
+      const f = followStoredEvents(this.d.store, id, replay.at(-1)?.seq ?? afterSeq, listener);
+      return { replay, live: true, unsubscribe: f.unsubscribe };
+    }
+    return { replay, live: false, unsubscribe: () => {} };
   }
 
   activeCount(): number {
@@ -360,6 +405,29 @@ export class DrillManager {
     const all = [...this.active.values()];
     for (const a of all) this.requestAbort(a, 'signal', reason);
     await Promise.race([Promise.all(all.map((a) => a.done)), new Promise((r) => setTimeout(r, timeoutMs).unref())]);
+  }
+
+  /** True while this controller runs (or is starting) the drill (server/ha's sweep skips it). */
+  isLocal(id: string): boolean {
+    return this.active.has(id) || [...this.busy.values()].includes(id);
+  }
+
+  /** This controller lost the drill's lease (server/ha): abort it (its rollback clears its faults) and write nothing more of it. */
+  fence(id: string, reason: string): void {
+    const a = this.active.get(id);
+    if (!a) return;
+    this.fenced.add(id);
+    this.requestAbort(a, 'guardrail', reason);
+  }
+
+  /** The emergency stop as stored (another controller may have engaged or released it). */
+  syncEmergencyStop(s: EmergencyStopState): void {
+    if (s.active === this.estop.active) return;
+    this.estop = { ...s };
+    this.notify('emergencyStop', s.active);
+    if (!s.active) return this.d.log(`emergency stop released on another controller`);
+    this.d.log(`emergency stop engaged on another controller by ${s.by}: ${s.reason}; aborting ${this.active.size} drill(s) here`);
+    for (const a of this.active.values()) this.requestAbort(a, 'emergency-stop', `emergency stop by ${s.by}: ${s.reason}`);
   }
 
   /** Used by crash recovery to continue a drill's event numbering. */

@@ -29,6 +29,8 @@ export interface RecoveryDeps {
   eventLog: (id: string, after: number) => EventLog;
   audit: (action: string, target: string, detail: string) => Promise<void>;
   log: (line: string) => void;
+  /** Set when a surviving controller takes over a drill whose controller's lease expired (server/ha). */
+  takeover?: { by: string; from: string | null; leaseExpiredAt: string | null; at: string };
 }
 
 function emptyJournal(r: DrillRecord, slo: SloReference): DrillJournal {
@@ -80,16 +82,17 @@ export async function recoverDrill(r: DrillRecord, d: RecoveryDeps): Promise<voi
   j.status = 'interrupted';
   j.endedAt = new Date().toISOString();
   const { result, error } = await undo(j, r, d.targets);
+  const tk = d.takeover;
   const record: ActivityRecord = {
-    id: 'rollback.recovery',
-    name: 'undo what the drill did (controller restart)',
+    id: tk ? 'rollback.takeover' : 'rollback.recovery',
+    name: tk ? `undo what the drill did (taken over by controller ${tk.by})` : 'undo what the drill did (controller restart)',
     kind: 'phase',
     phase: 'rollback',
     status: error ? 'failed' : 'succeeded',
     start: new Date(started).toISOString(),
     end: new Date().toISOString(),
     durationMs: Date.now() - started,
-    ...(result ? { output: { ...result, stillActiveWhenTheControllerDied: injected } } : {}),
+    ...(result ? { output: { ...result, stillActiveWhenTheControllerDied: injected, ...(tk ? { takenOverBy: tk.by, from: tk.from, leaseExpiredAt: tk.leaseExpiredAt, takenOverAt: tk.at } : {}) } } : {}),
     ...(error ? { error } : {}),
   };
   for (const a of j.activities) if (a.status === 'running') Object.assign(a, { status: 'aborted', end: j.endedAt, error: 'the controller stopped' });
@@ -106,7 +109,11 @@ export async function recoverDrill(r: DrillRecord, d: RecoveryDeps): Promise<voi
   if (j.load) load = await readLoadResult(join(r.outDir, j.load.summaryFile), join(r.outDir, j.load.pointsFile)).catch(() => null);
   let reason = stored ? 'the controller stopped mid-drill; rollbacks ran on restart' : 'the controller stopped before the drill started; nothing was injected';
   if (error) reason = `the controller stopped mid-drill; rollback on restart failed: ${error}`;
-  else if (result && (result.cleared.length || result.restarted.length)) reason += ` (cleared ${[...result.cleared, ...result.restarted.map((x) => `restart ${x}`)].join(', ')})`;
+  if (tk) {
+    const was = `controller ${tk.from ?? '(unknown)'} stopped mid-drill (its lease expired${tk.leaseExpiredAt ? ` at ${tk.leaseExpiredAt}` : ''}); controller ${tk.by} took the drill over at ${tk.at}`;
+    reason = error ? `${was}; its rollback failed: ${error}` : stored ? `${was} and ran its rollback` : `${was}; nothing was injected`;
+  }
+  if (!error && result && (result.cleared.length || result.restarted.length)) reason += ` (cleared ${[...result.cleared, ...result.restarted.map((x) => `restart ${x}`)].join(', ')})`;
   let score: number | null = null;
   const ref = { id: r.id, service: r.service, runbook: r.runbook, requestedBy: r.requestedBy };
   if (rb) {
@@ -126,9 +133,10 @@ export async function recoverDrill(r: DrillRecord, d: RecoveryDeps): Promise<voi
     await d.store.updateDrill(r.id, { state: 'interrupted', endedAt: j.endedAt, statusReason: reason });
   }
   const log = d.eventLog(r.id, await d.store.lastSeq(r.id));
-  log.emit({ type: 'phase', phase: 'rollback', message: `controller restarted: ${result ? `undid the drill (${result.cleared.length} fault(s) cleared, ${result.restarted.length} replica(s) restarted, ${result.unreachable.length} unreachable)` : `rollback failed: ${error}`}` });
+  log.emit({ type: 'phase', phase: 'rollback', message: `${tk ? `controller ${tk.by} took over from ${tk.from ?? '(unknown)'}` : 'controller restarted'}: ${result ? `undid the drill (${result.cleared.length} fault(s) cleared, ${result.restarted.length} replica(s) restarted, ${result.unreachable.length} unreachable)` : `rollback failed: ${error}`}` });
   log.emit({ type: 'state', message: `drill interrupted: ${reason}`, data: { status: 'interrupted' } });
   log.emit({ type: 'end', message: `drill interrupted: ${reason}`, data: { status: 'interrupted', score, statusReason: reason, reportUrl: score !== null ? `/api/v1/drills/${encodeURIComponent(r.id)}/report` : null } });
+  if (tk) await d.audit('drill.takeover', r.id, `taken over by ${tk.by} at ${tk.at} from ${tk.from ?? '(unknown)'} (lease expired ${tk.leaseExpiredAt ?? 'n/a'})`);
   await d.audit('drill.interrupted', r.id, `${r.state} when the controller stopped; faults still active then: ${injected.join(', ') || 'none'}; ${error ? `rollback failed: ${error}` : 'rollbacks ran'}`);
   d.log(`drill ${r.id} (${r.runbook} on ${r.service}) marked interrupted: ${reason}`);
 }

@@ -179,5 +179,44 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       await store.setEmergencyStop({ active: false, reason: null, since: null, by: null });
       expect((await store.getEmergencyStop()).active).toBe(false);
     });
+
+    it('grants a lease to one holder until it expires, renews only an unexpired own lease, and hands an expired one over saying whose it was', async () => {
+      const name = `drill:svc-${Math.random().toString(36).slice(2, 8)}`;
+      const a = await store.acquireLease(name, 'ctl-a', 400, 'drill-1');
+      expect(a).toMatchObject({ acquired: true, lease: { name, holder: 'ctl-a', data: 'drill-1', expired: false }, replaced: null });
+      const b = await store.acquireLease(name, 'ctl-b', 400, 'drill-2');
+      expect(b).toMatchObject({ acquired: false, lease: { holder: 'ctl-a', data: 'drill-1' } });
+      expect(await store.renewLease(name, 'ctl-a', 400)).toBe(true);
+      expect(await store.renewLease(name, 'ctl-b', 400)).toBe(false);
+      await new Promise((r) => setTimeout(r, 600));
+      expect((await store.listLeases(name)).map((l) => [l.holder, l.expired])).toEqual([['ctl-a', true]]);
+      // An expired lease is not renewed: another controller may be taking it over.
+      expect(await store.renewLease(name, 'ctl-a', 400)).toBe(false);
+      const c = await store.acquireLease(name, 'ctl-b', 5000, 'drill-1');
+      expect(c).toMatchObject({ acquired: true, lease: { holder: 'ctl-b', expired: false }, replaced: { holder: 'ctl-a', data: 'drill-1', expired: true } });
+      await store.releaseLease(name, 'ctl-a'); // not the holder: no-op
+      expect((await store.listLeases(name)).map((l) => l.holder)).toEqual(['ctl-b']);
+      await store.releaseLease(name, 'ctl-b');
+      expect(await store.listLeases(name)).toEqual([]);
+      await expect(store.acquireLease(name, 'ctl-a', 0)).rejects.toThrow(/ttlMs/);
+    });
+
+    it('keeps shared state as JSON under a key, the last put winning', async () => {
+      const key = `catalogue:svc-${Math.random().toString(36).slice(2, 8)}`;
+      expect(await store.getShared(key)).toBeNull();
+      await store.putShared(key, { replicas: [{ id: 'r0', ready: true }], at: '2026-01-01T00:00:00.000Z' });
+      await store.putShared(key, { replicas: [], at: '2026-01-01T00:00:01.000Z' });
+      const got = await store.getShared<{ replicas: unknown[] }>(key);
+      expect(got?.value).toEqual({ replicas: [], at: '2026-01-01T00:00:01.000Z' });
+      expect(Number.isNaN(Date.parse(got!.at))).toBe(false);
+    });
+
+    it('lets exactly one of several concurrent acquirers hold a free lease', async () => {
+      const name = `lead:race-${Math.random().toString(36).slice(2, 8)}`;
+      const got = await Promise.all(['c1', 'c2', 'c3', 'c4'].map((h) => store.acquireLease(name, h, 10_000)));
+      expect(got.filter((g) => g.acquired)).toHaveLength(1);
+      const holder = got.find((g) => g.acquired)!.lease.holder;
+      expect(got.every((g) => g.lease.holder === holder)).toBe(true);
+    });
   });
 }

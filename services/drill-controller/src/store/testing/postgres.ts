@@ -20,6 +20,8 @@ export interface TestPostgres {
   /** `throwaway` when this helper started the server, `given` when it came from DRILLBOOK_TEST_PG_URL. */
   kind: 'throwaway' | 'given';
   stop(): Promise<void>;
+  /** Stops the server the hard way (`-m immediate`: every connection drops) and starts it again on the same port. Throwaway servers only. */
+  restart(): Promise<void>;
 }
 
 function freePort(): Promise<number> {
@@ -64,7 +66,10 @@ export async function startTestPostgres(): Promise<TestPostgres> {
   const given = process.env.DRILLBOOK_TEST_PG_URL;
   if (given) {
     await createDatabase(given, name);
-    return { url: withDatabase(given, name), kind: 'given', stop: () => dropDatabase(given, name) };
+    const restart = async () => {
+      throw new Error('restart() needs a throwaway PostgreSQL (DRILLBOOK_TEST_PG_URL is set)');
+    };
+    return { url: withDatabase(given, name), kind: 'given', stop: () => dropDatabase(given, name), restart };
   }
   if (!existsSync(join(BIN, 'initdb'))) throw new Error(`no PostgreSQL binaries in ${BIN} (apt-get install postgresql-15), and DRILLBOOK_TEST_PG_URL is not set`);
   const root = userInfo().uid === 0;
@@ -78,10 +83,11 @@ export async function startTestPostgres(): Promise<TestPostgres> {
   }
   await as(join(BIN, 'initdb'), ['-D', data, '-A', 'trust', '-U', 'postgres', '-E', 'UTF8', '--no-sync', '--no-instructions']);
   let port = 0;
+  const start = () => as(join(BIN, 'pg_ctl'), ['-D', data, '-l', join(dir, 'postgres.log'), '-w', '-t', '60', '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=40`, 'start']);
   for (let attempt = 1; ; attempt++) {
     port = await freePort();
     try {
-      await as(join(BIN, 'pg_ctl'), ['-D', data, '-l', join(dir, 'postgres.log'), '-w', '-t', '60', '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=40`, 'start']);
+      await start();
       break;
     } catch (e) {
       if (attempt >= 3) {
@@ -96,6 +102,10 @@ export async function startTestPostgres(): Promise<TestPostgres> {
   return {
     url: withDatabase(admin, name),
     kind: 'throwaway',
+    restart: async () => {
+      await as(join(BIN, 'pg_ctl'), ['-D', data, '-m', 'immediate', '-w', 'stop']);
+      await start();
+    },
     stop: async () => {
       await as(join(BIN, 'pg_ctl'), ['-D', data, '-m', 'immediate', '-w', 'stop']).catch(() => {});
       rmSync(dir, { recursive: true, force: true });
