@@ -16,3 +16,4 @@ export * from './openapi.js';
 export * from './oip.js';
 export * from './ndcg.js';
 export * from './target.js';
+export * from './gameDays.js';

@@ -4,6 +4,7 @@
  */
 import { API_PREFIX } from './api.js';
 import { scorecardSchema } from './schemas.js';
+import { gameDayPaths, gameDaySchemas } from './openapiGameDays.js';
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const json = (schema: unknown, description = 'OK') => ({ description, content: { 'application/json': { schema } } });
@@ -146,6 +147,7 @@ export const openApiDocument = {
       post: { summary: 'Abort every running drill and refuse new ones until released (operator)', requestBody: { content: { 'application/json': { schema: { type: 'object', properties: { reason: { type: 'string' } } } } } }, responses: { '200': json(ref('EmergencyStopState')), ...stdErrors } },
       delete: { summary: 'Release the emergency stop (admin)', responses: { '200': json(ref('EmergencyStopState')), ...stdErrors } },
     },
+    ...gameDayPaths,
   },
   components: {
     securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
@@ -155,7 +157,7 @@ export const openApiDocument = {
         required: ['error'],
         properties: { error: { type: 'string' }, field: { type: 'string' }, details: { type: 'array', items: { type: 'object', properties: { field: { type: 'string' }, message: { type: 'string' } } } } },
       },
-      WhoAmI: { type: 'object', required: ['subject', 'role', 'services'], properties: { subject: { type: 'string' }, role: { enum: ['viewer', 'operator', 'admin'] }, services: { type: 'array', items: { type: 'string' } } } },
+      WhoAmI: { type: 'object', required: ['subject', 'role', 'services'], properties: { subject: { type: 'string' }, role: { enum: ['viewer', 'operator', 'admin', 'approver'] }, services: { type: 'array', items: { type: 'string' } } } },
       DataSource: dataSource,
       SloStatus: {
         type: 'object',
@@ -244,13 +246,14 @@ export const openApiDocument = {
         type: 'object',
         required: ['id', 'at', 'subject', 'role', 'action', 'target', 'outcome', 'detail', 'remote'],
         properties: {
-          id: { type: 'integer' }, at: { type: 'string', format: 'date-time' }, subject: { type: 'string' }, role: { enum: ['viewer', 'operator', 'admin', 'system', 'none'] },
+          id: { type: 'integer' }, at: { type: 'string', format: 'date-time' }, subject: { type: 'string' }, role: { enum: ['viewer', 'operator', 'admin', 'approver', 'system', 'none'] },
           action: { type: 'string' }, target: { type: 'string' }, outcome: { enum: ['ok', 'denied', 'refused', 'failed'] }, detail: nullable('string'), remote: nullable('string'),
         },
       },
       EmergencyStopState: { type: 'object', required: ['active', 'reason', 'since', 'by'], properties: { active: { type: 'boolean' }, reason: nullable('string'), since: nullable('string'), by: nullable('string') } },
       Scorecard: { ...scorecardSchema, $id: undefined },
       ScorecardResponse: { type: 'object', required: ['drill', 'scorecard'], properties: { drill: ref('DrillSummary'), scorecard: ref('Scorecard') } },
+      ...gameDaySchemas,
     },
   },
 } as const;

@@ -28,6 +28,11 @@ import { createHttpServer } from './http/server.js';
 import { DrillMetrics } from './metrics.js';
 import { Targets } from './targets.js';
 import type { App } from './app.js';
+import { GameDays, type RunOnceAcross } from '../gameday/GameDays.js';
+import { systemClock, type Clock } from '../gameday/clock.js';
+import { openGameDayStore, type GameDayStore } from '../gameday/store.js';
+import { Notifier } from '../gameday/notify/Notifier.js';
+import { GameDayMetrics } from '../gameday/metrics.js';
 
 export interface ControllerOptions {
   log?: (line: string) => void;
@@ -35,6 +40,10 @@ export interface ControllerOptions {
   locate?: Locate;
   /** Overrides `listen.port` (0: any free port). */
   port?: number;
+  /** Time for schedules, blackouts, approvals (tests pass a ManualClock). */
+  clock?: Clock;
+  /** Runs the scheduler tick once across controllers (HA); default: here. */
+  runOnceAcross?: RunOnceAcross;
 }
 
 export interface RunningController {
@@ -75,7 +84,9 @@ export async function startController(config: ControllerConfig, opts: Controller
   log(`store: ${store.kind} ${store.location}`);
   let targets: Targets | null = null;
   let catalogue: Catalogue | null = null;
+  let gdStore: GameDayStore | null = null;
   try {
+    gdStore = await openGameDayStore({ url: config.database.url, sqliteFile: join(config.dataDir, 'controller.db') });
     targets = await Targets.start(config, log);
     const metrics = new DrillMetrics();
     const grafana = config.grafana ? new GrafanaAnnotator(config.grafana, log) : null;
@@ -91,6 +102,13 @@ export async function startController(config: ControllerConfig, opts: Controller
     const observers = [metricsObserver(metrics), ...(grafana ? [grafanaObserver(grafana)] : [])];
     const drills = new DrillManager({ store, runbooks, targets, services, access, observers, dataDir: config.dataDir, loadEngine: config.loadEngine, prometheusUrl: config.prometheus?.url, log });
     await drills.init();
+    const clock = opts.clock ?? systemClock;
+    const notifier = new Notifier({ ...config.gameDays.notifications, store: gdStore, clock, log });
+    const gameDays = new GameDays({
+      config: config.gameDays, services: config.services.map((s) => s.id), store: gdStore, drillStore: store, runbooks, access, launch: (r, w) => drills.start(r, w),
+      notifier, metrics: new GameDayMetrics(metrics.registry), clock, runOnceAcross: opts.runOnceAcross, log,
+    });
+    observers.push(gameDays.observer());
     await restoreLatestResults(store, metrics);
     const t = targets;
     for (const r of await store.unfinishedDrills()) {
@@ -110,7 +128,9 @@ export async function startController(config: ControllerConfig, opts: Controller
       { intervalMs: config.refreshIntervalS * 1000, prometheusUrl: config.prometheus?.url, log },
     );
     await catalogue.start();
-    const app: App = { config, tokens, access, store, catalogue, drills, runbooks, metrics, log };
+    await gameDays.init();
+    gameDays.start();
+    const app: App = { config, tokens, access, store, catalogue, drills, runbooks, metrics, log, gameDays };
     const server = createHttpServer(app);
     await listen(server, config.listen.host, opts.port ?? config.listen.port);
     const addr = server.address() as AddressInfo;
@@ -123,18 +143,22 @@ export async function startController(config: ControllerConfig, opts: Controller
       stop: (reason = 'controller shutting down') =>
         (stopping ??= (async () => {
           server.close();
+          await gameDays.stop();
           await drills.shutdown(reason);
+          await notifier.close();
           server.closeAllConnections();
           c.stop();
           await grafana?.flush();
           await t.close();
           await store.close();
+          await gdStore?.close();
         })()),
     };
   } catch (e) {
     catalogue?.stop();
     await targets?.close().catch(() => {});
     await store.close().catch(() => {});
+    await gdStore?.close().catch(() => {});
     throw e;
   }
 }

@@ -7,6 +7,7 @@ import type { ControllerConfig } from './config/types.js';
 import type { DrillManager } from './drills/DrillManager.js';
 import type { RunbookCatalog } from './drills/runbooks.js';
 import type { DrillMetrics } from './metrics.js';
+import type { GameDays } from '../gameday/GameDays.js';
 
 export interface App {
   config: ControllerConfig;
@@ -19,4 +20,6 @@ export interface App {
   runbooks: RunbookCatalog;
   metrics: DrillMetrics;
   log(line: string): void;
+  /** Schedules, blackouts, approvals, notifications, regressions, resilience (absent in bare test apps). */
+  gameDays?: GameDays;
 }

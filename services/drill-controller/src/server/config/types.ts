@@ -1,5 +1,6 @@
 /** The controller's configuration after parsing, defaults applied. See controller.example.yaml. */
 import type { TargetProtocol, Role } from '@drillbook/contracts';
+import type { GameDaysConfig } from '../../gameday/config.js';
 
 export interface TokenConfig {
   /** Who the token belongs to (the audit log's "who"). */
@@ -63,4 +64,6 @@ export interface ControllerConfig {
   tokens: TokenConfig[];
   embedded: { replicas: number; zones: string[]; shopperRate: number; items?: number; users?: number };
   services: ServiceConfig[];
+  /** Schedules, blackouts, approvals, notifications, regressions (see src/gameday/README.md). */
+  gameDays: GameDaysConfig;
 }
