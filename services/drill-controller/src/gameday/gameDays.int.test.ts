@@ -164,8 +164,10 @@ describe('game days (in-process controller, real stack, controllable clock)', ()
     expect(audit[0]!.detail).toMatch(/Big sale/);
     const refusals = (await http.get<{ items: AuditEntry[] }>('/audit?action=drill.start', ADMIN)).body.items.filter((e) => e.outcome === 'refused');
     expect(refusals.some((e) => /Big sale/.test(e.detail ?? ''))).toBe(true);
-    const sc = await runToEnd(over.body.drill.id);
-    expect(sc.status, sc.statusReason).toBe('passed');
+    // Not run to the end (the machine is shared): aborted, it does not count as passed history.
+    expect((await http.post(`/drills/${over.body.drill.id}/abort`, ADMIN, { reason: 'enough: the override was the point' })).status).toBe(202);
+    await followEvents(ctl!.url, over.body.drill.id, ADMIN, { timeoutMs: 120_000 });
+    await waitFor('service free', async () => ((await http.get<{ items: DrillSummary[] }>('/drills?state=running', ADMIN)).body.items.length === 0 ? true : null), 30_000);
   });
 
   it('after a restart hours later: missed runs recorded, two-person approval, and the mutated run (retries off) flagged regressed', { timeout: 300_000 }, async () => {
@@ -196,7 +198,7 @@ describe('game days (in-process controller, real stack, controllable clock)', ()
     expect(own.body.error).toMatch(/two-person rule/);
     expect((await http.post(`/approvals/${id}/approve`, ALICE)).status).toBe(403); // an operator is no approver
     const denied = (await http.get<{ items: AuditEntry[] }>('/audit?action=approval.approve', ADMIN)).body.items;
-    expect(denied.find((e) => e.subject === 'alice' && e.outcome === 'denied')?.detail).toMatch(/two-person rule/);
+    expect(denied.some((e) => e.subject === 'alice' && e.role === 'approver' && e.outcome === 'denied' && /two-person rule/.test(e.detail ?? ''))).toBe(true);
 
     const ok = await http.post<{ approval: Approval; drill: DrillSummary }>(`/approvals/${id}/approve`, BOB);
     expect(ok.status).toBe(202);
@@ -207,13 +209,13 @@ describe('game days (in-process controller, real stack, controllable clock)', ()
 
     const reg = await waitFor('regression', async () => (await http.get<{ items: Regression[] }>('/regressions?service=recsys-reference', ALICE)).body.items.find((r) => r.drillId === ok.body.drill.id), 30_000);
     expect(reg.regressed).toBe(true);
-    expect(reg.comparedWith.length).toBeGreaterThanOrEqual(2);
+    expect(reg.comparedWith.length).toBeGreaterThanOrEqual(1);
     expect(reg.reasons.join('\n')).toMatch(/objective "no failed requests" is newly missed/);
     const metrics = await (await fetch(`${ctl!.url}/metrics`)).text();
     expect(metrics).toMatch(/drillbook_drill_regressed\{service="recsys-reference",runbook="one-replica-fails"\} 1/);
     expect(metrics).toMatch(/drillbook_service_resilience_score\{service="recsys-reference"\} \d/);
     const res = (await http.get<{ history: unknown[] }>('/resilience/recsys-reference', ALICE)).body;
-    expect(res.history.length).toBeGreaterThanOrEqual(3);
+    expect(res.history.length).toBeGreaterThanOrEqual(2);
     const regressedPost = await waitFor('regressed notification', async () => byEvent('regressed').find((p) => p.status === 200), 30_000);
     expect(regressedPost.body.alerts[0]!.annotations.reasons).toMatch(/newly missed/);
     expect(byEvent('missed').filter((p) => p.status === 200)).toHaveLength(3);
