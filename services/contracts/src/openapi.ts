@@ -104,11 +104,11 @@ export const openApiDocument = {
         requestBody: { required: true, content: { 'application/json': { schema: ref('StartDrillRequest') } } },
         responses: {
           '200': json(ref('StartDrillResponse'), 'dry run: the plan, nothing touched'),
-          '202': json(ref('StartDrillResponse'), 'accepted and persisted; follow /drills/{id}/events'),
+          '202': json(ref('StartDrillResponse'), 'accepted and persisted; follow /drills/{id}/events. For a service that requires approval: {state: "pending-approval", approval, drill: null} instead (see /approvals)'),
           '400': error('invalid request body (field named)'),
           '404': error('unknown runbook or service'),
           '409': error('a drill is already running on this service'),
-          '423': error('emergency stop is active'),
+          '423': error('emergency stop is active, or the service is inside a blackout window (the message names it; an admin may add ?overrideBlackout=true)'),
           ...stdErrors,
         },
       },
