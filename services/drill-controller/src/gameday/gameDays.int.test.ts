@@ -40,6 +40,7 @@ let stack: Stack | null = null;
 let ctl: RunningController | null = null;
 let rx: Awaited<ReturnType<typeof startReceiver>>;
 let http: ReturnType<typeof api>;
+const logs: string[] = [];
 
 async function startStack(retries: boolean): Promise<Stack> {
   return Stack.start({ dir: join(dir, `stack-${retries ? 'retries' : 'no-retries'}`), replicas: 2, zones: ['zone-a', 'zone-b'], shopperRate: 1, logLevel: 'warn', gateway: { retries } });
@@ -67,7 +68,7 @@ async function startCtl(s: Stack, approvals: boolean): Promise<void> {
   ].join('\n');
   const file = join(dir, 'controller.yaml');
   writeFileSync(file, text);
-  ctl = await startController(parseConfig(text, file, {}).config, { port: 0, clock, log: () => {} });
+  ctl = await startController(parseConfig(text, file, {}).config, { port: 0, clock, log: (l) => void logs.push(l) });
   http = api(ctl.url);
 }
 
@@ -92,6 +93,7 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
+  if (process.env.DRILLBOOK_TEST_VERBOSE) console.log(logs.join('\n'));
   await ctl?.stop();
   await stack?.stop();
   await rx?.close();
@@ -206,6 +208,7 @@ describe('game days (in-process controller, real stack, controllable clock)', ()
     expect(ok.body.drill.requestedBy).toBe('alice');
     const sc = await runToEnd(ok.body.drill.id);
     expect(sc.objectives.find((o) => o.name === 'no failed requests')?.verdict, sc.statusReason).toBe('missed');
+    expect(sc.status, sc.statusReason).toBe('failed'); // a trusted result: regressions are tracked on passed and failed drills
 
     const reg = await waitFor('regression', async () => (await http.get<{ items: Regression[] }>('/regressions?service=recsys-reference', ALICE)).body.items.find((r) => r.drillId === ok.body.drill.id), 30_000);
     expect(reg.regressed).toBe(true);
