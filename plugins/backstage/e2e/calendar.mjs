@@ -57,7 +57,8 @@ try {
   await gotoSignedIn(page, `${server.url}/drillbook`, calendar);
   const expectTexts = async (where, texts) => {
     const text = await where.innerText();
-    const missing = texts.filter(x => !text.includes(x));
+    // MUI buttons are upper-cased by CSS, which innerText reflects: compare case-insensitively.
+    const missing = texts.filter(x => !text.toLowerCase().includes(x.toLowerCase()));
     if (missing.length) throw new Error(`the calendar lacks ${missing.map(m => JSON.stringify(m)).join(', ')}:\n${text.slice(0, 1500)}`);
   };
   await calendar.getByRole('button', { name: 'Approve' }).waitFor({ timeout: 60_000 });
