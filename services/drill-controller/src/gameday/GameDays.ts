@@ -399,7 +399,8 @@ export class GameDays {
   }
 
   private async onScored(d: ObservedDrill, sc: Scorecard): Promise<void> {
-    const event = sc.status === 'passed' ? 'passed' : sc.status === 'failed' ? 'failed' : 'aborted';
+    // Invalid and inconclusive drills did not pass either: teams hear of them as `failed` (the status is in the details).
+    const event = sc.status === 'passed' ? 'passed' : sc.status === 'aborted' || sc.status === 'interrupted' ? 'aborted' : 'failed';
     this.d.notifier.send(this.note(event, sc.service, sc.runbook.name, sc.drillId, `drill ${sc.drillId} ${sc.status}: score ${sc.score} — ${sc.statusReason}`, { score: String(sc.score), status: sc.status, requestedBy: d.requestedBy }));
     if (sc.status === 'passed' || sc.status === 'failed') {
       const history = (await this.d.drillStore.scorecards(sc.service, 100)).map((r) => r.scorecard).filter((h) => h.runbook.name === sc.runbook.name && h.drillId !== sc.drillId);

@@ -86,6 +86,16 @@ async function runToEnd(drillId: string): Promise<Scorecard> {
   return sc;
 }
 
+/**
+ * Runs the drill to its end; while its result is untrusted (`invalid`: on a busy shared machine the
+ * load generator may drop an iteration), starts it again (at most 3 more times) through `again`.
+ */
+async function runTrusted(drillId: string, again: () => Promise<string>): Promise<Scorecard> {
+  let sc = await runToEnd(drillId);
+  for (let i = 0; sc.status === 'invalid' && i < 3; i++) sc = await runToEnd(await again());
+  return sc;
+}
+
 beforeAll(async () => {
   rx = await startReceiver({ failFirst: 1 });
   stack = await startStack(true);
@@ -126,7 +136,7 @@ describe('game days (in-process controller, real stack, controllable clock)', ()
     expect(run).toMatchObject({ state: 'started', dueAt: '2026-12-07T10:00:00.000Z', runbook: 'one-replica-fails', service: 'recsys-reference' });
     const drill = (await http.get<DrillSummary>(`/drills/${run.drillId}`, ALICE)).body;
     expect(drill.requestedBy).toBe('alice');
-    const sc = await runToEnd(run.drillId!);
+    const sc = await runTrusted(run.drillId!, async () => (await http.post<{ drill: DrillSummary }>('/drills', ALICE, { runbook: 'one-replica-fails', quick: true })).body.drill.id);
     expect(sc.status, sc.statusReason).toBe('passed');
   });
 
@@ -206,11 +216,16 @@ describe('game days (in-process controller, real stack, controllable clock)', ()
     expect(ok.status).toBe(202);
     expect(ok.body.approval).toMatchObject({ state: 'approved', decidedBy: 'bob', drillId: ok.body.drill.id });
     expect(ok.body.drill.requestedBy).toBe('alice');
-    const sc = await runToEnd(ok.body.drill.id);
+    let drillId = ok.body.drill.id;
+    const sc = await runTrusted(drillId, async () => {
+      const again = await http.post<{ approval: Approval }>('/drills', ALICE, { runbook: 'one-replica-fails', quick: true });
+      drillId = (await http.post<{ drill: DrillSummary }>(`/approvals/${again.body.approval.id}/approve`, BOB)).body.drill.id;
+      return drillId;
+    });
     expect(sc.objectives.find((o) => o.name === 'no failed requests')?.verdict, sc.statusReason).toBe('missed');
     expect(sc.status, sc.statusReason).toBe('failed'); // a trusted result: regressions are tracked on passed and failed drills
 
-    const reg = await waitFor('regression', async () => (await http.get<{ items: Regression[] }>('/regressions?service=recsys-reference', ALICE)).body.items.find((r) => r.drillId === ok.body.drill.id), 30_000);
+    const reg = await waitFor('regression', async () => (await http.get<{ items: Regression[] }>('/regressions?service=recsys-reference', ALICE)).body.items.find((r) => r.drillId === drillId), 30_000);
     expect(reg.regressed).toBe(true);
     expect(reg.comparedWith.length).toBeGreaterThanOrEqual(1);
     expect(reg.reasons.join('\n')).toMatch(/objective "no failed requests" is newly missed/);
