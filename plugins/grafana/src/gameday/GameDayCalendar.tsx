@@ -87,7 +87,7 @@ export function GameDayCalendar({ api, service }: { api: CalendarApi; service?: 
           <div key={a.id} className={styles.row} data-testid="drillbook-calendar-approval">
             <Badge color="orange" text="pending-approval" />
             <span>
-              <strong>{a.runbook}</strong> on {a.service}, requested by {a.requestedBy}; expires {time(a.expiresAt)}
+              <strong>{a.runbook}</strong> on {a.service}, requested by {a.requestedBy}; expires {day(a.expiresAt)} {time(a.expiresAt)}
             </span>
             {mayDecide ? (
               <Stack direction="row" gap={1}>

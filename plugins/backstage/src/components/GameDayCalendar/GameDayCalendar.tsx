@@ -82,7 +82,7 @@ function CalendarBody({ service }: { service?: string }) {
         <Box key={a.id} display="flex" alignItems="center" flexWrap="wrap" my={0.5} style={{ gap: 8 }}>
           <Chip size="small" label="pending-approval" style={{ background: '#ffb74d' }} />
           <Typography variant="body2">
-            <strong>{a.runbook}</strong> on {a.service}, requested by {a.requestedBy}; expires {time(a.expiresAt)}
+            <strong>{a.runbook}</strong> on {a.service}, requested by {a.requestedBy}; expires {day(a.expiresAt)} {time(a.expiresAt)}
           </Typography>
           {mayDecide ? (
             <>
