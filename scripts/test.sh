@@ -35,10 +35,12 @@ step "Backstage plugin: tests, build, browser test"
 npm --prefix plugins/backstage test
 npm --prefix plugins/backstage run build
 npm --prefix plugins/backstage run e2e
+npm --prefix plugins/backstage run e2e:calendar
 
 step "Grafana plugin: tests, build, browser test"
 npm --prefix plugins/grafana test
 npm --prefix plugins/grafana run build
 npm --prefix plugins/grafana run e2e
+npm --prefix plugins/grafana run e2e:calendar
 
 printf '\nall tests passed in %ss\n' "$((SECONDS - started))"
