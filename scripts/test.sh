@@ -36,6 +36,7 @@ plugin_suites() {
   npm --prefix plugins/backstage run build
   npm --prefix plugins/backstage run e2e
   npm --prefix plugins/backstage run e2e:identity
+  npm --prefix plugins/backstage run e2e:calendar
   step "Backstage backend plugin: type-check, tests against a real controller (startTestBackend)"
   npm --prefix plugins/backstage-backend run tsc
   npm --prefix plugins/backstage-backend test
@@ -43,6 +44,7 @@ plugin_suites() {
   npm --prefix plugins/grafana test
   npm --prefix plugins/grafana run build
   npm --prefix plugins/grafana run e2e
+  npm --prefix plugins/grafana run e2e:calendar
 }
 setsid nice -n 10 bash -c "$(declare -f step plugin_suites); started=$((started - SECONDS)); plugin_suites" >"$plugin_log" 2>&1 &
 plugins_pid=$!

@@ -5,7 +5,7 @@ import { Content, Header, Page, Progress, WarningPanel } from '@backstage/core-c
 import { useApi } from '@backstage/core-plugin-api';
 import { catalogApiRef, EntityProvider } from '@backstage/plugin-catalog-react';
 import useAsync from 'react-use/esm/useAsync';
-import { EntityDrillbookDrillsCard, EntityDrillbookGpuCard, EntityDrillbookSloCard } from '../src';
+import { EntityDrillbookDrillsCard, EntityDrillbookGameDayCalendarCard, EntityDrillbookGpuCard, EntityDrillbookSloCard } from '../src';
 
 /**
  * A stand-in for the catalogue's entity page, wired the way the README tells an app to wire it:
@@ -31,6 +31,9 @@ export function DevEntityPage() {
             </Grid>
             <Grid item xs={12}>
               <EntityDrillbookDrillsCard />
+            </Grid>
+            <Grid item xs={12}>
+              <EntityDrillbookGameDayCalendarCard />
             </Grid>
           </Grid>
         </Content>

@@ -9,6 +9,7 @@ export {
   EntityDrillbookGpuCard,
   EntityDrillbookDrillsCard,
   EntityDrillbookContent,
+  EntityDrillbookGameDayCalendarCard,
 } from './plugin';
 export { drillbookApiRef, createDrillbookClient } from './drillbookApi';
 export type { BackstageDrillbookClientOptions, DrillbookApi, FollowDrillOptions, FollowOutcome, ListDrillsQuery } from './drillbookApi';

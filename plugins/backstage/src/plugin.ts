@@ -67,3 +67,11 @@ export const EntityDrillbookContent = drillbookPlugin.provide(
     component: { lazy: () => import('./components/EntityDrillbookContent').then(m => m.EntityDrillbookContent) },
   }),
 );
+
+/** Entity card: the service's game-day calendar (scheduled runs, blackouts, approvals, resilience, regressions). */
+export const EntityDrillbookGameDayCalendarCard = drillbookPlugin.provide(
+  createComponentExtension({
+    name: 'EntityDrillbookGameDayCalendarCard',
+    component: { lazy: () => import('./components/GameDayCalendar/GameDayCalendar').then(m => m.EntityGameDayCalendarCard) },
+  }),
+);

@@ -17,13 +17,13 @@ export interface RealController {
   stop: () => Promise<void>;
 }
 
-export async function startRealController(tokens: Record<string, 'viewer' | 'operator' | 'admin'>, timeoutMs = 240_000): Promise<RealController> {
+export async function startRealController(tokens: Record<string, 'viewer' | 'operator' | 'admin' | 'approver'>, timeoutMs = 240_000, config?: string): Promise<RealController> {
   const bin = process.env.DRILLBOOK_CONTROLLER_BIN ?? resolve(repoRoot, 'services/drill-controller/bin/drillbook.js');
   if (!existsSync(bin)) {
     throw new Error(`drill controller not found at ${bin} (install the repository root, or set DRILLBOOK_CONTROLLER_BIN)`);
   }
   const env = { ...process.env, DRILLBOOK_TOKENS: Object.entries(tokens).map(([t, r]) => `${t}:${r}`).join(',') };
-  const child = spawn(process.execPath, [bin, 'serve', '--port', '0'], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [bin, 'serve', '--port', '0', ...(config ? ['--config', config] : [])], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: string[] = [];
   const url = await new Promise<string>((ok, fail) => {
     const timer = setTimeout(() => done(new Error(`drillbook serve did not report listening within ${timeoutMs / 1000} s`)), timeoutMs);

@@ -16,6 +16,7 @@ export const ROUTES = {
   GameDays: 'gamedays',
   History: 'history',
   Drill: 'drills',
+  Calendar: 'calendar',
 } as const;
 
 export function prefixRoute(route: string): string {

@@ -11,6 +11,8 @@ import type {
   WhoAmI,
 } from '@drillbook/contracts';
 import type { DrillbookApi, FollowDrillOptions, FollowOutcome, ListDrillsQuery } from './DrillbookApi.js';
+import type { CalendarQuery, GameDaysApi } from './GameDaysApi.js';
+import type { Approval, CalendarResponse, ResilienceSample } from '@drillbook/contracts';
 import { DrillbookApiError } from './errors.js';
 import { SseParser, readSseStream } from './sse.js';
 
@@ -55,7 +57,7 @@ export interface DrillbookClientOptions {
 }
 
 /** Talks to the drill controller with the host's fetch; framework-free (browser and Node 20+). */
-export class DrillbookClient implements DrillbookApi {
+export class DrillbookClient implements DrillbookApi, GameDaysApi {
   readonly #baseUrl: string | (() => Promise<string>);
   readonly #fetch: typeof fetch;
   readonly #headers: Record<string, string>;
@@ -111,6 +113,25 @@ export class DrillbookClient implements DrillbookApi {
 
   abortDrill(drillId: string, reason?: string): Promise<DrillSummary> {
     return this.#api<DrillSummary>(`/drills/${encodeURIComponent(drillId)}/abort`, { method: 'POST', body: JSON.stringify(reason ? { reason } : {}) });
+  }
+
+  gameDayCalendar(query: CalendarQuery = {}): Promise<CalendarResponse> {
+    const params = new URLSearchParams();
+    for (const k of ['service', 'from', 'to'] as const) if (query[k]) params.set(k, query[k]!);
+    const qs = params.toString();
+    return this.#api<CalendarResponse>(`/calendar${qs ? `?${qs}` : ''}`);
+  }
+
+  approveDrill(approvalId: string): Promise<{ approval: Approval; drill: DrillSummary }> {
+    return this.#api(`/approvals/${encodeURIComponent(approvalId)}/approve`, { method: 'POST', body: '{}' });
+  }
+
+  rejectDrill(approvalId: string, reason?: string): Promise<Approval> {
+    return this.#api<Approval>(`/approvals/${encodeURIComponent(approvalId)}/reject`, { method: 'POST', body: JSON.stringify(reason ? { reason } : {}) });
+  }
+
+  resilience(serviceId: string): Promise<{ current: ResilienceSample; history: ResilienceSample[] }> {
+    return this.#api(`/resilience/${encodeURIComponent(serviceId)}`);
   }
 
   getScorecard(drillId: string): Promise<ScorecardResponse> {

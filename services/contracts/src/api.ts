@@ -8,7 +8,8 @@ import type { DrillPhase } from './journal.js';
 
 export const API_PREFIX = '/api/v1';
 
-export type Role = 'viewer' | 'operator' | 'admin';
+/** `approver`: may read and approve or reject other people's drills (two-person rule), not launch them. */
+export type Role = 'viewer' | 'operator' | 'admin' | 'approver';
 
 /** Where a figure came from. Views name it; nothing is shown without one. */
 export interface DataSource {

@@ -21,3 +21,4 @@ export * from './modelStore.js';
 export * from './actions.js';
 export * from './stackConfig.js';
 export * from './onBehalf.js';
+export * from './gameDays.js';

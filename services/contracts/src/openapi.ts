@@ -5,6 +5,7 @@
 import { API_PREFIX } from './api.js';
 import { scorecardSchema } from './schemas.js';
 import { declareOnBehalfHeaders } from './onBehalf.js';
+import { gameDayPaths, gameDaySchemas } from './openapiGameDays.js';
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const json = (schema: unknown, description = 'OK') => ({ description, content: { 'application/json': { schema } } });
@@ -104,11 +105,11 @@ export const openApiDocument = {
         requestBody: { required: true, content: { 'application/json': { schema: ref('StartDrillRequest') } } },
         responses: {
           '200': json(ref('StartDrillResponse'), 'dry run: the plan, nothing touched'),
-          '202': json(ref('StartDrillResponse'), 'accepted and persisted; follow /drills/{id}/events'),
+          '202': json(ref('StartDrillResponse'), 'accepted and persisted; follow /drills/{id}/events. For a service that requires approval: {state: "pending-approval", approval, drill: null} instead (see /approvals)'),
           '400': error('invalid request body (field named)'),
           '404': error('unknown runbook or service'),
           '409': error('a drill is already running on this service'),
-          '423': error('emergency stop is active'),
+          '423': error('emergency stop is active, or the service is inside a blackout window (the message names it; an admin may add ?overrideBlackout=true)'),
           ...stdErrors,
         },
       },
@@ -147,6 +148,7 @@ export const openApiDocument = {
       post: { summary: 'Abort every running drill and refuse new ones until released (operator)', requestBody: { content: { 'application/json': { schema: { type: 'object', properties: { reason: { type: 'string' } } } } } }, responses: { '200': json(ref('EmergencyStopState')), ...stdErrors } },
       delete: { summary: 'Release the emergency stop (admin)', responses: { '200': json(ref('EmergencyStopState')), ...stdErrors } },
     },
+    ...gameDayPaths,
   },
   components: {
     securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
@@ -156,7 +158,7 @@ export const openApiDocument = {
         required: ['error'],
         properties: { error: { type: 'string' }, field: { type: 'string' }, details: { type: 'array', items: { type: 'object', properties: { field: { type: 'string' }, message: { type: 'string' } } } } },
       },
-      WhoAmI: { type: 'object', required: ['subject', 'role', 'services'], properties: { subject: { type: 'string' }, role: { enum: ['viewer', 'operator', 'admin'] }, services: { type: 'array', items: { type: 'string' } }, person: { type: 'string' }, groups: { type: 'array', items: { type: 'string' } }, via: { type: 'string' } } },
+      WhoAmI: { type: 'object', required: ['subject', 'role', 'services'], properties: { subject: { type: 'string' }, role: { enum: ['viewer', 'operator', 'admin', 'approver'] }, services: { type: 'array', items: { type: 'string' } }, person: { type: 'string' }, groups: { type: 'array', items: { type: 'string' } }, via: { type: 'string' } } },
       DataSource: dataSource,
       SloStatus: {
         type: 'object',
@@ -245,13 +247,14 @@ export const openApiDocument = {
         type: 'object',
         required: ['id', 'at', 'subject', 'role', 'action', 'target', 'outcome', 'detail', 'remote'],
         properties: {
-          id: { type: 'integer' }, at: { type: 'string', format: 'date-time' }, subject: { type: 'string' }, role: { enum: ['viewer', 'operator', 'admin', 'system', 'none'] },
+          id: { type: 'integer' }, at: { type: 'string', format: 'date-time' }, subject: { type: 'string' }, role: { enum: ['viewer', 'operator', 'admin', 'approver', 'system', 'none'] },
           action: { type: 'string' }, target: { type: 'string' }, outcome: { enum: ['ok', 'denied', 'refused', 'failed'] }, detail: nullable('string'), remote: nullable('string'),
         },
       },
       EmergencyStopState: { type: 'object', required: ['active', 'reason', 'since', 'by'], properties: { active: { type: 'boolean' }, reason: nullable('string'), since: nullable('string'), by: nullable('string') } },
       Scorecard: { ...scorecardSchema, $id: undefined },
       ScorecardResponse: { type: 'object', required: ['drill', 'scorecard'], properties: { drill: ref('DrillSummary'), scorecard: ref('Scorecard') } },
+      ...gameDaySchemas,
     },
   },
 } as const;

@@ -3,6 +3,7 @@ import Grid from '@material-ui/core/Grid';
 import { DrillsCard } from './DrillsCard/DrillsCard';
 import { GpuCard } from './GpuCard/GpuCard';
 import { SloCard } from './SloCard/SloCard';
+import { EntityGameDayCalendarCard } from './GameDayCalendar/GameDayCalendar';
 
 /** Entity tab: the three Drillbook cards, drills full width. */
 export function EntityDrillbookContent() {
@@ -16,6 +17,9 @@ export function EntityDrillbookContent() {
       </Grid>
       <Grid item xs={12}>
         <DrillsCard />
+      </Grid>
+      <Grid item xs={12}>
+        <EntityGameDayCalendarCard />
       </Grid>
     </Grid>
   );

@@ -9,6 +9,7 @@ import { PLUGIN_ID, ROUTES, type AppSettings } from '../constants';
 import { DrillHistoryPage } from './DrillHistoryPage';
 import { FollowDrillPage } from './FollowDrillPage';
 import { GameDaysPage } from './GameDaysPage';
+import { CalendarPage } from './CalendarPage';
 
 /** The app's routes under /a/drillbook-gameday-app/, talking to the controller through `api`. */
 export function AppRoutes({ api }: { api: DrillbookApi }) {
@@ -16,6 +17,7 @@ export function AppRoutes({ api }: { api: DrillbookApi }) {
     <DrillbookApiContext.Provider value={api}>
       <Routes>
         <Route path={ROUTES.History} element={<DrillHistoryPage />} />
+        <Route path={ROUTES.Calendar} element={<CalendarPage />} />
         <Route path={`${ROUTES.Drill}/:drillId`} element={<FollowDrillPage />} />
         <Route path="*" element={<GameDaysPage />} />
       </Routes>

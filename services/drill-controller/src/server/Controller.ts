@@ -29,6 +29,11 @@ import { DrillMetrics } from './metrics.js';
 import { Targets } from './targets.js';
 import type { App } from './app.js';
 import { Ha, haOptionsFromEnv, sharedRefresh } from './ha/index.js';
+import { GameDays, type RunOnceAcross } from '../gameday/GameDays.js';
+import { systemClock, type Clock } from '../gameday/clock.js';
+import { openGameDayStore, type GameDayStore } from '../gameday/store.js';
+import { Notifier } from '../gameday/notify/Notifier.js';
+import { GameDayMetrics } from '../gameday/metrics.js';
 
 export interface ControllerOptions {
   log?: (line: string) => void;
@@ -36,6 +41,10 @@ export interface ControllerOptions {
   locate?: Locate;
   /** Overrides `listen.port` (0: any free port). */
   port?: number;
+  /** Time for schedules, blackouts, approvals (tests pass a ManualClock). */
+  clock?: Clock;
+  /** Runs the scheduler tick once across controllers (HA); default: here. */
+  runOnceAcross?: RunOnceAcross;
 }
 
 export interface RunningController {
@@ -77,9 +86,11 @@ export async function startController(config: ControllerConfig, opts: Controller
   let ha: Ha | null = null;
   let targets: Targets | null = null;
   let catalogue: Catalogue | null = null;
+  let gdStore: GameDayStore | null = null;
   try {
     ha = new Ha(store, haOptionsFromEnv(opts.env ?? process.env, config.dataDir), log);
     log(`controller id: ${ha.controllerId} (drill leases ${ha.leaseTtlMs} ms${store.kind === 'sqlite' ? ', SQLite: one controller' : ''})`);
+    gdStore = await openGameDayStore({ url: config.database.url, sqliteFile: join(config.dataDir, 'controller.db') });
     targets = await Targets.start(config, log);
     const metrics = new DrillMetrics();
     const grafana = config.grafana ? new GrafanaAnnotator(config.grafana, log) : null;
@@ -95,6 +106,22 @@ export async function startController(config: ControllerConfig, opts: Controller
     const observers = [metricsObserver(metrics), ...(grafana ? [grafanaObserver(grafana)] : [])];
     const drills = new DrillManager({ store, runbooks, targets, services, access, observers, dataDir: config.dataDir, loadEngine: config.loadEngine, prometheusUrl: config.prometheus?.url, log, ha });
     await drills.init();
+    const clock = opts.clock ?? systemClock;
+    // Several controllers on one PostgreSQL: the scheduler ticks on the one that leads "drillbook-gameday-scheduler"
+    // (a lease kept for three ticks, renewed by every tick of its holder), so a schedule fires once.
+    const leader = ha;
+    const scheduleOnce: RunOnceAcross | undefined =
+      store.kind === 'postgres'
+        ? async (name, fn) => {
+            if (await leader.lead(name, Math.max(leader.leaseTtlMs, 3 * config.gameDays.tickS * 1000))) await fn();
+          }
+        : undefined;
+    const notifier = new Notifier({ ...config.gameDays.notifications, store: gdStore, clock, log });
+    const gameDays = new GameDays({
+      config: config.gameDays, services: config.services.map((s) => s.id), store: gdStore, drillStore: store, runbooks, access, launch: (r, w) => drills.start(r, w),
+      notifier, metrics: new GameDayMetrics(metrics.registry), clock, runOnceAcross: opts.runOnceAcross ?? scheduleOnce, log,
+    });
+    observers.push(gameDays.observer());
     await restoreLatestResults(store, metrics);
     const t = targets;
     const recoveryDeps = {
@@ -134,7 +161,9 @@ export async function startController(config: ControllerConfig, opts: Controller
       },
     );
     await catalogue.start();
-    const app: App = { config, tokens, access, store, catalogue, drills, runbooks, metrics, log, ha };
+    await gameDays.init();
+    gameDays.start();
+    const app: App = { config, tokens, access, store, catalogue, drills, runbooks, metrics, log, ha, gameDays };
     const server = createHttpServer(app);
     await listen(server, config.listen.host, opts.port ?? config.listen.port);
     const addr = server.address() as AddressInfo;
@@ -148,13 +177,16 @@ export async function startController(config: ControllerConfig, opts: Controller
       stop: (reason = 'controller shutting down') =>
         (stopping ??= (async () => {
           server.close();
+          await gameDays.stop();
           await drills.shutdown(reason);
+          await notifier.close();
           server.closeAllConnections();
           await h.stop();
           c.stop();
           await grafana?.flush();
           await t.close();
           await store.close();
+          await gdStore?.close();
         })()),
     };
   } catch (e) {
@@ -162,6 +194,7 @@ export async function startController(config: ControllerConfig, opts: Controller
     catalogue?.stop();
     await targets?.close().catch(() => {});
     await store.close().catch(() => {});
+    await gdStore?.close().catch(() => {});
     throw e;
   }
 }

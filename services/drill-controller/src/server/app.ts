@@ -8,6 +8,7 @@ import type { DrillManager } from './drills/DrillManager.js';
 import type { RunbookCatalog } from './drills/runbooks.js';
 import type { DrillMetrics } from './metrics.js';
 import type { Ha } from './ha/Ha.js';
+import type { GameDays } from '../gameday/GameDays.js';
 
 export interface App {
   config: ControllerConfig;
@@ -22,4 +23,6 @@ export interface App {
   log(line: string): void;
   /** Leases across controllers; `ha.lead(name, ttlMs)` for work that must run once (server/ha). */
   ha?: Ha;
+  /** Schedules, blackouts, approvals, notifications, regressions, resilience (absent in bare test apps). */
+  gameDays?: GameDays;
 }

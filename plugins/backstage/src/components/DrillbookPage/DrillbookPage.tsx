@@ -13,6 +13,7 @@ import { formatPercent, formatTimestamp, MISSING } from '../common/format';
 import { SLO_STATE_ORDER } from '../common/sloState';
 import { SloStateBadge } from '../SloCard/SloCard';
 import { buildServiceRows, ServiceRow } from './rows';
+import { GameDayCalendar } from '../GameDayCalendar/GameDayCalendar';
 
 const nullsLast = (a: number | null, b: number | null) => (a === null ? (b === null ? 0 : 1) : b === null ? -1 : a - b);
 
@@ -117,6 +118,9 @@ export function DrillbookPage() {
           <SupportButton>Live figures come from the Drillbook drill controller through the Backstage proxy.</SupportButton>
         </ContentHeader>
         <DrillbookServicesTable />
+        <div style={{ marginTop: 24 }}>
+          <GameDayCalendar />
+        </div>
       </Content>
     </Page>
   );

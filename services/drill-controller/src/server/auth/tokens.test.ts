@@ -46,12 +46,24 @@ describe('DRILLBOOK_TOKENS', () => {
   });
 
   it('rejects an unknown role without echoing the token', () => {
-    expect(() => parseTokenEnv('s3cret:root')).toThrow(/entry 1: role must be viewer, operator or admin, got "root"/);
+    expect(() => parseTokenEnv('s3cret:root')).toThrow(/entry 1: role must be viewer, operator, admin or approver, got "root"/);
     expect(() => parseTokenEnv('s3cret')).toThrow(/expected token:role/);
     try {
       parseTokenEnv('s3cret');
     } catch (e) {
       expect((e as Error).message).not.toContain('s3cret');
     }
+  });
+});
+
+describe('the approver role', () => {
+  it('reads and may not launch, abort or engage the emergency stop (it approves other people\'s drills instead)', () => {
+    const [t] = parseTokenEnv('tok:approver');
+    expect(t!.role).toBe('approver');
+    const p = { subject: 'bob', role: 'approver' as const, services: ['*'] };
+    expect(allowed(p, 'read')).toBe(true);
+    expect(allowed(p, 'launch', 'svc')).toBe(false);
+    expect(allowed(p, 'abort', 'svc')).toBe(false);
+    expect(allowed(p, 'emergency-stop')).toBe(false);
   });
 });

@@ -25,7 +25,9 @@ export { actorLabel } from '@drillbook/contracts';
 
 export const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
-const ROLES: readonly Role[] = ['viewer', 'operator', 'admin'];
+const ROLES: readonly Role[] = ['viewer', 'operator', 'admin', 'approver'];
+/** Launch rank; `approver` is outside it (it may approve, not launch). */
+const RANKED: readonly Role[] = ['viewer', 'operator', 'admin'];
 
 export class InvalidTokenSpec extends Error {}
 
@@ -39,7 +41,7 @@ export function parseTokenEnv(spec: string | undefined): TokenConfig[] {
     .map((entry, i) => {
       const [token, role, services, ...rest] = entry.split(':');
       if (!token || !role || rest.length) throw new InvalidTokenSpec(`DRILLBOOK_TOKENS entry ${i + 1}: expected token:role[:services], got "${entry.replace(token ?? '', '***')}"`);
-      if (!ROLES.includes(role as Role)) throw new InvalidTokenSpec(`DRILLBOOK_TOKENS entry ${i + 1}: role must be viewer, operator or admin, got "${role}"`);
+      if (!ROLES.includes(role as Role)) throw new InvalidTokenSpec(`DRILLBOOK_TOKENS entry ${i + 1}: role must be viewer, operator, admin or approver, got "${role}"`);
       const hash = sha256(token);
       return { name: `env:${role}-${hash.slice(0, 8)}`, sha256: hash, role: role as Role, services: services ? services.split(/[+|]/).filter(Boolean) : ['*'] };
     });
@@ -63,7 +65,7 @@ export class TokenRegistry {
   }
 }
 
-const rank = (r: Role) => ROLES.indexOf(r);
+const rank = (r: Role) => RANKED.indexOf(r);
 
 export type Permission = 'read' | 'launch' | 'abort' | 'emergency-stop' | 'release' | 'audit';
 

@@ -12,6 +12,7 @@ import { InvalidConfig, type ConfigProblem } from '../errors.js';
 import { configSchema } from './schema.js';
 import { YamlSource } from './located.js';
 import type { ControllerConfig, GrantConfig, ServiceConfig, TokenConfig } from './types.js';
+import { gameDaysConfig } from '../../gameday/config.js';
 
 const REPO = fileURLToPath(new URL('../../../../../', import.meta.url));
 const validate = new Ajv({ allErrors: true, strict: false, verbose: true, discriminator: true }).compile(configSchema);
@@ -120,10 +121,10 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv =
     }
   }
   if (problems.length) throw new InvalidConfig(problems);
-  return { config: fromRaw(raw, file, dirname(resolve(file))), locate: (path, message) => src.at(path, message) };
+  return { config: fromRaw(raw, file, dirname(resolve(file)), env), locate: (path, message) => src.at(path, message) };
 }
 
-function fromRaw(raw: Raw, file: string | null, base: string): ControllerConfig {
+function fromRaw(raw: Raw, file: string | null, base: string, env: NodeJS.ProcessEnv = process.env): ControllerConfig {
   const rel = (p: string) => resolve(base, p);
   const repoDefault = (p: string) => resolve(REPO, p);
   const services: ServiceConfig[] = (raw.services ?? []).map((s: Raw) => ({
@@ -174,5 +175,6 @@ function fromRaw(raw: Raw, file: string | null, base: string): ControllerConfig 
       ...(raw.embedded?.spec ? { spec: raw.embedded.spec } : {}),
     },
     services,
+    gameDays: gameDaysConfig(raw.gameDays, env),
   };
 }

@@ -1,5 +1,6 @@
 /** JSON Schema of the controller's YAML configuration (draft-07, validated with Ajv). */
 import { targetProtocolSchema } from '@drillbook/contracts';
+import { gameDaysSchema } from '../../gameday/config.js';
 
 const nonEmpty = { type: 'string', minLength: 1 } as const;
 const url = { type: 'string', pattern: '^https?://[^\\s]+$', description: 'an http(s) URL' } as const;
@@ -37,6 +38,7 @@ export const configSchema = {
     },
     cors: { type: 'object', additionalProperties: false, properties: { origins: { type: 'array', items: { type: 'string', pattern: '^(\\*|https?://[^/\\s]+)$', description: 'an origin such as https://backstage.example.com, or *' } } } },
     trustProxy: { type: 'boolean' },
+    gameDays: gameDaysSchema,
     metrics: { type: 'object', additionalProperties: false, properties: { public: { type: 'boolean' } } },
     tokens: {
       type: 'array',
@@ -47,7 +49,7 @@ export const configSchema = {
         properties: {
           name: nonEmpty,
           sha256: { type: 'string', pattern: '^[0-9a-f]{64}$', description: 'the lowercase hex sha256 of the token (echo -n TOKEN | sha256sum)' },
-          role: { enum: ['viewer', 'operator', 'admin'] },
+          role: { enum: ['viewer', 'operator', 'admin', 'approver'] },
           services: strings,
           onBehalfOf: {
             enum: [true, false, 'grafana'],

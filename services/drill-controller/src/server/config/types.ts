@@ -1,6 +1,7 @@
 import type { PromqlSli } from '../../catalogue/promqlSlis.js';
 /** The controller's configuration after parsing, defaults applied. See controller.example.yaml. */
 import type { TargetProtocol, Role } from '@drillbook/contracts';
+import type { GameDaysConfig } from '../../gameday/config.js';
 
 export interface TokenConfig {
   /** Who the token belongs to (the audit log's "who"). */
@@ -82,4 +83,6 @@ export interface ControllerConfig {
   grants?: GrantConfig[];
   embedded: { replicas: number; zones: string[]; shopperRate: number; items?: number; users?: number; spec?: import('@drillbook/contracts').EmbeddedStackSpec };
   services: ServiceConfig[];
+  /** Schedules, blackouts, approvals, notifications, regressions (see src/gameday/README.md). */
+  gameDays: GameDaysConfig;
 }

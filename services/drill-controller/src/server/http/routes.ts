@@ -10,6 +10,7 @@ import type { App } from '../app.js';
 import { intParam, readJson, sendJson } from './io.js';
 import { serviceSummary } from './catalogueView.js';
 import { streamEvents } from './sse.js';
+import { GAMEDAY_ROUTES } from '../../gameday/routes.js';
 
 export interface RouteContext {
   req: IncomingMessage;
@@ -109,8 +110,11 @@ export const ROUTES: Route[] = [
     method: 'POST',
     ...api('/drills'),
     auth: 'token',
-    handle: async (app, { req, res, who }) => {
+    handle: async (app, { req, res, who, query }) => {
       const body = parseStartRequest(await readJson(req));
+      // Blackout windows (423 naming the window, admin override) and approvals (202 pending-approval).
+      const held = await app.gameDays?.admit(body, who, { overrideBlackout: query.get('overrideBlackout') === 'true' });
+      if (held) return (sendJson(res, held.status, held.body, { location: `${API_PREFIX}/approvals/${held.body.approval.id}` }), held.status);
       const r = await app.drills.start(body, who);
       sendJson(res, r.status, r.body, r.status === 202 ? { location: `${API_PREFIX}/drills/${encodeURIComponent(r.body.drill.id)}` } : {});
       return r.status;
@@ -188,4 +192,5 @@ export const ROUTES: Route[] = [
       return 200;
     },
   },
+  ...GAMEDAY_ROUTES,
 ];
