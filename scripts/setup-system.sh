@@ -18,6 +18,12 @@ fi
 if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
   echo "[setup-system] installing from Debian: ${want[*]}"
   export DEBIAN_FRONTEND=noninteractive
+  # Keep package scripts from starting system services (nginx would take port 80): the tests and the
+  # stack start their own instances with their own configs.
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d
+    trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+  fi
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${want[@]}" >/dev/null
   # Debian's packages start services through systemd where it exists; we start our own instances.
