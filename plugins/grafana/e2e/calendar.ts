@@ -55,8 +55,9 @@ async function main() {
     const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(`${harness.url}/?view=app&route=calendar`);
-    await page.waitForFunction(() => document.body.dataset.harness === 'ready' || document.body.dataset.harness === 'failed', null, { timeout: 60_000 });
+    // The harness bundle is built on first request; a busy shared machine needs more than 30 s.
+    await page.goto(`${harness.url}/?view=app&route=calendar`, { timeout: 180_000, waitUntil: 'domcontentloaded' });
+    await page.waitForFunction(() => document.body.dataset.harness === 'ready' || document.body.dataset.harness === 'failed', null, { timeout: 180_000 });
     const cal = page.getByTestId('drillbook-calendar');
     await cal.getByRole('button', { name: 'Approve' }).waitFor({ timeout: 60_000 });
     const text = await cal.innerText();
