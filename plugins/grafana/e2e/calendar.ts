@@ -59,7 +59,7 @@ async function main() {
     await page.goto(`${harness.url}/?view=app&route=calendar`, { timeout: 180_000, waitUntil: 'domcontentloaded' });
     await page.waitForFunction(() => document.body.dataset.harness === 'ready' || document.body.dataset.harness === 'failed', null, { timeout: 180_000 });
     const cal = page.getByTestId('drillbook-calendar');
-    await cal.getByRole('button', { name: 'Approve' }).waitFor({ timeout: 60_000 });
+    await cal.getByRole('button', { name: 'Approve' }).first().waitFor({ timeout: 60_000 });
     const text = await cal.innerText();
     const missing = ['Pending approvals', runbooks[0]!.name, 'Winter sale', 'Weekend nights', 'blackout: Winter sale', 'Reject', SERVICE].filter((x) => !text.includes(x));
     if (missing.length) {
