@@ -1,9 +1,9 @@
 import { createFrontendPlugin } from '@backstage/frontend-plugin-api';
 import { convertLegacyRouteRefs } from '@backstage/core-compat-api';
-import { drillbookApi, drillbookPage, entityDrillbookContent, entityDrillbookDrillsCard, entityDrillbookGpuCard, entityDrillbookSloCard } from './alpha/index';
+import { drillbookApi, drillbookPage, entityDrillbookCalendarCard, entityDrillbookContent, entityDrillbookDrillsCard, entityDrillbookGpuCard, entityDrillbookSloCard } from './alpha/index';
 import { rootRouteRef } from './routes';
 
-export { drillbookApi, drillbookPage, entityDrillbookContent, entityDrillbookDrillsCard, entityDrillbookGpuCard, entityDrillbookSloCard };
+export { drillbookApi, drillbookPage, entityDrillbookCalendarCard, entityDrillbookContent, entityDrillbookDrillsCard, entityDrillbookGpuCard, entityDrillbookSloCard };
 
 /**
  * The Drillbook plugin for Backstage's new frontend system.
@@ -14,5 +14,5 @@ export default createFrontendPlugin({
   pluginId: 'drillbook',
   title: 'Drillbook',
   routes: convertLegacyRouteRefs({ root: rootRouteRef }),
-  extensions: [drillbookApi, drillbookPage, entityDrillbookSloCard, entityDrillbookGpuCard, entityDrillbookDrillsCard, entityDrillbookContent],
+  extensions: [drillbookApi, drillbookPage, entityDrillbookSloCard, entityDrillbookGpuCard, entityDrillbookDrillsCard, entityDrillbookCalendarCard, entityDrillbookContent],
 });

@@ -6,7 +6,7 @@
  *
  *   npm run e2e:calendar     (builds dist/ first)
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -21,11 +21,14 @@ const step = (m: string) => console.log(`[calendar] ${m}`);
 async function main() {
   const t = (role: string) => `e2e-${role}-${randomBytes(8).toString('hex')}`;
   const tokens = { operator: t('operator'), approver: t('approver'), admin: t('admin') };
-  const config = join(mkdtempSync(join(tmpdir(), 'drillbook-grafana-calendar-')), 'controller.yaml');
-  writeFileSync(config, `gameDays:\n  approvals: { services: [${SERVICE}], expiryS: 86400 }\n`);
+  // A fresh data directory: `drillbook serve` runs in the repository root, whose default
+  // .drillbook/controller would keep what earlier runs seeded.
+  const work = mkdtempSync(join(tmpdir(), 'drillbook-grafana-calendar-'));
+  const config = join(work, 'controller.yaml');
+  writeFileSync(config, `dataDir: ${join(work, 'data')}\ngameDays:\n  approvals: { services: [${SERVICE}], expiryS: 86400 }\n`);
   step('starting the drill controller (embedded stack, approvals required) ...');
   const controller = await startRealController({ [tokens.operator]: 'operator', [tokens.approver]: 'approver', [tokens.admin]: 'admin' }, 240_000, config);
-  const cleanups: Array<() => Promise<unknown>> = [() => controller.stop()];
+  const cleanups: Array<() => Promise<unknown>> = [async () => rmSync(work, { recursive: true, force: true }), () => controller.stop()];
   try {
     const call = async <T = any>(method: string, path: string, token: string, body?: unknown): Promise<T> => { // eslint-disable-line @typescript-eslint/no-explicit-any
       const res = await fetch(`${controller.url}/api/v1${path}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
@@ -55,10 +58,11 @@ async function main() {
     const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(`${harness.url}/?view=app&route=calendar`);
-    await page.waitForFunction(() => document.body.dataset.harness === 'ready' || document.body.dataset.harness === 'failed', null, { timeout: 60_000 });
+    // The harness bundle is built on first request; a busy shared machine needs more than 30 s.
+    await page.goto(`${harness.url}/?view=app&route=calendar`, { timeout: 180_000, waitUntil: 'domcontentloaded' });
+    await page.waitForFunction(() => document.body.dataset.harness === 'ready' || document.body.dataset.harness === 'failed', null, { timeout: 180_000 });
     const cal = page.getByTestId('drillbook-calendar');
-    await cal.getByRole('button', { name: 'Approve' }).waitFor({ timeout: 60_000 });
+    await cal.getByRole('button', { name: 'Approve' }).first().waitFor({ timeout: 60_000 });
     const text = await cal.innerText();
     const missing = ['Pending approvals', runbooks[0]!.name, 'Winter sale', 'Weekend nights', 'blackout: Winter sale', 'Reject', SERVICE].filter((x) => !text.includes(x));
     if (missing.length) {

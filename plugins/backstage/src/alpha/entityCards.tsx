@@ -40,3 +40,13 @@ export const entityDrillbookContent = EntityContentBlueprint.make({
     loader: () => import('../components/EntityDrillbookContent').then(m => <m.EntityDrillbookContent />),
   },
 });
+
+/** @alpha Entity card: the service's game-day calendar (scheduled runs, blackouts, approvals, resilience, regressions). */
+export const entityDrillbookCalendarCard = EntityCardBlueprint.make({
+  name: 'calendar',
+  params: {
+    filter: isDrillbookAvailable,
+    type: 'content',
+    loader: () => import('../components/GameDayCalendar/GameDayCalendar').then(m => <m.EntityGameDayCalendarCard />),
+  },
+});

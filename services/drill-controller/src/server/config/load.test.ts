@@ -89,7 +89,7 @@ servcies: []
     ).toEqual([
       '1:17 listen.port: must be <= 65535, got 70000',
       '3:26 tokens[0].sha256: expected the lowercase hex sha256 of the token (echo -n TOKEN | sha256sum), got "not-a-hash"',
-      '3:44 tokens[0].role: expected one of "viewer", "operator", "admin", got "root"',
+      '3:44 tokens[0].role: expected one of "viewer", "operator", "admin", "approver", got "root"',
       expect.stringMatching(/^4:1 servcies: unknown field "servcies" \(expected one of: listen, /),
     ]);
   });
