@@ -16,6 +16,8 @@ export interface FakeControllerOptions {
   drills?: (recorded: DrillSummary[]) => DrillSummary[];
   /** Role of the controller token configured in the app (controller-side permission). */
   tokenRole?: Role;
+  /** The Grafana login the controller answers for (a token marked onBehalfOf: grafana with send_user_header); role and services then are that person's. */
+  person?: { login: string; services?: string[] };
   /** Org role of the Grafana user (checked against the routes' reqRole, as Grafana's plugin proxy does). */
   grafanaRole?: GrafanaRole;
   emergencyStop?: boolean;
@@ -182,6 +184,10 @@ export function createFakeController(options: FakeControllerOptions = {}) {
   async function handle(method: string, path: string, query: URLSearchParams, body: unknown, headers: Headers): Promise<Response> {
     const seg = path.split('/').filter(Boolean);
     if (method === 'GET' && path === '/me') {
+      if (options.person) {
+        const services = tokenRole === 'viewer' ? [] : (options.person.services ?? ['*']);
+        return json(200, { subject: `${options.person.login} via grafana`, role: tokenRole, services, person: `grafana:${options.person.login}`, groups: [`grafana:role/${grafanaRole}`], via: 'grafana' });
+      }
       return json(200, tokenRole === 'viewer' ? fixtures.meViewer() : { ...fixtures.meOperator(), role: tokenRole });
     }
     if (method === 'GET' && path === '/services') {

@@ -97,6 +97,19 @@ describe('GameDaysPage', () => {
     expect(screen.getByTestId(TEST_IDS.gameDays.emergencyStop)).toBeDisabled();
   });
 
+  it('shows the signed-in person and what they may do when Grafana forwards the user', async () => {
+    renderApp('gamedays', { person: { login: 'alice', services: ['recsys-reference'] } });
+    await serviceCard('Reference recommender');
+    expect(screen.getByTestId('drillbook-identity')).toHaveTextContent('Signed in as alice via grafana — Drillbook role operator: you may launch and abort drills on recsys-reference');
+  });
+
+  it('tells a person with a viewer grant why launching is disabled', async () => {
+    renderApp('gamedays', { person: { login: 'victor' }, tokenRole: 'viewer' });
+    const card = await serviceCard('Reference recommender');
+    expect(launchButton(card, 'replica-crash')).toBeDisabled();
+    expect(screen.getByTestId('drillbook-identity')).toHaveTextContent('Signed in as victor via grafana — Drillbook role viewer: you may follow drills and plan dry runs');
+  });
+
   it('disables launching when the controller token is a viewer token and says why', async () => {
     renderApp('gamedays', { tokenRole: 'viewer' });
     const card = await serviceCard('Reference recommender');

@@ -48,10 +48,20 @@ export function GameDaysPage() {
         {load.value && (
           <>
             <Stack direction="row" justifyContent="space-between" alignItems="center" wrap="wrap">
-              <div className={styles.muted}>
-                Controller token: <strong>{load.value.me.role}</strong> ({load.value.me.subject})
-                {load.value.me.role === 'viewer' && ' — read only: launching and aborting need an operator token'}
-              </div>
+              {load.value.me.person ? (
+                // Grafana forwards the signed-in user (send_user_header) and the controller answers for that person.
+                <div className={styles.muted} data-testid="drillbook-identity">
+                  Signed in as <strong>{load.value.me.subject}</strong> — Drillbook role <strong>{load.value.me.role}</strong>
+                  {load.value.me.role === 'viewer'
+                    ? ': you may follow drills and plan dry runs; launching and aborting need an operator grant'
+                    : `: you may launch and abort drills on ${load.value.me.services.includes('*') ? 'every service' : load.value.me.services.join(', ') || 'no service'}${load.value.me.role === 'admin' ? ', and release the emergency stop' : ''}`}
+                </div>
+              ) : (
+                <div className={styles.muted}>
+                  Controller token: <strong>{load.value.me.role}</strong> ({load.value.me.subject})
+                  {load.value.me.role === 'viewer' && ' — read only: launching and aborting need an operator token'}
+                </div>
+              )}
               <Stack direction="row" gap={1}>
                 <Button variant="secondary" icon="history" onClick={() => navigate(prefixRoute(ROUTES.History))}>
                   Drill history
@@ -78,7 +88,9 @@ export function GameDaysPage() {
                     : !editor
                       ? 'your Grafana role is Viewer: launching needs Editor'
                       : !service.permissions.launch
-                        ? `the controller token (${load.value!.me.role}) may not launch drills on ${service.id}`
+                        ? load.value!.me.person
+                          ? `you (${load.value!.me.subject}, Drillbook role ${load.value!.me.role}) may not launch drills on ${service.id}`
+                          : `the controller token (${load.value!.me.role}) may not launch drills on ${service.id}`
                         : null
                 }
                 onLaunch={(runbook) => setLaunch({ service, runbook })}

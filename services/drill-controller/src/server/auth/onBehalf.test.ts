@@ -160,7 +160,14 @@ describe('acting on behalf of a person', () => {
     expect((await call('POST', '/emergency-stop', 'gf-token', editor, { reason: 'grafana test' })).status).toBe(200);
     expect((await call<{ error: string }>('DELETE', '/emergency-stop', 'gf-token', editor)).body.error).toBe('only an admin may release the emergency stop');
     expect((await call('DELETE', '/emergency-stop', 'bs-token', { 'x-drillbook-on-behalf-of': 'user:default/carol' })).status).toBe(200);
+    // A launch and an abort through Grafana are recorded for the person too (409 while another drill runs is refused, and audited).
+    const launched = await call<StartDrillResponse>('POST', '/drills', 'gf-token', editor, { runbook: 'latency-blip', quick: true });
+    expect([202, 409]).toContain(launched.status);
+    const latest = (await call<{ items: DrillSummary[] }>('GET', '/drills?limit=1', 'ci-token')).body.items[0]!;
+    expect([202, 409]).toContain((await call('POST', `/drills/${latest.id}/abort`, 'gf-token', editor, { reason: 'from grafana' })).status);
     const rows = await audit();
+    expect(rows.find((r) => r.action === 'drill.start' && r.subject === 'alice via grafana')).toMatchObject({ role: 'operator', outcome: launched.status === 202 ? 'ok' : 'refused' });
+    expect(rows.find((r) => r.action === 'drill.abort' && r.subject === 'alice via grafana')).toMatchObject({ role: 'operator', target: latest.id });
     expect(rows.find((r) => r.action === 'emergency-stop.engage' && r.outcome === 'ok')).toMatchObject({ subject: 'alice via grafana', role: 'operator' });
     expect(rows.find((r) => r.action === 'emergency-stop.engage' && r.outcome === 'denied')).toMatchObject({ subject: 'victor via grafana', role: 'viewer' });
     expect(rows.find((r) => r.action === 'emergency-stop.release' && r.outcome === 'ok')).toMatchObject({ subject: 'carol via backstage', role: 'admin', detail: expect.stringMatching(/engaged by alice via grafana/) });
