@@ -57,13 +57,18 @@ export function grafanaGroups(context: string | undefined): string[] {
 export function granted(grants: readonly GrantConfig[], person: string, groups: readonly string[]): { role: Role; services: string[] } | null {
   const mine = grants.filter((g) => (g.person !== undefined && g.person === person) || (g.group !== undefined && groups.includes(g.group)));
   if (!mine.length) return null;
-  const role = mine.reduce<Role>((r, g) => (rank(g.role) > rank(r) ? g.role : r), 'viewer');
+  // `approver` is outside the launch ranking: a person granted it (and nothing above viewer) approves
+  // other people's drills; a person who is also an operator or admin keeps that role.
+  let role = mine.filter((g) => g.role !== 'approver').reduce<Role>((r, g) => (rank(g.role) > rank(r) ? g.role : r), 'viewer');
+  if (role === 'viewer' && mine.some((g) => g.role === 'approver')) role = 'approver';
   const services = [...new Set(mine.filter((g) => rank(g.role) >= rank('operator')).flatMap((g) => g.services))];
   return { role, services: services.includes('*') ? ['*'] : services };
 }
 
 /** Caps a person's rights by the front end token's: the lower role, and only services both may act on. */
 function cap(token: Principal, person: { role: Role; services: string[] }): { role: Role; services: string[] } {
+  // An approver acts through a front end that may change state (not a viewer token).
+  if (person.role === 'approver') return { role: token.role === 'viewer' ? 'viewer' : 'approver', services: [] };
   const role = rank(person.role) <= rank(token.role) ? person.role : token.role;
   const services = token.services.includes('*') ? person.services : person.services.includes('*') ? [...token.services] : person.services.filter((s) => token.services.includes(s));
   return { role, services };

@@ -68,7 +68,7 @@ export const configSchema = {
         properties: {
           person: { type: 'string', minLength: 1, maxLength: 256, description: 'a person as a front end names them: user:default/alice (Backstage) or grafana:alice (a Grafana login)' },
           group: { type: 'string', minLength: 1, maxLength: 256, description: 'a group: group:default/team-recsys (Backstage), grafana:role/Editor (a Grafana org role) or grafana:team/3 (a Grafana team id)' },
-          role: { enum: ['viewer', 'operator', 'admin'] },
+          role: { enum: ['viewer', 'operator', 'admin', 'approver'] },
           services: strings,
         },
       },
