@@ -24,6 +24,14 @@ describe("the stack's replica config", () => {
     expect(c.registry.version).toBeUndefined();
   });
 
+  it('takes the tuned batching queue delay and onnxruntime threads (drillbook tune knobs) through to the replica environment', () => {
+    const c = stackReplicaConfig({ replica: { maxDelayMs: 0, ortThreads: 2 } }, slot, info);
+    expect(c.serving.maxDelayMs).toBe(0);
+    expect(c.ortThreads).toBe(2);
+    expect(replicaConfigEnv(c)).toMatchObject({ BATCH_DELAY_MS: '0', ORT_THREADS: '2' });
+    expect(stackReplicaConfig({}, slot, info).serving.maxDelayMs).toBe(loadConfig({}).serving.maxDelayMs);
+  });
+
   it("applies the runbook's stack.replica tuning and keeps the replica's defaults for the rest", () => {
     const d = loadConfig({});
     const c = stackReplicaConfig({ replica: { fallback: false, drift: false, maxQueue: 32, deadlineMs: 120, featureTimeoutMs: 15, maxBatch: 4, batchMs: 10, driftWindow: 300 }, logLevel: 'warn' }, slot, info);

@@ -73,10 +73,13 @@ ${pts
 <p class="legend"><span style="color:#0969da">●</span> on the Pareto front · <span style="color:#9a6700">●</span> current default · <span style="color:#cf222e">●</span> rejected by a drill · <span style="color:#8c959f">●</span> dominated</p>`;
 }
 
-export function actionsHtml(findings: readonly ActionFinding[]): string {
+/** On-call links point at this checkout's guide (the report sits in an output directory anywhere). */
+const REPO_URL = new URL('../../../../', import.meta.url).href;
+
+export function actionsHtml(findings: readonly ActionFinding[], onCallBase = REPO_URL): string {
   if (!findings.length) return '';
   return `<ul class="actions" data-testid="recommended-actions">${findings
-    .map((f) => `<li><b>${esc(f.finding)}</b> (${esc(f.objectives.join(', '))})<ul>${f.actions.map((a) => `<li>${esc(a.action)} <a href="${esc(a.onCall)}">on-call: ${esc(a.onCall.split('#')[1])}</a></li>`).join('')}</ul></li>`)
+    .map((f) => `<li><b>${esc(f.finding)}</b> (${esc(f.objectives.join(', '))})<ul>${f.actions.map((a) => `<li>${esc(a.action)} <a href="${esc(onCallBase + a.onCall)}">on-call: ${esc(a.onCall.split('#')[1])}</a></li>`).join('')}</ul></li>`)
     .join('')}</ul>`;
 }
 
@@ -99,7 +102,7 @@ export function tuneHtml(r: TuneResult): string {
     .map(
       (c) => `<section data-testid="finalist"><h3>#${c.rank} <code>${esc(fmtKey(c))}</code> — ${c.rejected ? '<span class="bad">rejected</span>' : '<span class="good">proven</span>'}</h3>
 <table><tr><th>drill</th><th>status</th><th>score</th><th>missed objectives</th><th>why</th></tr>${c
-        .drills!.map((d) => `<tr><td>${esc(d.runbook)}</td><td class="${d.status === 'passed' ? 'good' : 'bad'}">${esc(d.status)}</td><td>${d.score}</td><td>${esc(d.missed.map((m) => `${m.name}: ${m.measured ?? 'no data'} (target ${m.op} ${m.target})`).join('; ') || '—')}</td><td>${esc(d.statusReason)}${d.dir ? ` <small>${esc(d.dir)}</small>` : ''}</td></tr>`)
+        .drills!.map((d) => `<tr><td>${esc(d.runbook)}</td><td class="${d.status === 'passed' ? 'good' : 'bad'}">${esc(d.status)}</td><td>${d.score}</td><td>${esc(d.missed.map((m) => `${m.name}: ${m.measured === null ? 'no data' : +m.measured.toFixed(3)} (target ${m.op} ${m.target})`).join('; ') || '—')}</td><td>${esc(d.statusReason)}${d.dir ? ` <small>${esc(d.dir)}</small>` : ''}</td></tr>`)
         .join('')}</table>
 ${r.actions
   .filter((a) => a.candidate === c.key)

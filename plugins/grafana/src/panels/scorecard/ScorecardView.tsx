@@ -14,7 +14,7 @@ export interface ScorecardViewProps {
   options: ScorecardOptions;
 }
 
-const VERDICT_RANK: Record<ObjectiveRow['verdict'], number> = { missed: 0, 'no-data': 1, unknown: 2, met: 3 };
+const VERDICT_RANK: Record<ObjectiveRow['verdict'], number> = { missed: 0, inconclusive: 1, 'no-data': 2, unknown: 3, met: 4 };
 
 export function orderObjectives(rows: ObjectiveRow[], order: ObjectiveOrder): ObjectiveRow[] {
   const copy = [...rows];

@@ -110,6 +110,19 @@ tokens:
     ]);
   });
 
+  it("applies embedded.stackConfig (drillbook tune's recommended.json, relative to the config file) and locates a bad one", async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const d = mkdtempSync(join(tmpdir(), 'cfg-'));
+    writeFileSync(join(d, 'recommended.json'), JSON.stringify({ apiVersion: 'drillbook.dev/v1', kind: 'StackConfig', spec: { replicas: 4, replica: { maxBatch: 8, maxDelayMs: 5 }, gateway: { maxInFlight: 16 } } }));
+    const { config } = parseConfig('embedded: { stackConfig: recommended.json }\n', join(d, 'controller.yaml'));
+    expect(config.embedded.replicas).toBe(4);
+    expect(config.embedded.spec).toEqual({ replicas: 4, replica: { maxBatch: 8, maxDelayMs: 5 }, gateway: { maxInFlight: 16 } });
+    writeFileSync(join(d, 'bad.json'), JSON.stringify({ apiVersion: 'drillbook.dev/v1', kind: 'StackConfig', spec: { replica: { maxBatch: 0 } } }));
+    expect(() => parseConfig('embedded: { stackConfig: bad.json }\n', join(d, 'controller.yaml'))).toThrow(/embedded\.stackConfig.*spec\.replica\.maxBatch: must be >= 1, got 0/);
+  });
+
   it('allows only one service to be the embedded stack', () => {
     expect(problems('services:\n  - { id: a, owner: x }\n  - { id: b, owner: y }\n')).toEqual([
       '3:5 services[1]: only one service can be the embedded stack (services[0] already is); give this one a gateway',
