@@ -41,6 +41,7 @@ plugin_suites() {
   npm --prefix plugins/backstage-backend run tsc
   npm --prefix plugins/backstage-backend test
   step "Grafana plugin: tests, build, browser test"
+  npm --prefix plugins/grafana run typecheck
   npm --prefix plugins/grafana test
   npm --prefix plugins/grafana run build
   npm --prefix plugins/grafana run e2e
