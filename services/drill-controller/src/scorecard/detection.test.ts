@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { Ajv } from 'ajv';
+import { scorecardSchema } from '@drillbook/contracts';
 import type { AlertObservation, AlertWatchRecord, Runbook } from '@drillbook/contracts';
 import { computeScorecard } from './compute.js';
 import { foldRules } from '../engine/alertWatch.js';
@@ -42,6 +44,8 @@ describe('detection in the scorecard', () => {
     expect(sc.detection!.timeline.find((e) => e.alertname === 'RecsysFallbackRateHigh')).toMatchObject({ expected: false, projectedFiringS: 122 });
     expect(sc.detection!.undetectedImpact).toBe(false);
     expect(sc.objectives.find((o) => o.sli === 'undetected_impact')).toMatchObject({ verdict: 'met', measured: 0 });
+    const valid = new Ajv({ strict: false, validateFormats: false }).compile(scorecardSchema);
+    expect(valid(sc), JSON.stringify(valid.errors)).toBe(true);
   });
 
   it('reports an expected alert still pending at the end with its projected firing time, marked projected', () => {
