@@ -59,6 +59,14 @@ describe('detection in the scorecard', () => {
     expect(renderReport(sc)).toMatch(/61\.0 s<\/b> <b>\(projected\)<\/b>/);
   });
 
+  it('does not count a projection of an alert that was already pending before the fault', () => {
+    const sc = score(watch([
+      obs({ alertname: 'RecsysUpstreamDown', severity: 'ticket', forS: 60, pendingAt: iso(4_000) }),
+    ]), runbook({}, '5m'));
+    expect(sc.timeToDetectS).toBeNull();
+    expect(sc.detection!.undetectedImpact).toBe(true);
+  });
+
   it('matches severity: a ticket rule of a page-expected alert does not detect', () => {
     const sc = score(watch([obs({ alertname: 'RecsysAvailabilityBurnRate', severity: 'ticket', pendingAt: iso(12_000), firingAt: iso(12_000) })]));
     expect(sc.timeToDetectS).toBeNull();
