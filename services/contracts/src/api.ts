@@ -131,6 +131,8 @@ export interface DrillSummary {
   currentPhase: DrillPhase | null;
   score: number | null;
   timeToRecoverS: number | null;
+  /** Seconds from the fault to the first expected alert firing (or its projected firing) or metric signal; absent from older controllers. */
+  timeToDetectS?: number | null;
   errorBudgetConsumed: number | null;
   ndcgRatio: number | null;
   statusReason: string | null;

@@ -39,6 +39,7 @@ const drillSummary = {
     currentPhase: nullable('string'),
     score: nullable('number'),
     timeToRecoverS: nullable('number'),
+    timeToDetectS: nullable('number'),
     errorBudgetConsumed: nullable('number'),
     ndcgRatio: nullable('number'),
     statusReason: nullable('string'),

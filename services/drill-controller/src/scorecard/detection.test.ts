@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { Ajv } from 'ajv';
+import { scorecardSchema } from '@drillbook/contracts';
 import type { AlertObservation, AlertWatchRecord, Runbook } from '@drillbook/contracts';
 import { computeScorecard } from './compute.js';
 import { foldRules } from '../engine/alertWatch.js';
@@ -42,6 +44,8 @@ describe('detection in the scorecard', () => {
     expect(sc.detection!.timeline.find((e) => e.alertname === 'RecsysFallbackRateHigh')).toMatchObject({ expected: false, projectedFiringS: 122 });
     expect(sc.detection!.undetectedImpact).toBe(false);
     expect(sc.objectives.find((o) => o.sli === 'undetected_impact')).toMatchObject({ verdict: 'met', measured: 0 });
+    const valid = new Ajv({ strict: false, validateFormats: false }).compile(scorecardSchema);
+    expect(valid(sc), JSON.stringify(valid.errors)).toBe(true);
   });
 
   it('reports an expected alert still pending at the end with its projected firing time, marked projected', () => {
@@ -53,6 +57,14 @@ describe('detection in the scorecard', () => {
     expect(sc.objectives.find((o) => o.sli === 'undetected_impact')).toMatchObject({ verdict: 'missed', measured: 1 });
     expect(score(watch([obs({ alertname: 'RecsysUpstreamDown', severity: 'ticket', forS: 60, pendingAt: iso(11_000) })]), runbook({}, '2m')).objectives.find((o) => o.sli === 'undetected_impact')).toMatchObject({ verdict: 'met' });
     expect(renderReport(sc)).toMatch(/61\.0 s<\/b> <b>\(projected\)<\/b>/);
+  });
+
+  it('does not count a projection of an alert that was already pending before the fault', () => {
+    const sc = score(watch([
+      obs({ alertname: 'RecsysUpstreamDown', severity: 'ticket', forS: 60, pendingAt: iso(4_000) }),
+    ]), runbook({}, '5m'));
+    expect(sc.timeToDetectS).toBeNull();
+    expect(sc.detection!.undetectedImpact).toBe(true);
   });
 
   it('matches severity: a ticket rule of a page-expected alert does not detect', () => {

@@ -12,7 +12,7 @@ import { formatPercent, formatQualityImpact, formatSeconds, formatTimestamp, MIS
 import { DrillStateBadge } from './DrillStateBadge';
 import { ReportDialog } from './ReportDialog';
 
-/** Drill history, newest first: status, score, recovery time, budget burned, quality impact, report. */
+/** Drill history, newest first: status, score, recovery time, time to detect, budget burned, quality impact, report (with the alert timeline). */
 export function DrillHistoryTable({ drills }: { drills: DrillSummary[] }) {
   const [report, setReport] = useState<DrillSummary>();
   if (drills.length === 0) {
@@ -32,6 +32,7 @@ export function DrillHistoryTable({ drills }: { drills: DrillSummary[] }) {
             <TableCell>Status</TableCell>
             <TableCell align="right">Score</TableCell>
             <TableCell align="right">RTO</TableCell>
+            <TableCell align="right">Time to detect</TableCell>
             <TableCell align="right">Budget burned</TableCell>
             <TableCell>Quality impact</TableCell>
             <TableCell>Report</TableCell>
@@ -53,6 +54,7 @@ export function DrillHistoryTable({ drills }: { drills: DrillSummary[] }) {
               </TableCell>
               <TableCell align="right">{d.score ?? MISSING}</TableCell>
               <TableCell align="right">{formatSeconds(d.timeToRecoverS)}</TableCell>
+              <TableCell align="right">{formatSeconds(d.timeToDetectS ?? null)}</TableCell>
               <TableCell align="right">{formatPercent(d.errorBudgetConsumed, 2)}</TableCell>
               <TableCell>{formatQualityImpact(d.ndcgRatio)}</TableCell>
               <TableCell>

@@ -51,7 +51,7 @@ describe('DrillsCard', () => {
   it('lists the drill history with status, score, recovery time, budget burned, quality impact and the report', async () => {
     const user = userEvent.setup();
     const drills = [
-      makeDrill({ id: 'drl_02', state: 'failed', score: 48, timeToRecoverS: 95, errorBudgetConsumed: 0.081, ndcgRatio: 0.88, statusReason: 'availability 99.1% < 99.9%', reportUrl: '/api/v1/drills/drl_02/report' }),
+      makeDrill({ id: 'drl_02', state: 'failed', score: 48, timeToRecoverS: 95, timeToDetectS: 62, errorBudgetConsumed: 0.081, ndcgRatio: 0.88, statusReason: 'availability 99.1% < 99.9%', reportUrl: '/api/v1/drills/drl_02/report' }),
       makeDrill(),
       makeDrill({ id: 'drl_00', state: 'aborted', score: null, timeToRecoverS: null, errorBudgetConsumed: null, ndcgRatio: null, reportUrl: null }),
     ];
@@ -67,6 +67,7 @@ describe('DrillsCard', () => {
     expect(failed.getByText('availability 99.1% < 99.9%')).toBeInTheDocument();
     expect(failed.getByText('48')).toBeInTheDocument();
     expect(failed.getByText('1m 35s')).toBeInTheDocument();
+    expect(failed.getByText('1m 2s')).toBeInTheDocument(); // time to detect (62 s)
     expect(failed.getByText('8.1%')).toBeInTheDocument();
     expect(failed.getByText('-12.0% NDCG@10')).toBeInTheDocument();
     expect(within(rows[1]).getByText('14.5s')).toBeInTheDocument();

@@ -91,7 +91,8 @@ export function detectionStep(input: {
     for (const e of timeline) {
       if (!e.expected || e.firedInBaseline) continue;
       if (e.firingS !== null && e.firingS >= 0 && (!fired || e.firingS < fired.at)) fired = { at: e.firingS, entry: e };
-      if (e.projectedFiringS !== null && e.projectedFiringS >= 0 && (!pending || e.projectedFiringS < pending.at)) pending = { at: e.projectedFiringS, entry: e };
+      // A projection counts only for an alert that went pending after the fault: one pending since the baseline was not raised by it.
+      if (e.projectedFiringS !== null && e.pendingS !== null && e.pendingS >= 0 && (!pending || e.projectedFiringS < pending.at)) pending = { at: e.projectedFiringS, entry: e };
     }
   }
   // A metric detection signal (journal `detection`) counts as measured too; the earliest measured one wins.

@@ -19,6 +19,7 @@ export function toSummary(r: DrillRecord): DrillSummary {
     currentPhase: r.currentPhase,
     score: r.score,
     timeToRecoverS: r.timeToRecoverS,
+    timeToDetectS: r.timeToDetectS,
     errorBudgetConsumed: r.errorBudgetConsumed,
     ndcgRatio: r.ndcgRatio,
     statusReason: r.statusReason,
