@@ -15,6 +15,9 @@ export default defineConfig({
           include: ['services/**/*.test.ts', 'alerts/**/*.test.ts', 'dashboards/**/*.test.ts', 'deploy/**/*.test.ts', 'load-tests/**/*.test.ts', 'runbooks/**/*.test.ts', 'bench/**/*.test.ts'],
           exclude: [...exclude, '**/*.int.test.ts'],
           testTimeout: 60_000,
+          // Some unit files build a small model or start a replica in beforeAll: seconds when the
+          // machine is quiet, more than vitest's default 10 s when it is saturated.
+          hookTimeout: 120_000,
         },
       },
       {
