@@ -115,7 +115,11 @@ async function main(): Promise<void> {
       }
       const stream = took === null ? [] : await readEvents(survivor.url, id);
       const twice = stream.filter((e) => e.type === 'end').length > 1 || stream.filter((e) => /drill accepted/.test(e.message)).length > 1 || stream.filter((e) => e.type === 'fault').length > 1;
-      if (took === null) lost++;
+      if (took === null) {
+        lost++;
+        const d = await call<DrillSummary>(survivor.url, 'GET', `/drills/${id}`, 'bench-view').catch(() => null);
+        process.stdout.write(`trial ${t + 1}: drill ${id} is ${d?.body.state} (${d?.body.statusReason}), ${await faults()} fault(s) on the replicas; the survivor's log:\n${survivor.output().split('\n').filter((l) => /ha:|drill|takes over|recover/.test(l)).slice(-15).join('\n')}\n`);
+      }
       else takeovers.push(took);
       if (twice) duplicates++;
       process.stdout.write(`trial ${t + 1}/${TRIALS}: killed bench-${victim}, ${took === null ? `NOT taken over within ${BOUND_MS / 1000}s` : `taken over by bench-${1 - victim} in ${took.toFixed(2)} s`}${twice ? ', RAN TWICE' : ''} (load ${loadavg()[0]!.toFixed(2)})\n`);
