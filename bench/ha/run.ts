@@ -5,7 +5,7 @@
  *
  * Starts a throwaway PostgreSQL (Debian's), the reference stack and two `drillbook serve`
  * controllers on that database. Each trial starts a drill (a latency fault with a 10-minute TTL)
- * through one controller, waits for the fault to be on a replica, SIGKILLs that controller and
+ * through one controller, waits for the fault to be on a replica and in the stored journal, SIGKILLs that controller and
  * times how long until the other has taken the drill over: the drill is `interrupted` and the fault
  * is gone from every replica (cleared by the takeover's rollback: its TTL is far longer). The
  * killed controller is started again before the next trial; trials alternate the controller killed.
@@ -100,6 +100,12 @@ async function main(): Promise<void> {
           if (Date.now() > end) throw new Error(`trial ${t + 1}: no fault injected within 180 s (drill ${d.body.state}, phase ${d.body.currentPhase}):\n${ctl[victim]!.output().split('\n').slice(-20).join('\n')}`);
         }
         if ((await faults()) > 0) id = started.body.drill.id;
+      }
+      // Kill only once the fault is in the stored journal: the engine journals a fault after injecting it,
+      // so a controller killed in between leaves a fault no journal knows (it expires by its TTL).
+      for (const end = Date.now() + 30_000; Date.now() < end; await sleep(100)) {
+        const j = await call<{ faults?: unknown[] }>(ctl[victim]!.url, 'GET', `/drills/${id}/journal`, 'bench-view').catch(() => null);
+        if (j?.body?.faults?.length) break;
       }
       await ctl[victim]!.stop('SIGKILL');
       ctl[victim] = null;
