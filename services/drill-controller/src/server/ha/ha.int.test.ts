@@ -115,6 +115,9 @@ async function expectTakeover(id: string, dead: 'a' | 'b', survivor: ControllerP
   expect(second.status).toBe(409);
   expect(JSON.stringify(second.body)).toMatch(new RegExp(`${id}.*controller ctl-${dead}`));
 
+  // The engine journals a fault after injecting it: kill once the stored journal has it (a kill in
+  // between leaves a fault no journal knows, which only its TTL ends; see README "Controllers in HA").
+  await waitFor('the fault in the stored journal', async () => ((await http.get<DrillJournal>(`/drills/${id}/journal`, VIEWER)).body.faults?.length ?? 0) > 0, 30_000);
   expect(await ctl[dead]!.stop('SIGKILL')).toBe('SIGKILL');
   ctl[dead] = null;
   const killedAt = Date.now();
