@@ -110,7 +110,11 @@ export async function recoverDrill(r: DrillRecord, d: RecoveryDeps): Promise<voi
   let reason = stored ? 'the controller stopped mid-drill; rollbacks ran on restart' : 'the controller stopped before the drill started; nothing was injected';
   if (error) reason = `the controller stopped mid-drill; rollback on restart failed: ${error}`;
   if (tk) {
-    const was = `controller ${tk.from ?? '(unknown)'} stopped mid-drill (its lease expired${tk.leaseExpiredAt ? ` at ${tk.leaseExpiredAt}` : ''}); controller ${tk.by} took the drill over at ${tk.at}`;
+    const expired = tk.leaseExpiredAt ? ` at ${tk.leaseExpiredAt}` : '';
+    const was =
+      tk.from === tk.by
+        ? `controller ${tk.by} could not renew its lease in time (it expired${expired}) and fenced itself off the drill; it took the drill over at ${tk.at}`
+        : `controller ${tk.from ?? '(unknown)'} stopped mid-drill (its lease expired${expired}); controller ${tk.by} took the drill over at ${tk.at}`;
     reason = error ? `${was}; its rollback failed: ${error}` : stored ? `${was} and ran its rollback` : `${was}; nothing was injected`;
   }
   if (!error && result && (result.cleared.length || result.restarted.length)) reason += ` (cleared ${[...result.cleared, ...result.restarted.map((x) => `restart ${x}`)].join(', ')})`;

@@ -2,7 +2,7 @@
  * Controllers in HA on one database (PostgreSQL; on SQLite the same API with one controller).
  *
  * - Drill leases: `drill:<service>` is held by the controller running that service's drill (its
- *   data is the drill id), renewed every ttl/3. One drill per service across controllers follows:
+ *   data is the drill id), renewed every ttl/4 on its own timer. One drill per service across controllers follows:
  *   a second controller cannot take the lease while it is live, and answers 409.
  * - Self-fencing: a controller that cannot renew a drill lease (the database is unreachable, or
  *   the lease expired and another took it) stops acting on that drill: `onLost` aborts it, so its
@@ -62,6 +62,7 @@ export class Ha {
   /** Drills this controller fenced itself off: taken over like anyone else's, never "mine from before". */
   private readonly fencedOff = new Set<string>();
   private timer: NodeJS.Timeout | null = null;
+  private beatTimer: NodeJS.Timeout | null = null;
   private ticking: Promise<void> | null = null;
   private sweeping: Promise<Array<Promise<void>>> | null = null;
   private hooks: HaHooks | null = null;
@@ -80,12 +81,19 @@ export class Ha {
     return Math.max(200, Math.floor(this.leaseTtlMs / 3));
   }
 
-  /** Starts the heartbeat / takeover / emergency-stop loop. The first sweep runs now. */
+  /** Starts the heartbeat loop (every ttl/4) and the takeover / emergency-stop loop (every ttl/3). The first sweep runs now. */
   async start(hooks: HaHooks): Promise<void> {
     this.hooks = hooks;
     // Drills this controller left when it last stopped are recovered before it serves.
     await Promise.all(await this.sweep());
     await this.tick();
+    // Renewals on their own loop (every ttl/4): a slow sweep never holds a heartbeat up.
+    const beat = () => {
+      if (this.stopped) return;
+      this.beatTimer = setTimeout(() => void this.renew().finally(beat), Math.max(100, Math.floor(this.leaseTtlMs / 4)));
+      this.beatTimer.unref();
+    };
+    beat();
     const loop = () => {
       if (this.stopped) return;
       this.timer = setTimeout(() => void this.tick().finally(loop), this.tickMs);
@@ -143,7 +151,6 @@ export class Ha {
   private tick(): Promise<void> {
     return (this.ticking ??= (async () => {
       try {
-        await this.renew();
         await this.syncEmergencyStop();
         await this.sweep(); // claims only: the takeovers' rollbacks run on, so renewals are never held up
       } finally {
@@ -265,6 +272,7 @@ export class Ha {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
+    if (this.beatTimer) clearTimeout(this.beatTimer);
     await this.ticking?.catch(() => {});
     for (const name of this.leading) await this.store.releaseLease(`${LEAD_LEASE_PREFIX}${name}`, this.controllerId).catch(() => {});
     this.leading.clear();

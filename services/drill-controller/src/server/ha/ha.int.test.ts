@@ -81,12 +81,28 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 }, 120_000);
 
-/** Starts the long-latency drill through `via` and waits until its fault is on a replica. */
+/**
+ * Starts the long-latency drill through `via` and waits until its fault is on a replica. On a
+ * starved machine the drill's preflight can time out (the drill ends `aborted` before any fault):
+ * that drill never reached the scenario, so another is started (three tries).
+ */
 async function drillWithFault(via: ControllerProcess): Promise<string> {
-  const started = await api(via.url).post<StartDrillResponse>('/drills', OPERATOR, { runbook: 'long-latency', quick: true });
-  expect(started.status, JSON.stringify(started.body)).toBe(202);
-  await waitFor('the drill to inject its fault', async () => (await faultsOnReplicas()).length > 0, 90_000);
-  return started.body.drill.id;
+  for (let attempt = 1; ; attempt++) {
+    const started = await api(via.url).post<StartDrillResponse>('/drills', OPERATOR, { runbook: 'long-latency', quick: true });
+    expect(started.status, JSON.stringify(started.body)).toBe(202);
+    const id = started.body.drill.id;
+    const outcome = await waitFor(
+      'the drill to inject its fault',
+      async () => {
+        if ((await faultsOnReplicas()).length > 0) return 'fault';
+        const d = await api(via.url).get<DrillSummary>(`/drills/${id}`, VIEWER);
+        return d.body.state !== 'queued' && d.body.state !== 'running' ? `ended ${d.body.state}: ${d.body.statusReason}` : null;
+      },
+      180_000,
+    );
+    if (outcome === 'fault') return id;
+    if (attempt >= 3) throw new Error(`three drills in a row ended before their fault was injected; the last ${outcome}`);
+  }
 }
 
 /** SIGKILLs `dead`, then checks the survivor took the drill over within the bound, with its rollback run, once. */
@@ -99,6 +115,9 @@ async function expectTakeover(id: string, dead: 'a' | 'b', survivor: ControllerP
   expect(second.status).toBe(409);
   expect(JSON.stringify(second.body)).toMatch(new RegExp(`${id}.*controller ctl-${dead}`));
 
+  // The engine journals a fault after injecting it: kill once the stored journal has it (a kill in
+  // between leaves a fault no journal knows, which only its TTL ends; see README "Controllers in HA").
+  await waitFor('the fault in the stored journal', async () => ((await http.get<DrillJournal>(`/drills/${id}/journal`, VIEWER)).body.faults?.length ?? 0) > 0, 30_000);
   expect(await ctl[dead]!.stop('SIGKILL')).toBe('SIGKILL');
   ctl[dead] = null;
   const killedAt = Date.now();
