@@ -29,6 +29,7 @@ export function DrillHistoryTable({ drills }: { drills: DrillSummary[] }) {
           <TableRow style={{ whiteSpace: 'nowrap' }}>
             <TableCell>Started</TableCell>
             <TableCell>Runbook</TableCell>
+            <TableCell>Launched by</TableCell>
             <TableCell>Status</TableCell>
             <TableCell align="right">Score</TableCell>
             <TableCell align="right">RTO</TableCell>
@@ -43,6 +44,7 @@ export function DrillHistoryTable({ drills }: { drills: DrillSummary[] }) {
             <TableRow key={d.id} data-drill-id={d.id}>
               <TableCell>{formatTimestamp(d.startedAt ?? d.createdAt)}</TableCell>
               <TableCell>{d.runbook}</TableCell>
+              <TableCell>{d.requestedBy}</TableCell>
               <TableCell>
                 <DrillStateBadge state={d.state} />
                 {d.dryRun && <Chip size="small" label="dry run" style={{ marginLeft: 4 }} />}

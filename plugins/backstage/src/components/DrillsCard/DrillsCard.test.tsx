@@ -48,10 +48,10 @@ describe('DrillsCard', () => {
     expect(screen.queryByRole('button', { name: 'Launch drill' })).not.toBeInTheDocument();
   });
 
-  it('lists the drill history with status, score, recovery time, budget burned, quality impact and the report', async () => {
+  it('lists the drill history with who launched it, status, score, recovery time, budget burned, quality impact and the report', async () => {
     const user = userEvent.setup();
     const drills = [
-      makeDrill({ id: 'drl_02', state: 'failed', score: 48, timeToRecoverS: 95, timeToDetectS: 62, errorBudgetConsumed: 0.081, ndcgRatio: 0.88, statusReason: 'availability 99.1% < 99.9%', reportUrl: '/api/v1/drills/drl_02/report' }),
+      makeDrill({ id: 'drl_02', requestedBy: 'user:default/alice via backstage', state: 'failed', score: 48, timeToRecoverS: 95, timeToDetectS: 62, errorBudgetConsumed: 0.081, ndcgRatio: 0.88, statusReason: 'availability 99.1% < 99.9%', reportUrl: '/api/v1/drills/drl_02/report' }),
       makeDrill(),
       makeDrill({ id: 'drl_00', state: 'aborted', score: null, timeToRecoverS: null, errorBudgetConsumed: null, ndcgRatio: null, reportUrl: null }),
     ];
@@ -63,6 +63,8 @@ describe('DrillsCard', () => {
     const rows = table.getAllByRole('row').slice(1);
     expect(rows).toHaveLength(3);
     const failed = within(rows[0]);
+    expect(failed.getByText('user:default/alice via backstage')).toBeInTheDocument();
+    expect(within(rows[1]).getByText('operator@example.com')).toBeInTheDocument();
     expect(failed.getByText('failed')).toBeInTheDocument();
     expect(failed.getByText('availability 99.1% < 99.9%')).toBeInTheDocument();
     expect(failed.getByText('48')).toBeInTheDocument();
