@@ -5,15 +5,21 @@
  * Every fault is cleared through its provider (providers/): the replicas' admin API, the fault proxy
  * (whose count of affected requests is journaled as the fault's evidence), host processes (a
  * SIGSTOPped pid gets SIGCONT) and Kubernetes / Chaos Mesh.
+ *
+ * A fault is journaled once its provider answered, so a controller that dies between the replica
+ * accepting a fault and the journal write leaves a fault no journal names. Every replica fault
+ * carries the note `drill <id> step "<name>"`; after the journal's own faults, undo lists each
+ * reachable replica's active faults and clears the ones tagged with this drill, journaling them.
  */
 import type { DrillJournal, InjectedFault } from '@drillbook/contracts';
 import type { StackAction } from '@drillbook/stack';
-import type { TargetApi } from './targetApi.js';
+import type { ReplicaRef, TargetApi } from './targetApi.js';
 import { clearJournaledFault, KubernetesUndoProvider, ReplicaProvider } from '../providers/index.js';
 
 export interface UndoTarget {
   replicas: Array<{ id: string; url: string }>;
-  api: Pick<TargetApi, 'clearFault' | 'cancelCanary'>;
+  /** With `listFaults`, undo also sweeps the replicas for faults tagged with this drill that its journal never recorded. */
+  api: Pick<TargetApi, 'clearFault' | 'cancelCanary'> & Partial<Pick<TargetApi, 'listFaults'>>;
   process?: { act(replica: string, action: StackAction): Promise<void>; phase(replica: string): string };
 }
 
@@ -89,6 +95,7 @@ export async function undoDrill(journal: DrillJournal, target: UndoTarget, by: '
       update(f, { clearedAt: now(), clearedBy: by });
     }
   }
+  if (!opts.providersOnly && target.api.listFaults) await sweepUnjournaled(journal, target, by, update, out);
   if (target.process) {
     for (const r of target.replicas) {
       if (target.process.phase(r.id) === 'stopped') {
@@ -103,4 +110,35 @@ export async function undoDrill(journal: DrillJournal, target: UndoTarget, by: '
     /* gateway unreachable or without canary support */
   }
   return out;
+}
+
+/** Clears replica faults tagged with this drill (their note) that are still active, journaling any the journal lacked. */
+async function sweepUnjournaled(journal: DrillJournal, target: UndoTarget, by: 'rollback' | 'abort', update: (f: InjectedFault, patch: Partial<InjectedFault>) => void, out: UndoResult): Promise<void> {
+  const tag = `drill ${journal.drillId} step "`;
+  for (const r of target.replicas) {
+    let active;
+    try {
+      active = await target.api.listFaults!(r as ReplicaRef);
+    } catch {
+      continue; // unreachable: already reported, or the replica is gone with its faults
+    }
+    for (const a of active) {
+      if (!a.note?.startsWith(tag)) continue;
+      let cleared: boolean;
+      try {
+        cleared = (await target.api.clearFault(r, a.id)).includes(a.id);
+      } catch {
+        out.unreachable.push(`${a.type}@${r.id}`);
+        continue;
+      }
+      if (!cleared) continue;
+      let f = journal.faults.find((x) => x.id === a.id && x.replica === r.id);
+      if (!f) {
+        f = { id: a.id, step: a.note.slice(tag.length).replace(/"$/, ''), replica: r.id, type: a.type, injectedAt: a.injectedAt, ttlMs: a.ttlMs, provider: { kind: 'replica' } };
+        journal.faults.push(f);
+      }
+      update(f, { clearedAt: new Date().toISOString(), clearedBy: by });
+      out.cleared.push(`${a.type}@${r.id}`);
+    }
+  }
 }
