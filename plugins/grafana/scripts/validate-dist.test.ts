@@ -36,8 +36,8 @@ const editJson = (file: string, fn: (j: any) => void) => {
 };
 
 describe('the built plugin', () => {
-  it('builds the app and both panels as AMD modules with Grafana shared modules as externals', () => {
-    expect(outputs.map((o) => o.id)).toEqual(['drillbook-gameday-app', 'drillbook-controller-datasource', 'drillbook-scorecard-panel', 'drillbook-slobudget-panel']);
+  it('builds the app and every panel as AMD modules with Grafana shared modules as externals', () => {
+    expect(outputs.map((o) => o.id)).toEqual(['drillbook-gameday-app', 'drillbook-controller-datasource', 'drillbook-scorecard-panel', 'drillbook-slobudget-panel', 'drillbook-calendar-panel']);
     for (const o of outputs) {
       expect(o.deps).toEqual(expect.arrayContaining(['@grafana/data', '@grafana/ui', 'react/jsx-runtime']));
     }

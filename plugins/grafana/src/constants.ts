@@ -40,6 +40,7 @@ export const TEST_IDS = {
     score: 'drillbook-scorecard-score',
     status: 'drillbook-scorecard-status',
     objective: 'drillbook-scorecard-objective',
+    alert: 'drillbook-scorecard-alert',
     missing: 'drillbook-scorecard-missing',
   },
   sloBudget: {

@@ -20,6 +20,21 @@ export interface ObjectiveRow {
 export type ScorecardStatus = DrillStatus | 'running' | 'unknown';
 
 /** What the scorecard panel renders, whichever frames it came from. */
+/** One alert of a drill's detection timeline; seconds relative to the fault (negative = before it). */
+export interface AlertRow {
+  alertname: string;
+  severity: string | null;
+  /** Named in the runbook's expected alerts. */
+  expected: boolean;
+  forS: number | null;
+  pendingS: number | null;
+  firingS: number | null;
+  /** Still pending at the end: when it would fire (pending since + for). */
+  projectedFiringS: number | null;
+  resolvedS: number | null;
+  firedInBaseline: boolean;
+}
+
 export interface ScorecardModel {
   source: 'controller' | 'prometheus';
   drillId: string | null;
@@ -47,6 +62,8 @@ export interface ScorecardModel {
   /** null when the source carries no objectives (Prometheus metrics). */
   objectives: ObjectiveRow[] | null;
   reportHref: string | null;
+  /** The alert timeline (controller scorecards with detection); absent or null when the data has none. */
+  alerts?: AlertRow[] | null;
   /** Fields the panel would show that the data lacks (named as in the data). */
   missing: string[];
   notes: string[];

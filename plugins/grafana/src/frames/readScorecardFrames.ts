@@ -1,8 +1,8 @@
 import type { DataFrame } from '@grafana/data';
 import { DRILL_STATUSES, type Verdict } from '@drillbook/contracts';
 import { booleanAt, findField, framesEmpty, numberAt, stringAt, timeAt } from './fieldAccess';
-import type { ObjectiveRow, ReadResult, ScorecardModel, ScorecardStatus } from './model';
-import { OBJECTIVES_FRAME, SCORECARD_FRAME } from './scorecardToFrames';
+import type { AlertRow, ObjectiveRow, ReadResult, ScorecardModel, ScorecardStatus } from './model';
+import { ALERTS_FRAME, OBJECTIVES_FRAME, SCORECARD_FRAME } from './scorecardToFrames';
 
 function kindOf(frame: DataFrame): string | null {
   const custom = frame.meta?.custom as { drillbookFrame?: unknown } | undefined;
@@ -15,7 +15,34 @@ function kindOf(frame: DataFrame): string | null {
   if (frame.name === OBJECTIVES_FRAME) {
     return 'objectives';
   }
+  if (frame.name === ALERTS_FRAME) {
+    return 'alerts';
+  }
   return null;
+}
+
+/** The alert timeline rows, or null when the data carries no alerts frame. */
+function readAlerts(frames: DataFrame[]): AlertRow[] | null {
+  const frame = frames.find((f) => kindOf(f) === 'alerts');
+  if (!frame || !findField(frame, 'alertname')) {
+    return null;
+  }
+  const of = (name: string) => findField(frame, name);
+  const rows: AlertRow[] = [];
+  for (let i = 0; i < frame.length; i++) {
+    rows.push({
+      alertname: stringAt(of('alertname'), i) ?? '',
+      severity: stringAt(of('severity'), i),
+      expected: booleanAt(of('expected'), i) === true,
+      forS: numberAt(of('forS'), i),
+      pendingS: numberAt(of('pendingS'), i),
+      firingS: numberAt(of('firingS'), i),
+      projectedFiringS: numberAt(of('projectedFiringS'), i),
+      resolvedS: numberAt(of('resolvedS'), i),
+      firedInBaseline: booleanAt(of('firedInBaseline'), i) === true,
+    });
+  }
+  return rows;
 }
 
 export function hasScorecardFrame(frames: DataFrame[]): boolean {
@@ -129,6 +156,7 @@ export function readScorecardFrames(frames: DataFrame[] | undefined): ReadResult
     abortReason: stringAt(f('abortReason'), row),
     objectives,
     reportHref: stringAt(f('reportUrl'), row),
+    alerts: readAlerts(frames!),
     missing,
     notes,
   };

@@ -4,8 +4,9 @@ import type { DrillSummary, Scorecard, ScorecardResponse } from '@drillbook/cont
 export const SCORECARD_FRAME = 'drillbook-scorecard';
 export const OBJECTIVES_FRAME = 'drillbook-objectives';
 export const PHASES_FRAME = 'drillbook-phases';
+export const ALERTS_FRAME = 'drillbook-alerts';
 
-type Kind = 'scorecard' | 'objectives' | 'phases';
+type Kind = 'scorecard' | 'objectives' | 'phases' | 'alerts';
 
 interface Col {
   name: string;
@@ -33,7 +34,8 @@ export interface ScorecardToFramesOptions {
 }
 
 /**
- * A scorecard as Grafana data frames: one summary row, one row per objective, one row per load phase.
+ * A scorecard as Grafana data frames: one summary row, one row per objective, one row per load phase,
+ * and (when the scorecard has detection) one row per alert of its timeline.
  * The scorecard panel reads these back with `readScorecardFrames`; the app pages render a finished
  * drill through the same path, so the panel and the pages never disagree.
  */
@@ -97,5 +99,21 @@ export function scorecardToFrames(input: Scorecard | ScorecardResponse, options:
     { name: 'p99Ms', type: FieldType.number, values: p.map((x) => x.latencyMs.p99), config: { unit: 'ms' } },
     { name: 'ndcg10', type: FieldType.number, values: p.map((x) => x.ndcg10), config: { decimals: 3 } },
   ]);
-  return [summary, objectives, phases];
+  // The detection timeline: what Prometheus said about every alert during the drill, relative to the fault.
+  const a = s.detection?.timeline;
+  if (!a) {
+    return [summary, objectives, phases];
+  }
+  const alerts = frame(ALERTS_FRAME, 'alerts', refId, [
+    { name: 'alertname', type: FieldType.string, values: a.map((x) => x.alertname) },
+    { name: 'severity', type: FieldType.string, values: a.map((x) => x.severity) },
+    { name: 'expected', type: FieldType.boolean, values: a.map((x) => x.expected) },
+    { name: 'forS', type: FieldType.number, values: a.map((x) => x.forS), config: seconds },
+    { name: 'pendingS', type: FieldType.number, values: a.map((x) => x.pendingS), config: seconds },
+    { name: 'firingS', type: FieldType.number, values: a.map((x) => x.firingS), config: seconds },
+    { name: 'projectedFiringS', type: FieldType.number, values: a.map((x) => x.projectedFiringS), config: seconds },
+    { name: 'resolvedS', type: FieldType.number, values: a.map((x) => x.resolvedS), config: seconds },
+    { name: 'firedInBaseline', type: FieldType.boolean, values: a.map((x) => x.firedInBaseline) },
+  ]);
+  return [summary, objectives, phases, alerts];
 }

@@ -52,6 +52,42 @@ describe('ScorecardPanel with scorecard frames', () => {
     expect(errorView).not.toHaveBeenCalled();
   });
 
+  it('shows the alert timeline of a drill with detection: expected alerts first, firing, projected and noise marked', () => {
+    const input = fixtures.scorecardPassed();
+    input.scorecard.detection = {
+      source: 'prometheus',
+      prometheus: 'http://127.0.0.1:9090',
+      note: null,
+      projected: false,
+      faultAtS: 20,
+      impact: ['availability 97.1% < 99%'],
+      boundS: 300,
+      undetectedImpact: false,
+      noise: ['RecsysLatencyHigh'],
+      timeline: [
+        { alertname: 'RecsysLatencyHigh', severity: 'ticket', expected: false, forS: 300, pendingS: -12, firingS: null, projectedFiringS: null, resolvedS: 4, firedInBaseline: true },
+        { alertname: 'RecsysFallbackRateHigh', severity: 'page', expected: true, forS: 60, pendingS: 3.5, firingS: null, projectedFiringS: 63.5, resolvedS: null, firedInBaseline: false },
+        { alertname: 'RecsysUpstreamDown', severity: 'page', expected: true, forS: 0, pendingS: 2, firingS: 2, projectedFiringS: null, resolvedS: 31, firedInBaseline: false },
+      ],
+    };
+    renderPanel(scorecardToFrames(input));
+    const table = screen.getByRole('table', { name: 'Alert timeline' });
+    const rows = within(table).getAllByTestId(TEST_IDS.scorecard.alert);
+    expect(rows.map((r) => r.getAttribute('data-expected'))).toEqual(['true', 'true', 'false']);
+    expect(rows[0]).toHaveTextContent('RecsysUpstreamDown');
+    expect(rows[0]).toHaveTextContent('+2.0 s');
+    expect(rows[0]).toHaveTextContent('+31.0 s');
+    expect(rows[1]).toHaveTextContent('RecsysFallbackRateHigh');
+    expect(rows[1]).toHaveTextContent('+63.5 s (projected)');
+    expect(rows[2]).toHaveTextContent('fired in the baseline (noise)');
+    expect(rows[2]).toHaveTextContent('-12.0 s');
+  });
+
+  it('shows no alert timeline for a scorecard without detection', () => {
+    renderPanel(scorecardToFrames(fixtures.scorecardPassed()));
+    expect(screen.queryByRole('table', { name: 'Alert timeline' })).not.toBeInTheDocument();
+  });
+
   it('puts missed objectives first by default and keeps the runbook order when asked', () => {
     const { unmount } = renderPanel(scorecardToFrames(fixtures.scorecardPassed()));
     expect(objectiveRows()[0]).toHaveTextContent('ranking-quality-kept');

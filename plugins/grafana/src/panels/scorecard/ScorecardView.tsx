@@ -4,7 +4,7 @@ import type { GrafanaTheme2 } from '@grafana/data';
 import { Icon, Stack, TextLink, Tooltip, useStyles2, useTheme2 } from '@grafana/ui';
 import { TEST_IDS } from '../../constants';
 import { StatusBadge } from '../../components/StatusBadge';
-import type { ObjectiveRow, ScorecardModel } from '../../frames/model';
+import type { AlertRow, ObjectiveRow, ScorecardModel } from '../../frames/model';
 import { NO_VALUE, fmtObjective, fmtPercent, fmtSeconds, fmtTime } from '../../format/format';
 import type { ObjectiveOrder, ScorecardOptions } from './types';
 import { RecommendedActions } from './RecommendedActions';
@@ -120,6 +120,7 @@ export function ScorecardView({ model, options }: ScorecardViewProps) {
 
       {options.showObjectives && <Objectives model={model} order={options.objectiveOrder} />}
       {options.showObjectives && <RecommendedActions objectives={model.objectives} />}
+      {options.showTimings && model.alerts && model.alerts.length > 0 && <AlertTimeline alerts={model.alerts} />}
 
       {(model.notes.length > 0 || model.missing.length > 0) && (
         <div className={styles.notes}>
@@ -199,6 +200,48 @@ function Objectives({ model, order }: { model: ScorecardModel; order: ObjectiveO
             <td>
               <Contribution value={o.contribution} max={o.maxContribution} credit={o.credit} />
             </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+const relS = (s: number | null) => (s === null ? NO_VALUE : `${s >= 0 ? '+' : ''}${s.toFixed(1)} s`);
+
+/** The detection timeline: every alert Prometheus reported during the drill, relative to the fault. */
+function AlertTimeline({ alerts }: { alerts: AlertRow[] }) {
+  const styles = useStyles2(getStyles);
+  const rows = [...alerts].sort((a, b) => Number(b.expected) - Number(a.expected) || (a.pendingS ?? Infinity) - (b.pendingS ?? Infinity));
+  return (
+    <table className={styles.table} aria-label="Alert timeline">
+      <caption className={styles.secondary} style={{ textAlign: 'left' }}>
+        Alerts during the drill, seconds from the fault
+      </caption>
+      <thead>
+        <tr>
+          <th>Alert</th>
+          <th>Pending</th>
+          <th>Firing</th>
+          <th>Resolved</th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((a) => (
+          <tr key={`${a.alertname}/${a.severity ?? ''}`} data-testid={TEST_IDS.scorecard.alert} data-expected={a.expected}>
+            <td>
+              <span className={styles.objName}>{a.alertname}</span>
+              <div className={styles.tileHint}>
+                {[a.severity, a.expected ? 'expected' : 'not expected', a.forS !== null ? `for ${a.forS}s` : null, a.firedInBaseline ? 'fired in the baseline (noise)' : null]
+                  .filter(Boolean)
+                  .join(' · ')}
+              </div>
+            </td>
+            <td>{relS(a.pendingS)}</td>
+            <td className={a.firingS !== null && a.expected ? styles.good : undefined}>
+              {a.firingS !== null ? relS(a.firingS) : a.projectedFiringS !== null ? `${relS(a.projectedFiringS)} (projected)` : NO_VALUE}
+            </td>
+            <td>{relS(a.resolvedS)}</td>
           </tr>
         ))}
       </tbody>
