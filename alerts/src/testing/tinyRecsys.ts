@@ -16,6 +16,9 @@ import {
   INFERENCE_DURATION_BUCKETS_SECONDS,
   METRIC,
   METRIC_LABELS,
+  MODEL_FETCH_BUCKETS_SECONDS,
+  MODEL_STORE_ERROR_REASONS,
+  MODEL_STORE_METRIC,
 } from '@drillbook/contracts';
 import { RECOMMEND_ROUTE } from '../config.js';
 
@@ -113,6 +116,16 @@ export async function startTinyRecsys(): Promise<TinyRecsys> {
   new Gauge({ name: METRIC.driftWindowSamples, help: 'drift window', registers: [rep] }).set(500);
   new Gauge({ name: METRIC.activeFaults, help: 'faults', labelNames: ['type'], registers: [rep] }).set({ type: 'latency' }, 0);
   new Counter({ name: METRIC.shedRequests, help: 'shed', labelNames: ['reason'], registers: [rep] }).inc({ reason: 'queue_full' }, 0);
+  // The model store and replica cache (issue 23), as a replica that fetched its model from a store exports them.
+  const store = { model: 'two-tower' };
+  new Counter({ name: MODEL_STORE_METRIC.cacheHits, help: 'cache hits', labelNames: ['model'], registers: [rep] }).inc(store, 1);
+  new Counter({ name: MODEL_STORE_METRIC.cacheMisses, help: 'cache misses', labelNames: ['model'], registers: [rep] }).inc(store, 1);
+  new Counter({ name: MODEL_STORE_METRIC.cacheEvictions, help: 'evictions', labelNames: ['model'], registers: [rep] }).inc(store, 0);
+  new Gauge({ name: MODEL_STORE_METRIC.cacheBytes, help: 'cache bytes', labelNames: ['model'], registers: [rep] }).set(store, 3.2e6);
+  const storeErrors = new Counter({ name: MODEL_STORE_METRIC.storeErrors, help: 'store errors', labelNames: ['model', 'reason'], registers: [rep] });
+  for (const reason of MODEL_STORE_ERROR_REASONS) storeErrors.inc({ ...store, reason }, 0);
+  new Histogram({ name: MODEL_STORE_METRIC.fetchDuration, help: 'fetch', labelNames: ['model'], buckets: [...MODEL_FETCH_BUCKETS_SECONDS], registers: [rep] }).observe(store, 0.2);
+  new Counter({ name: MODEL_STORE_METRIC.fetchResumes, help: 'resumes', labelNames: ['model'], registers: [rep] }).inc(store, 0);
   // A GPU node's DCGM exporter, as if it ran beside the replica.
   new Gauge({ name: DCGM.gpuUtil, help: 'dcgm util', labelNames: ['gpu', 'UUID', 'modelName', 'Hostname'], registers: [rep] }).set({ gpu: '0', UUID: 'GPU-1', modelName: 'NVIDIA H100', Hostname: 'node-a' }, 42);
   new Gauge({ name: DCGM.grEngineActive, help: 'dcgm engine', labelNames: ['gpu', 'UUID', 'GPU_I_ID', 'hostname'], registers: [rep] }).set({ gpu: '1', UUID: 'GPU-2', GPU_I_ID: '1', hostname: 'node-b' }, 0.5);
