@@ -54,44 +54,63 @@ export function node(opType: string, inputs: string[], outputs: string[], attrs:
   });
 }
 
+/** Item embeddings transposed to [D, I], so scoring is one MatMul. */
+export function transposeItems(w: TwoTowerWeights): Float32Array {
+  const { dim: D, items: I } = w.shape;
+  const t = new Float32Array(D * I);
+  for (let i = 0; i < I; i++) for (let d = 0; d < D; d++) t[d * I + i] = w.itemEmb[i * D + d];
+  return t;
+}
+
+/** The inputs and outputs every variant of the model has (the replica serves any of them unchanged). */
+export const twoTowerIO = (T: number) => ({
+  input: [
+    valueInfo(ONNX_INPUTS.userIdx, DT.INT64, ['N']),
+    valueInfo(ONNX_INPUTS.tokenIds, DT.INT64, ['N', T]),
+    valueInfo(ONNX_INPUTS.tokenWeights, DT.FLOAT, ['N', T]),
+    valueInfo(ONNX_INPUTS.k, DT.INT64, [1]),
+  ],
+  output: [valueInfo(ONNX_OUTPUTS.scores, DT.FLOAT, ['N', 'K']), valueInfo(ONNX_OUTPUTS.indices, DT.INT64, ['N', 'K'])],
+});
+
+/** The top k of `scores`, sorted: the model's two outputs. */
+export const topKNode = () =>
+  node('TopK', ['scores', ONNX_INPUTS.k], [ONNX_OUTPUTS.scores, ONNX_OUTPUTS.indices], [
+    { name: 'axis', i: -1 },
+    { name: 'largest', i: 1 },
+    { name: 'sorted', i: 1 },
+  ]);
+
+/**
+ * Scoring from float tables `user_emb`, `token_emb`, `item_emb_t` and `item_bias`: the user vector
+ * plus the weighted sum of the query's token vectors, against every item, plus the item bias; top k.
+ */
+export const floatScoringNodes = () => [
+  node('Gather', ['user_emb', ONNX_INPUTS.userIdx], ['user_vec'], [{ name: 'axis', i: 0 }]),
+  node('Gather', ['token_emb', ONNX_INPUTS.tokenIds], ['tok'], [{ name: 'axis', i: 0 }]),
+  node('Unsqueeze', [ONNX_INPUTS.tokenWeights, 'axes_2'], ['tok_w']),
+  node('Mul', ['tok', 'tok_w'], ['tok_weighted']),
+  node('ReduceSum', ['tok_weighted', 'axes_1'], ['query_vec'], [{ name: 'keepdims', i: 0 }]),
+  node('Add', ['user_vec', 'query_vec'], ['q']),
+  node('MatMul', ['q', 'item_emb_t'], ['raw_scores']),
+  node('Add', ['raw_scores', 'item_bias'], ['scores']),
+  topKNode(),
+];
+
 export function exportOnnx(w: TwoTowerWeights, meta: Record<string, string> = {}): Uint8Array {
   const { dim: D, hashBuckets: H, maxTokens: T, items: I, userRows: U } = w.shape;
-  // Item embeddings transposed to [D, I] so scoring is one MatMul.
-  const itemT = new Float32Array(D * I);
-  for (let i = 0; i < I; i++) for (let d = 0; d < D; d++) itemT[d * I + i] = w.itemEmb[i * D + d];
-
   const graph = onnx.GraphProto.create({
     name: 'two_tower_recommender',
     initializer: [
       floatTensor('user_emb', [U, D], w.userEmb),
       floatTensor('token_emb', [H, D], w.tokenEmb),
-      floatTensor('item_emb_t', [D, I], itemT),
+      floatTensor('item_emb_t', [D, I], transposeItems(w)),
       floatTensor('item_bias', [I], w.itemBias),
       int64Tensor('axes_2', [2]),
       int64Tensor('axes_1', [1]),
     ],
-    input: [
-      valueInfo(ONNX_INPUTS.userIdx, DT.INT64, ['N']),
-      valueInfo(ONNX_INPUTS.tokenIds, DT.INT64, ['N', T]),
-      valueInfo(ONNX_INPUTS.tokenWeights, DT.FLOAT, ['N', T]),
-      valueInfo(ONNX_INPUTS.k, DT.INT64, [1]),
-    ],
-    output: [valueInfo(ONNX_OUTPUTS.scores, DT.FLOAT, ['N', 'K']), valueInfo(ONNX_OUTPUTS.indices, DT.INT64, ['N', 'K'])],
-    node: [
-      node('Gather', ['user_emb', ONNX_INPUTS.userIdx], ['user_vec'], [{ name: 'axis', i: 0 }]),
-      node('Gather', ['token_emb', ONNX_INPUTS.tokenIds], ['tok'], [{ name: 'axis', i: 0 }]),
-      node('Unsqueeze', [ONNX_INPUTS.tokenWeights, 'axes_2'], ['tok_w']),
-      node('Mul', ['tok', 'tok_w'], ['tok_weighted']),
-      node('ReduceSum', ['tok_weighted', 'axes_1'], ['query_vec'], [{ name: 'keepdims', i: 0 }]),
-      node('Add', ['user_vec', 'query_vec'], ['q']),
-      node('MatMul', ['q', 'item_emb_t'], ['raw_scores']),
-      node('Add', ['raw_scores', 'item_bias'], ['scores']),
-      node('TopK', ['scores', ONNX_INPUTS.k], [ONNX_OUTPUTS.scores, ONNX_OUTPUTS.indices], [
-        { name: 'axis', i: -1 },
-        { name: 'largest', i: 1 },
-        { name: 'sorted', i: 1 },
-      ]),
-    ],
+    ...twoTowerIO(T),
+    node: floatScoringNodes(),
   });
   const model = onnx.ModelProto.create({
     irVersion: 7,

@@ -12,7 +12,7 @@
  * Every variant has the same inputs and outputs as fp32, so the replica serves it unchanged.
  */
 import onnxProto from 'onnx-proto';
-import { floatTensor, int64Tensor, node, ONNX_INPUTS, ONNX_OUTPUTS, OPSET, valueInfo } from './onnx.js';
+import { floatScoringNodes, floatTensor, int64Tensor, node, ONNX_INPUTS, OPSET, topKNode, transposeItems, twoTowerIO } from './onnx.js';
 import type { TwoTowerWeights } from './train.js';
 
 const { onnx } = onnxProto;
@@ -80,30 +80,6 @@ function fp16Tensor(name: string, dims: number[], data: Float32Array) {
   return onnx.TensorProto.create({ name, dims, dataType: DT.FLOAT16, rawData: new Uint8Array(h.buffer) });
 }
 
-const graphIO = (T: number) => ({
-  input: [
-    valueInfo(ONNX_INPUTS.userIdx, DT.INT64, ['N']),
-    valueInfo(ONNX_INPUTS.tokenIds, DT.INT64, ['N', T]),
-    valueInfo(ONNX_INPUTS.tokenWeights, DT.FLOAT, ['N', T]),
-    valueInfo(ONNX_INPUTS.k, DT.INT64, [1]),
-  ],
-  output: [valueInfo(ONNX_OUTPUTS.scores, DT.FLOAT, ['N', 'K']), valueInfo(ONNX_OUTPUTS.indices, DT.INT64, ['N', 'K'])],
-});
-
-const topK = () =>
-  node('TopK', ['scores', ONNX_INPUTS.k], [ONNX_OUTPUTS.scores, ONNX_OUTPUTS.indices], [
-    { name: 'axis', i: -1 },
-    { name: 'largest', i: 1 },
-    { name: 'sorted', i: 1 },
-  ]);
-
-function transposeItems(w: TwoTowerWeights): Float32Array {
-  const { dim: D, items: I } = w.shape;
-  const t = new Float32Array(D * I);
-  for (let i = 0; i < I; i++) for (let d = 0; d < D; d++) t[d * I + i] = w.itemEmb[i * D + d];
-  return t;
-}
-
 function int8Graph(w: TwoTowerWeights) {
   const { dim: D, hashBuckets: H, maxTokens: T, items: I, userRows: U } = w.shape;
   const user = quantizeRows(w.userEmb, U, D);
@@ -127,7 +103,7 @@ function int8Graph(w: TwoTowerWeights) {
       int64Tensor('axes_2', [2]),
       int64Tensor('axes_1', [1]),
     ],
-    ...graphIO(T),
+    ...twoTowerIO(T),
     node: [
       // user tower: int8 row x its scale
       node('Gather', ['user_emb_q', ONNX_INPUTS.userIdx], ['user_q'], [{ name: 'axis', i: 0 }]),
@@ -151,7 +127,7 @@ function int8Graph(w: TwoTowerWeights) {
       node('Mul', ['item_scale', 'q_scale'], ['col_scale']),
       node('Mul', ['raw_f', 'col_scale'], ['raw_scores']),
       node('Add', ['raw_scores', 'item_bias'], ['scores']),
-      topK(),
+      topKNode(),
     ],
   });
 }
@@ -169,20 +145,12 @@ function fp16Graph(w: TwoTowerWeights) {
       int64Tensor('axes_2', [2]),
       int64Tensor('axes_1', [1]),
     ],
-    ...graphIO(T),
+    ...twoTowerIO(T),
     node: [
       cast('user_emb_h', 'user_emb'),
       cast('token_emb_h', 'token_emb'),
       cast('item_emb_t_h', 'item_emb_t'),
-      node('Gather', ['user_emb', ONNX_INPUTS.userIdx], ['user_vec'], [{ name: 'axis', i: 0 }]),
-      node('Gather', ['token_emb', ONNX_INPUTS.tokenIds], ['tok'], [{ name: 'axis', i: 0 }]),
-      node('Unsqueeze', [ONNX_INPUTS.tokenWeights, 'axes_2'], ['tok_w']),
-      node('Mul', ['tok', 'tok_w'], ['tok_weighted']),
-      node('ReduceSum', ['tok_weighted', 'axes_1'], ['query_vec'], [{ name: 'keepdims', i: 0 }]),
-      node('Add', ['user_vec', 'query_vec'], ['q']),
-      node('MatMul', ['q', 'item_emb_t'], ['raw_scores']),
-      node('Add', ['raw_scores', 'item_bias'], ['scores']),
-      topK(),
+      ...floatScoringNodes(),
     ],
   });
 }
