@@ -23,7 +23,7 @@ import { fileURLToPath } from 'node:url';
 import { Stack, startControl } from '@drillbook/stack';
 import type { DrillEvent, DrillSummary, StartDrillResponse } from '@drillbook/contracts';
 import { startTestPostgres } from '../../services/drill-controller/src/store/testing/postgres.js';
-import { startControllerProcess, type ControllerProcess } from '../../services/drill-controller/src/server/__fixtures__/controllerProcess.js';
+import { faultsOnReplicas, stackControllerConfig, startControllerProcess, type ControllerProcess } from '../../services/drill-controller/src/server/__fixtures__/controllerProcess.js';
 
 function arg(name: string, dflt: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -47,19 +47,7 @@ async function main(): Promise<void> {
   const config = join(dir, 'controller.yaml');
   writeFileSync(
     config,
-    [
-      `dataDir: ${join(dir, 'data')}`,
-      `database: { url: "${pg.url}" }`,
-      `runbooks: [${RUNBOOKS}]`,
-      'loadEngine: builtin',
-      'refreshIntervalS: 5',
-      'services:',
-      '  - id: recsys-reference',
-      '    title: Reference recommender (bench stack)',
-      '    owner: team-drillbook',
-      `    gateway: { url: "${stack.info.gatewayUrl}", adminToken: "${stack.info.adminToken}", controlUrl: "${control.url}", sessionsFile: "${stack.info.sessionsFile}" }`,
-      '',
-    ].join('\n'),
+    stackControllerConfig({ dataDir: join(dir, 'data'), databaseUrl: pg.url, runbooks: RUNBOOKS, refreshIntervalS: 5, title: 'Reference recommender (bench stack)', stack, controlUrl: control.url }),
   );
   const ctl: Array<ControllerProcess | null> = [null, null];
   const start = async (i: number) => (ctl[i] = await startControllerProcess({ config, tokens: TOKENS, env: { DRILLBOOK_CONTROLLER_ID: `bench-${i}`, DRILLBOOK_LEASE_TTL_MS: String(LEASE_MS) } }));
@@ -67,14 +55,7 @@ async function main(): Promise<void> {
     const res = await fetch(`${base}/api/v1${path}`, { method, headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined });
     return { status: res.status, body: (await res.json().catch(() => null)) as T };
   };
-  const faults = async () => {
-    let n = 0;
-    for (const r of stack.info.replicas) {
-      const res = await fetch(`${r.url}/admin/faults`, { headers: { authorization: `Bearer ${stack.info.adminToken}` } });
-      n += ((await res.json()) as { faults: unknown[] }).faults.length;
-    }
-    return n;
-  };
+  const faults = async () => (await faultsOnReplicas(stack)).length;
   const takeovers: number[] = [];
   let lost = 0;
   let duplicates = 0;

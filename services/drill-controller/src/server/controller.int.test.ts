@@ -12,7 +12,7 @@ import { Stack, startControl } from '@drillbook/stack';
 import type { DrillEvent, DrillJournal, DrillSummary, EmergencyStopState, ScorecardResponse, ServiceSummary, StartDrillResponse } from '@drillbook/contracts';
 import { startTestPostgres, type TestPostgres } from '../store/testing/postgres.js';
 import { api, followEvents, waitFor } from './__fixtures__/api.js';
-import { startControllerProcess, type ControllerProcess } from './__fixtures__/controllerProcess.js';
+import { faultsOnReplicas as faultsOfStack, startControllerProcess, type ControllerProcess } from './__fixtures__/controllerProcess.js';
 
 const RUNBOOKS = fileURLToPath(new URL('./__fixtures__/runbooks', import.meta.url));
 const TOKENS = 'view-token:viewer,op-token:operator:recsys-reference,admin-token:admin';
@@ -33,15 +33,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function faultsOnReplicas(): Promise<string[]> {
-  const out: string[] = [];
-  for (const r of stack.info.replicas) {
-    const res = await fetch(`${r.url}/admin/faults`, { headers: { authorization: `Bearer ${stack.info.adminToken}` } });
-    const body = (await res.json()) as { faults: Array<{ id: string; type: string }> };
-    out.push(...body.faults.map((f) => `${f.type}@${r.id}#${f.id}`));
-  }
-  return out;
-}
+const faultsOnReplicas = () => faultsOfStack(stack);
 
 function writeConfig(name: string, databaseUrl?: string): string {
   const file = join(dir, `${name}.yaml`);

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Stack, startControl } from '@drillbook/stack';
 import type { DrillSummary, StartDrillResponse } from '@drillbook/contracts';
 import { api, followEvents } from '../../server/__fixtures__/api.js';
-import { startControllerProcess, type ControllerProcess } from '../../server/__fixtures__/controllerProcess.js';
+import { faultsOnReplicas as faultsOfStack, startControllerProcess, type ControllerProcess } from '../../server/__fixtures__/controllerProcess.js';
 
 const RUNBOOKS = fileURLToPath(new URL('./__fixtures__', import.meta.url));
 const TOKENS = 'view-token:viewer,op-token:operator:recsys-reference,admin-token:admin';
@@ -24,15 +24,7 @@ let ctl: ControllerProcess;
 let http: ReturnType<typeof api>;
 const dir = mkdtempSync(join(tmpdir(), 'drillbook-watchdog-int-'));
 
-async function faultsOnReplicas(): Promise<string[]> {
-  const out: string[] = [];
-  for (const r of stack.info.replicas) {
-    const res = await fetch(`${r.url}/admin/faults`, { headers: { authorization: `Bearer ${stack.info.adminToken}` } });
-    const body = (await res.json()) as { faults: Array<{ id: string; type: string }> };
-    out.push(...body.faults.map((f) => `${f.type}@${r.id}#${f.id}`));
-  }
-  return out;
-}
+const faultsOnReplicas = () => faultsOfStack(stack);
 
 beforeAll(async () => {
   stack = await Stack.start({ dir: join(dir, 'stack'), replicas: 2, zones: ['zone-a', 'zone-b'], shopperRate: 1, logLevel: 'warn' });

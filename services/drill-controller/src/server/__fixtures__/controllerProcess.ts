@@ -56,3 +56,40 @@ export async function startControllerProcess(opts: { config?: string; tokens: st
     },
   };
 }
+
+/** The faults active on a stack's replicas, as `type@replica#id`, read from their admin API. */
+export async function faultsOnReplicas(stack: { info: { adminToken: string; replicas: Array<{ id: string; url: string }> } }): Promise<string[]> {
+  const out: string[] = [];
+  for (const r of stack.info.replicas) {
+    const res = await fetch(`${r.url}/admin/faults`, { headers: { authorization: `Bearer ${stack.info.adminToken}` } });
+    const body = (await res.json()) as { faults: Array<{ id: string; type: string }> };
+    out.push(...body.faults.map((f) => `${f.type}@${r.id}#${f.id}`));
+  }
+  return out;
+}
+
+/** A controller config (YAML) for one service on an embedded stack, on PostgreSQL, with the built-in load engine. */
+export function stackControllerConfig(o: {
+  dataDir: string;
+  databaseUrl: string;
+  runbooks: string;
+  refreshIntervalS: number;
+  title: string;
+  stack: { info: { gatewayUrl: string; adminToken: string; sessionsFile: string } };
+  controlUrl: string;
+}): string {
+  const { info } = o.stack;
+  return [
+    `dataDir: ${o.dataDir}`,
+    `database: { url: "${o.databaseUrl}" }`,
+    `runbooks: [${o.runbooks}]`,
+    'loadEngine: builtin',
+    `refreshIntervalS: ${o.refreshIntervalS}`,
+    'services:',
+    '  - id: recsys-reference',
+    `    title: ${o.title}`,
+    '    owner: team-drillbook',
+    `    gateway: { url: "${info.gatewayUrl}", adminToken: "${info.adminToken}", controlUrl: "${o.controlUrl}", sessionsFile: "${info.sessionsFile}" }`,
+    '',
+  ].join('\n');
+}

@@ -16,7 +16,7 @@ import type { DrillEvent, DrillJournal, DrillSummary, EmergencyStopState, StartD
 import { startTestPostgres, type TestPostgres } from '../../store/testing/postgres.js';
 import { PostgresStore } from '../../store/postgres.js';
 import { api, followEvents, waitFor } from '../__fixtures__/api.js';
-import { startControllerProcess, type ControllerProcess } from '../__fixtures__/controllerProcess.js';
+import { faultsOnReplicas as faultsOfStack, stackControllerConfig, startControllerProcess, type ControllerProcess } from '../__fixtures__/controllerProcess.js';
 
 const RUNBOOKS = fileURLToPath(new URL('../__fixtures__/runbooks', import.meta.url));
 const TOKENS = 'view-token:viewer,op-token:operator,admin-token:admin';
@@ -33,15 +33,7 @@ let config: string;
 const ctl: Record<'a' | 'b', ControllerProcess | null> = { a: null, b: null };
 const dir = mkdtempSync(join(tmpdir(), 'drillbook-ha-int-'));
 
-async function faultsOnReplicas(): Promise<string[]> {
-  const out: string[] = [];
-  for (const r of stack.info.replicas) {
-    const res = await fetch(`${r.url}/admin/faults`, { headers: { authorization: `Bearer ${stack.info.adminToken}` } });
-    const body = (await res.json()) as { faults: Array<{ id: string; type: string }> };
-    out.push(...body.faults.map((f) => `${f.type}@${r.id}#${f.id}`));
-  }
-  return out;
-}
+const faultsOnReplicas = () => faultsOfStack(stack);
 
 const start = async (name: 'a' | 'b') =>
   (ctl[name] = await startControllerProcess({ config, tokens: TOKENS, env: { DRILLBOOK_CONTROLLER_ID: `ctl-${name}`, DRILLBOOK_LEASE_TTL_MS: String(LEASE_TTL_MS) } }));
@@ -53,19 +45,7 @@ beforeAll(async () => {
   config = join(dir, 'controller.yaml');
   writeFileSync(
     config,
-    [
-      `dataDir: ${join(dir, 'data')}`,
-      `database: { url: "${pg.url}" }`,
-      `runbooks: [${RUNBOOKS}]`,
-      'loadEngine: builtin',
-      'refreshIntervalS: 2',
-      'services:',
-      '  - id: recsys-reference',
-      '    title: Reference recommender (test stack)',
-      '    owner: team-drillbook',
-      `    gateway: { url: "${stack.info.gatewayUrl}", adminToken: "${stack.info.adminToken}", controlUrl: "${control.url}", sessionsFile: "${stack.info.sessionsFile}" }`,
-      '',
-    ].join('\n'),
+    stackControllerConfig({ dataDir: join(dir, 'data'), databaseUrl: pg.url, runbooks: RUNBOOKS, refreshIntervalS: 2, title: 'Reference recommender (test stack)', stack, controlUrl: control.url }),
   );
   // One after the other: the first creates the schema.
   await start('a');
