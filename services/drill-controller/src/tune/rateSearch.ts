@@ -18,6 +18,8 @@ export interface RateSearchOptions {
   ndcgReference: number | null;
   outDir: string;
   log?: (line: string) => void;
+  /** How long each rate waits for `/readyz` before it counts as missed (default 30 s). */
+  settleTimeoutMs?: number;
 }
 
 export interface RateSearchResult extends Measurement {
@@ -25,15 +27,40 @@ export interface RateSearchResult extends Measurement {
   warmupNdcg10: number | null;
 }
 
+/** The target did not become ready for a rate: that rate missed (the previous one overloaded it), the candidate goes on. */
+class NotReady extends Error {}
+
 /** Share of the scheduled requests the generator may drop before a rate counts as not delivered. */
 const MAX_DROPPED_SHARE = 0.01;
 
+/** How long a rate waits for the target to be ready again after the previous rate overloaded it. */
+const SETTLE_TIMEOUT_MS = 30_000;
+
+/** Wait until `GET /readyz` answers 200 (a replica that shed or restarted under the previous rate recovers first). */
+async function settle(gatewayUrl: string, timeoutMs: number): Promise<boolean> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const res = await fetch(new URL('/readyz', gatewayUrl), { signal: AbortSignal.timeout(2000) });
+      await res.arrayBuffer();
+      if (res.ok) return true;
+    } catch {
+      // not answering yet
+    }
+    if (Date.now() >= until) return false;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
 async function runRate(o: RateSearchOptions, rps: number, durationS: number, dir: string) {
+  const timeoutMs = o.settleTimeoutMs ?? SETTLE_TIMEOUT_MS;
+  if (!(await settle(o.gatewayUrl, timeoutMs))) throw new NotReady(`target not ready ${timeoutMs / 1000} s after the previous rate`);
   const run = startLoad(
     { baseUrl: o.gatewayUrl, phases: [{ phase: 'baseline', durationS, rate: rps, mix: 'training' }], k: 10, timeoutMs: 2000, sessions: o.sessionsFile, outDir: dir, thresholds: {} },
     { engine: 'builtin' },
   );
   const outcome = await run.done;
+  if (outcome.status === 'setup-failed' && /not ready/.test(outcome.error ?? '')) throw new NotReady(outcome.error ?? 'target not ready');
   if (outcome.status === 'setup-failed' || outcome.status === 'failed') throw new Error(`load at ${rps} req/s ${outcome.status}: ${outcome.error ?? ''}`);
   return readLoadResult(outcome.summaryFile, outcome.pointsFile);
 }
@@ -108,7 +135,15 @@ export async function measureCompliantThroughput(o: RateSearchOptions): Promise<
   }
   const reference = o.ndcgReference ?? warmupNdcg10;
   const once = async (rps: number): Promise<RateStep> => {
-    const r = await runRate(o, rps, o.plan.stepS, join(o.outDir, `rate-${++n}-${rps}`));
+    let r: Awaited<ReturnType<typeof runRate>>;
+    try {
+      r = await runRate(o, rps, o.plan.stepS, join(o.outDir, `rate-${++n}-${rps}`));
+    } catch (e) {
+      if (!(e instanceof NotReady)) throw e;
+      const step: RateStep = { offeredRps: rps, achievedRps: null, requests: 0, p99Ms: null, availability: null, ndcg10: null, degradedShare: null, pass: false, reason: e.message };
+      o.log?.(`    ${rps} req/s: missed (${step.reason})`);
+      return step;
+    }
     const ph = r.phases[0];
     const step = ph
       ? judgeRate(rps, ph, o.objectives, reference)
