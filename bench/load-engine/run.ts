@@ -1,9 +1,12 @@
 /**
  * Benchmark: the built-in load engine side by side with real k6, same target, same plan, same run.
  *
- *   npm run bench:load-engine [-- --rate 1000 --duration 20]
+ *   npm run bench:load-engine [-- --rate 1000 --duration 20 --service-ms 10]
  *
- * The endpoint (target.mjs) runs in its own process. First the built-in engine runs in this
+ * The endpoint (target.mjs) runs in its own process and answers like a recommender: each answer is
+ * held for a service time from a seeded log-normal distribution (median `--service-ms`, p99 about
+ * 3.2x that), the same sequence for both engines; `--service-ms 0` answers at once, so what each
+ * engine measures is mostly its own overhead. First the built-in engine runs in this
  * process, then real k6 (found on PATH, or ../shared/bin/k6 via scripts/testing/k6OnPath.ts) runs
  * `load-tests/scenarios/replica-loss.js` with the same one-phase plan through the same runner a drill
  * uses. Per engine:
@@ -22,7 +25,7 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BUILTIN_LOAD_METRIC, type LoadSessionsFile } from '@drillbook/contracts';
@@ -38,11 +41,17 @@ function arg(name: string, dflt: number): number {
 }
 
 const RATE = arg('rate', 1000);
+const SERVICE_MS = (() => {
+  const i = process.argv.indexOf('--service-ms');
+  const v = i >= 0 ? Number(process.argv[i + 1]) : 10;
+  if (!Number.isFinite(v) || v < 0) throw new Error('--service-ms: expected a number >= 0');
+  return v;
+})();
 const DURATION_S = arg('duration', 20);
 const SCENARIO = 'load-tests/scenarios/replica-loss.js';
 
 function startTarget(): Promise<{ url: string; stop: () => void }> {
-  const child = spawn(process.execPath, [fileURLToPath(new URL('./target.mjs', import.meta.url))], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [fileURLToPath(new URL('./target.mjs', import.meta.url))], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, SERVICE_MS: String(SERVICE_MS) } });
   return new Promise((resolve, reject) => {
     let out = '';
     child.stdout.on('data', (d: Buffer) => {
@@ -120,9 +129,11 @@ async function main(): Promise<void> {
   const outDir = mkdtempSync(join(tmpdir(), 'bench-load-engine-'));
   const plan = (dir: string) => ({ baseUrl: target.url, phases: [{ phase: 'baseline' as const, durationS: DURATION_S, rate: RATE, mix: 'training' as const }], k: 10, timeoutMs: 2000, sessions: sessions(), outDir: join(outDir, dir), scenario: SCENARIO });
   try {
-    console.log(`load engines side by side: ${RATE} req/s for ${DURATION_S} s each against ${target.url} (endpoint in a separate process); k6 ${k6}`);
+    console.log(`load engines side by side: ${RATE} req/s for ${DURATION_S} s each against ${target.url} (endpoint in a separate process, service time ${SERVICE_MS ? `log-normal, median ${SERVICE_MS} ms` : 'none'}); k6 ${k6}; load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+    const reseed = async () => void (await (await fetch(`${target.url}/__reseed`, { method: 'POST' })).arrayBuffer());
     const rows: EngineFigures[] = [];
     {
+      await reseed();
       const cpu0 = process.cpuUsage();
       const wall0 = performance.now();
       const outcome = await startLoad(plan('builtin'), { engine: 'builtin' }).done;
@@ -132,6 +143,7 @@ async function main(): Promise<void> {
       rows.push(figures('built-in', await readLoadResult(outcome.summaryFile, outcome.pointsFile), (cpu.user + cpu.system) / 1e6, wallS, outcome.summaryFile, outcome.pointsFile));
     }
     {
+      await reseed();
       const c0 = childrenCpuS();
       const wall0 = performance.now();
       const outcome = await startLoad(plan('k6'), { engine: 'k6' }).done;
@@ -160,6 +172,7 @@ async function main(): Promise<void> {
     const p99Vs = b.p99 !== null && k.p99 !== null ? b.p99 / k.p99 : null;
     const rateVs = b.achievedRps / k.achievedRps;
     console.log(`goals: CPU per request <= k6's: ${cpuVs <= 1 ? 'yes' : 'NO'} (${fmt(cpuVs, 3)}x); rate within 1% of k6's: ${Math.abs(rateVs - 1) <= 0.01 ? 'yes' : 'NO'} (${fmt(rateVs, 4)}); p50/p95/p99 (written->answered, both engines) within 10% of k6's: ${[['p50', b.p50, k.p50], ['p95', b.p95, k.p95], ['p99', b.p99, k.p99]].map(([n, x, y]) => `${n} ${x !== null && y !== null ? fmt((x as number) / (y as number), 3) : 'n/a'}`).join(', ')}`);
+    console.log(`load average at the end ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
     console.log(`RESULT target_rps=${RATE} achieved_ratio=${fmt(b.achievedRps / RATE, 4)} cpu_cores=${fmt(b.cpuCores, 3)} sched_lag_p99_ms=${fmt(b.lagP99, 3)} k6_cpu_cores=${fmt(k.cpuCores, 3)} cpu_vs_k6=${fmt(cpuVs, 3)} p99_vs_k6=${fmt(p99Vs, 3)}`);
   } finally {
     target.stop();

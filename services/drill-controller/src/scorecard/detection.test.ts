@@ -94,6 +94,13 @@ describe('detection in the scorecard', () => {
     const sc = score(none);
     expect(sc.detection).toMatchObject({ source: 'none', note: 'no Prometheus' });
     expect(sc.objectives.find((o) => o.sli === 'undetected_impact')!.verdict).toBe('no-data');
+    // Detection that could not be measured does not fail the drill: nothing the service did was missed.
+    expect(sc.status).toBe('inconclusive');
+    expect(sc.statusReason).toMatch(/could not measure "on-call told" \(no alert source: no Prometheus watched the alerts and the runbook names no metric signal\)/);
+    // A missed objective still fails it, whatever could not be measured beside it.
+    const strict = score(none, runbook({ objectives: [...runbook().objectives, { name: 'fault-phase availability', sli: 'availability', phase: 'fault', op: '>=', target: 0.99, weight: 1 }] }));
+    expect(strict.status).toBe('failed');
+    expect(strict.statusReason).toMatch(/fault-phase availability/);
     const withSignal = score(none, runbook({ detection: [{ kind: 'metric', target: 'gateway', metric: 'gateway_upstream_up', expect: { op: '<', value: 3 } }] }));
     const j = fakeJournal({ alerts: none, detection: { signal: 'gateway_upstream_up < 3 at gateway', at: iso(12_500) } });
     const sc2 = computeScorecard({ journal: j, load: failing.load, outcome: failing.outcome, runbook: runbook({ detection: [{ kind: 'metric', target: 'gateway', metric: 'gateway_upstream_up', expect: { op: '<', value: 3 } }] }), slo: SLO });
