@@ -11,7 +11,7 @@
  *     maxQueueDelayMs: { range: { min: 0, max: 10, step: 5 } }
  *     gatewayRetries: { values: [true, false] }
  *   default: { maxBatch: 8 }               # the current default (else the adapter's defaults)
- *   search: { strategy: auto, finalists: 2, gridLimit: 8 }
+ *   search: { strategy: auto, finalists: 2, maxDrilled: 5, gridLimit: 8 }
  *   rates: { startRps: 50, maxRps: 1600, stepS: 4, warmupS: 2, refineSteps: 2 }
  *   objectives: { p99Ms: 250, availability: 0.999, ndcgRatio: 0.95 }
  *   drills: [replica-loss, overload]
@@ -52,6 +52,8 @@ export interface TuneSpace {
   strategy: Strategy | 'auto';
   gridLimit: number;
   finalists: number;
+  /** When none of the finalists passed every drill, the next-ranked candidates are drilled one by one until one does, up to this many drilled in all. */
+  maxDrilled: number;
   rates: RatePlan;
   objectives: TuneObjectives;
   drills: string[];
@@ -168,15 +170,18 @@ export function parseTuneSpace(raw: unknown, file: string): TuneSpace {
   const s = raw.search === undefined ? {} : raw.search;
   let strategy: Strategy | 'auto' = 'auto';
   let finalists = 2;
+  let maxDrilled = 5;
   let gridLimit = 8;
   if (!isObj(s)) p.push('search: expected a mapping');
   else {
-    for (const k of Object.keys(s)) if (!['strategy', 'finalists', 'gridLimit'].includes(k)) p.push(`search.${k}: unknown key (expected strategy, finalists, gridLimit)`);
+    for (const k of Object.keys(s)) if (!['strategy', 'finalists', 'maxDrilled', 'gridLimit'].includes(k)) p.push(`search.${k}: unknown key (expected strategy, finalists, maxDrilled, gridLimit)`);
     if (s.strategy !== undefined) {
       if (!['auto', 'grid', 'hill-climb'].includes(s.strategy as string)) p.push(`search.strategy: expected auto, grid or hill-climb, got ${JSON.stringify(s.strategy)}`);
       else strategy = s.strategy as Strategy | 'auto';
     }
     finalists = posInt(s.finalists, 2, 'search.finalists', 0, 20, p);
+    maxDrilled = posInt(s.maxDrilled, Math.max(finalists, 5), 'search.maxDrilled', 0, 50, p);
+    if (maxDrilled < finalists) p.push(`search.maxDrilled: expected at least search.finalists (${finalists}), got ${maxDrilled}`);
     gridLimit = posInt(s.gridLimit, 8, 'search.gridLimit', 1, MAX_CANDIDATES, p);
   }
 
@@ -190,7 +195,7 @@ export function parseTuneSpace(raw: unknown, file: string): TuneSpace {
     else drills = raw.drills as string[];
   }
   if (p.length) throw new InvalidTuneSpace(file, p);
-  return { file, adapter, base: raw.base, knobs, default: def, strategy, gridLimit, finalists, rates, objectives, drills };
+  return { file, adapter, base: raw.base, knobs, default: def, strategy, gridLimit, finalists, maxDrilled, rates, objectives, drills };
 }
 
 function posInt(v: unknown, d: number, path: string, min: number, max: number, p: string[]): number {

@@ -59,12 +59,47 @@ describe('a tune with a throughput winner that fails a drill', () => {
   });
 
   it('with every finalist rejected, the default is kept and marked unproven', async () => {
-    const space = parseTuneSpace({ ...SPACE, knobs: { gatewayRetries: { values: [true, false] } }, default: {}, search: { finalists: 1 } }, 'space.yaml');
+    const space = parseTuneSpace({ ...SPACE, knobs: { gatewayRetries: { values: [true, false] } }, default: {}, search: { finalists: 1, maxDrilled: 1 } }, 'space.yaml');
     const r = await runTune({ space, budgetMin: 10, outDir: join(dir, 'b'), measure, drill });
     expect(r.candidates[0].rejected).toBeDefined();
     expect(r.proven).toBe(false);
     expect(r.recommendedKey).toBeNull();
     expect(r.gain).toBe(1);
+  });
+});
+
+describe('when every finalist is rejected', () => {
+  /** Overload fails with a batch of 8 (queues too deep to shed), replica loss without retries. */
+  const strict: DrillRunner = async (input) => {
+    if (input.runbook === 'overload' && (input.spec as EmbeddedStackSpec).replica?.maxBatch === 8)
+      return { runbook: input.runbook, status: 'failed', score: 60, statusReason: 'missed 1 objective', missed: [{ name: 'admitted traffic within the latency SLO', sli: 'latency_p99_ms', measured: 690, op: '<=', target: 250 }] };
+    return drill(input);
+  };
+
+  it('drills the next-ranked candidates one at a time until one passes every drill, and recommends it', async () => {
+    const space = parseTuneSpace({ ...SPACE, search: { finalists: 2 } }, 'space.yaml');
+    const r = await runTune({ space, budgetMin: 10, outDir: join(dir, 'c'), measure, drill: strict });
+    // Ranked: retries off + batch 8 (420), batch 8 (400), retries off + batch 4 (220), batch 4 (200), ...
+    expect(r.candidates.slice(0, 4).map((c) => [c.key, !!c.rejected])).toEqual([
+      ['gatewayRetries=false,maxBatch=8', true],
+      ['gatewayRetries=true,maxBatch=8', true],
+      ['gatewayRetries=false,maxBatch=4', true],
+      ['gatewayRetries=true,maxBatch=4', false],
+    ]);
+    expect(r.candidates[4].drills).toBeUndefined(); // the search stops drilling at the first that passed
+    expect(r.recommendedKey).toBe('gatewayRetries=true,maxBatch=4');
+    expect(r.proven).toBe(true);
+    expect([r.drilled, r.rejectedByDrill, r.bestRps, r.gain]).toEqual([4, 3, 200, 2]);
+  });
+
+  it('stops at search.maxDrilled and keeps the default, unproven', async () => {
+    const space = parseTuneSpace({ ...SPACE, search: { finalists: 2, maxDrilled: 3 } }, 'space.yaml');
+    const r = await runTune({ space, budgetMin: 10, outDir: join(dir, 'd'), measure, drill: strict });
+    expect([r.drilled, r.rejectedByDrill, r.proven, r.recommendedKey]).toEqual([3, 3, false, null]);
+  });
+
+  it('refuses a maxDrilled below finalists', () => {
+    expect(() => parseTuneSpace({ ...SPACE, search: { finalists: 3, maxDrilled: 2 } }, 'space.yaml')).toThrow(/search.maxDrilled: expected at least search.finalists \(3\), got 2/);
   });
 });
 

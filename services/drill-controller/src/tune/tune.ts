@@ -113,9 +113,15 @@ export async function runTune(o: TuneOptions): Promise<TuneResult> {
   for (const c of ranked) c.pareto = front.has(c.key);
 
   const actions: TuneResult['actions'] = [];
-  const finalists = o.noDrills ? [] : ranked.filter((c) => c.measurement.compliantRps > 0).slice(0, space.finalists);
-  for (const [i, c] of finalists.entries()) {
-    log(`  drilling finalist ${i + 1} (rank ${c.rank}): ${c.key}`);
+  // The top `finalists` are drilled; when none of them passed every drill, the next-ranked
+  // candidates are drilled one at a time until one does, up to `maxDrilled` in all.
+  const drillable = o.noDrills ? [] : ranked.filter((c) => c.measurement.compliantRps > 0);
+  const finalists: Candidate[] = [];
+  for (const c of drillable) {
+    if (finalists.length >= space.finalists && (finalists.some((f) => !f.rejected) || finalists.length >= space.maxDrilled)) break;
+    const i = finalists.length;
+    finalists.push(c);
+    log(`  drilling ${i < space.finalists ? `finalist ${i + 1}` : `candidate ${i + 1} (no finalist passed every drill yet)`} (rank ${c.rank}): ${c.key}`);
     const spec = space.adapter.configOf(c.assignment, space.base);
     const verdicts: DrillVerdict[] = [];
     for (const rb of space.drills) {
