@@ -75,7 +75,9 @@ export const referenceStackAdapter: ConfigAdapter<EmbeddedStackSpec> = {
     const stack = await Stack.start({ dir: opts.dir, ...config, logLevel: 'warn', onLog: opts.log });
     return { gatewayUrl: stack.info.gatewayUrl, sessionsFile: stack.info.sessionsFile, close: () => stack.stop() };
   },
-  configFile: (config, extra): StackConfigFile => stackConfigFile(config, extra),
+  // The background shoppers are off only while a candidate is measured (a quiet stack); the file a
+  // user runs leaves them at the stack's default, so the SLO alerts have traffic to watch.
+  configFile: ({ shoppers: _measuredQuiet, ...config }, extra): StackConfigFile => stackConfigFile(config, extra),
 };
 
 export const CONFIG_ADAPTERS: Record<string, ConfigAdapter<any>> = { reference: referenceStackAdapter };
