@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { LoadSessionsFile } from '@drillbook/contracts';
+import type { LoadSessionsFile, RecommendResponse } from '@drillbook/contracts';
 import { Stack } from './Stack.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'drillbook-stack-variant-'));
@@ -51,7 +51,7 @@ describe('embedded stack with model.variant int8', () => {
     for (const t of sessions.training.slice(0, 5)) {
       const res = await fetch(`${stack.info.gatewayUrl}/v1/recommend`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userId: t.userId, query: t.query, k: 10 }) });
       expect(res.status).toBe(200);
-      const body = await res.json();
+      const body = (await res.json()) as RecommendResponse;
       expect(body).toMatchObject({ modelVersion: 'v1-int8', degraded: false });
       expect(body.items).toHaveLength(10);
     }
