@@ -319,6 +319,13 @@ export type DetectionSignal =
   | { kind: 'alert'; alertname: string; prometheus?: string; severity?: string }
   | { kind: 'metric'; target: TargetSelector; metric: string; labels?: Record<string, string>; mode?: 'value' | 'increase'; expect: Expectation };
 
+/**
+ * The model variants the embedded stack can serve (issue 23): `fp32` is the trained export, `int8` and
+ * `fp16` are compressed exports of the same weights, published as `<version>-int8` / `<version>-fp16`.
+ */
+export const STACK_MODEL_VARIANTS = ['fp32', 'int8', 'fp16'] as const;
+export type StackModelVariant = (typeof STACK_MODEL_VARIANTS)[number];
+
 /** Settings for the embedded reference stack the drill runs against when no target URL is given. */
 export interface EmbeddedStackSpec {
   replicas?: number;
@@ -356,6 +363,11 @@ export interface EmbeddedStackSpec {
    * drill's mutation (nothing cached is reused).
    */
   modelStore?: { cache?: boolean; cacheMaxBytes?: number };
+  /**
+   * The model the replicas serve: `variant` (default `fp32`) picks a compressed export of the same
+   * trained weights; the replicas then serve `<version>-<variant>` (e.g. `v1-int8`).
+   */
+  model?: { variant?: StackModelVariant };
 }
 
 export interface Runbook {

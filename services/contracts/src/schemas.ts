@@ -4,7 +4,7 @@
  * services (`discriminator: true`, `allErrors: true`), so this package stays dependency-free.
  */
 import { FAULT_TYPES } from './faults.js';
-import { OBJECTIVE_SLIS, STEP_KINDS } from './runbook.js';
+import { OBJECTIVE_SLIS, STACK_MODEL_VARIANTS, STEP_KINDS } from './runbook.js';
 import { DRILL_STATUSES } from './scorecard.js';
 import { step } from './stepSchemaBase.js';
 import { LIMITS, MAX_DURATION_MS, rangeSchema } from './limits.js';
@@ -402,6 +402,13 @@ export const runbookSchema = {
           properties: {
             cache: { type: 'boolean' },
             cacheMaxBytes: { type: 'integer', minimum: 1 },
+          },
+        },
+        model: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            variant: { type: 'string', enum: [...STACK_MODEL_VARIANTS] },
           },
         },
       },

@@ -30,4 +30,17 @@ describe('stack config files (recommended.json)', () => {
   it('a tuned config on top of a runbook stack section merges gateway and replica key by key', () => {
     expect(mergeStackSpec({ replicas: 2, replica: { batchMs: 40, maxBatch: 2 }, gateway: { maxInFlight: 6 } }, { replica: { maxBatch: 8 } })).toEqual({ replicas: 2, replica: { batchMs: 40, maxBatch: 8 }, gateway: { maxInFlight: 6 } });
   });
+
+  it('accepts a model variant and names the field of an unknown one', () => {
+    const f = (spec: unknown) => JSON.stringify({ apiVersion: 'drillbook.dev/v1', kind: 'StackConfig', spec });
+    expect(parseStackConfig(f({ model: { variant: 'int8' } }), 'r.json').spec.model).toEqual({ variant: 'int8' });
+    expect(() => parseStackConfig(f({ model: { variant: 'int4' } }), 'r.json')).toThrow('r.json: invalid stack config: spec.model.variant: expected one of fp32, int8, fp16, got "int4"');
+    expect(() => parseStackConfig(f({ model: { variant: 8 } }), 'r.json')).toThrow('spec.model.variant: expected a string');
+    expect(() => parseStackConfig(f({ model: { version: 'v2' } }), 'r.json')).toThrow('spec.model.version: unknown key (expected one of variant)');
+  });
+
+  it('a tuned model variant replaces the runbook stack section one', () => {
+    expect(mergeStackSpec({ replicas: 2, model: { variant: 'fp16' } }, { model: { variant: 'int8' } })).toEqual({ replicas: 2, model: { variant: 'int8' } });
+    expect(mergeStackSpec({ replicas: 2 }, { replica: { maxBatch: 8 } })).toEqual({ replicas: 2, replica: { maxBatch: 8 } });
+  });
 });

@@ -30,7 +30,7 @@ export class InvalidStackConfig extends Error {
   }
 }
 
-type SchemaNode = { type?: string | string[]; properties?: Record<string, SchemaNode>; additionalProperties?: boolean; minimum?: number; exclusiveMinimum?: number; maximum?: number; items?: SchemaNode; minItems?: number; pattern?: string };
+type SchemaNode = { type?: string | string[]; properties?: Record<string, SchemaNode>; additionalProperties?: boolean; minimum?: number; exclusiveMinimum?: number; maximum?: number; items?: SchemaNode; minItems?: number; pattern?: string; enum?: readonly unknown[] };
 
 const STACK_SCHEMA = (runbookSchema as unknown as { properties: { stack: SchemaNode } }).properties.stack;
 
@@ -62,6 +62,7 @@ function check(node: SchemaNode, v: unknown, path: string, out: string[]): void 
     if (typeof v !== 'string') return void out.push(`${path}: expected a string`);
     if (node.pattern && !new RegExp(node.pattern).test(v)) out.push(`${path}: must match ${node.pattern}, got "${v}"`);
   }
+  if (node.enum && !node.enum.includes(v)) out.push(`${path}: expected one of ${node.enum.join(', ')}, got ${JSON.stringify(v)}`);
 }
 
 /** Problems of an `EmbeddedStackSpec` value (empty = valid); paths start at `prefix`. */
@@ -95,7 +96,7 @@ export function stackConfigFile(spec: EmbeddedStackSpec, extra: Record<string, u
   return { apiVersion: 'drillbook.dev/v1', kind: STACK_CONFIG_KIND, spec, ...extra };
 }
 
-/** `over` on top of `base`, the `gateway` and `replica` sections merged key by key (a runbook's `stack:` under a tuned config). */
+/** `over` on top of `base`, the `gateway`, `replica` and `model` sections merged key by key (a runbook's `stack:` under a tuned config). */
 export function mergeStackSpec(base: EmbeddedStackSpec | undefined, over: EmbeddedStackSpec): EmbeddedStackSpec {
   const b = base ?? {};
   return {
@@ -103,5 +104,6 @@ export function mergeStackSpec(base: EmbeddedStackSpec | undefined, over: Embedd
     ...over,
     ...(b.gateway || over.gateway ? { gateway: { ...b.gateway, ...over.gateway } } : {}),
     ...(b.replica || over.replica ? { replica: { ...b.replica, ...over.replica } } : {}),
+    ...(b.model || over.model ? { model: { ...b.model, ...over.model } } : {}),
   };
 }

@@ -208,7 +208,7 @@ export class Stack {
       const dir = join(o.dir, 'replicas', id);
       const registryDir = join(dir, 'models');
       // With a model store, replicas start with an empty cache and fetch from the store.
-      if (!o.modelStore && !existsSync(join(registryDir, MODEL_NAME))) {
+      if (!o.modelStore && !existsSync(join(registryDir, MODEL_NAME, published.version))) {
         mkdirSync(join(registryDir, MODEL_NAME), { recursive: true });
         copyVersions(registryDir);
       }
@@ -257,7 +257,10 @@ export class Stack {
   private async spawnReplica(m: Managed): Promise<void> {
     m.expectedExit = false;
     m.handle.phase = 'starting';
-    const child = spawnTs(INFERENCE_MAIN, replicaConfigEnv(stackReplicaConfig(this.opts, m.handle, this.info)), this.logStream(m.handle.id));
+    const config = stackReplicaConfig(this.opts, m.handle, this.info);
+    // A spec that names its model variant is served from the first start, whatever a reused directory's state file recorded.
+    if (this.opts.model?.variant && m.handle.restarts === 0) config.registry.version = this.info.modelVersion;
+    const child = spawnTs(INFERENCE_MAIN, replicaConfigEnv(config), this.logStream(m.handle.id));
     m.child = child;
     m.handle.pid = child.pid ?? null;
     child.once('exit', (code, signal) => this.onReplicaExit(m, child, code, signal));

@@ -3,6 +3,7 @@
  *
  *   npm run stack -- [--replicas 3] [--zones zone-a,zone-b] [--no-shoppers] [--shopper-rate 5]
  *                    [--items 5000] [--dir .drillbook/stack] [--no-retries] [--no-fallback] [--no-backup]
+ *                    [--model-variant fp32|int8|fp16]   (serve a compressed export of the same model: <version>-<variant>)
  *                    [--config FILE]   (a StackConfig JSON, e.g. `drillbook tune`'s recommended.json; flags given win)
  */
 import { join } from 'node:path';
@@ -11,6 +12,7 @@ import { Stack } from './Stack.js';
 import { startEmbeddedPrometheus, type RunningPrometheus } from '@drillbook/alerts';
 import { startControl } from './control.js';
 import { readStackConfig } from './stackConfig.js';
+import { STACK_MODEL_VARIANTS, type StackModelVariant } from '@drillbook/contracts';
 
 const { values, tokens } = parseArgs({
   tokens: true,
@@ -22,6 +24,7 @@ const { values, tokens } = parseArgs({
     'shopper-rate': { type: 'string', default: '5' },
     items: { type: 'string', default: '5000' },
     users: { type: 'string', default: '2000' },
+    'model-variant': { type: 'string' },
     dir: { type: 'string', default: join('.drillbook', 'stack') },
     'no-retries': { type: 'boolean', default: false },
     'no-fallback': { type: 'boolean', default: false },
@@ -36,6 +39,8 @@ async function main(): Promise<void> {
   const file = values.config ? readStackConfig(values.config).spec : {};
   const replicas = given.has('replicas') || file.replicas === undefined ? Number(values.replicas) : file.replicas;
   if (!Number.isInteger(replicas) || replicas < 1 || replicas > 12) throw new Error(`--replicas must be 1..12, got ${values.replicas}`);
+  const variant = values['model-variant'] ?? file.model?.variant;
+  if (variant !== undefined && !(STACK_MODEL_VARIANTS as readonly string[]).includes(variant)) throw new Error(`--model-variant must be one of ${STACK_MODEL_VARIANTS.join(', ')}, got ${variant}`);
   if (values.config) process.stdout.write(`[stack] settings from ${values.config}: ${JSON.stringify(file)}\n`);
   const stack = await Stack.start({
     dir: values.dir!,
@@ -44,7 +49,7 @@ async function main(): Promise<void> {
     zones: given.has('zones') || !file.zones ? values.zones!.split(',').map((z) => z.trim()).filter(Boolean) : file.zones,
     shoppers: given.has('no-shoppers') ? false : (file.shoppers ?? true),
     shopperRate: Number(values['shopper-rate']),
-    model: { items: Number(values.items), users: Number(values.users) },
+    model: { items: Number(values.items), users: Number(values.users), ...(variant ? { variant: variant as StackModelVariant } : {}) },
     gateway: { ...file.gateway, ...(given.has('no-retries') ? { retries: false } : {}) },
     replica: { ...file.replica, ...(given.has('no-fallback') ? { fallback: false } : {}), ...(given.has('no-backup') ? { backup: false } : {}) },
     adminToken: values['admin-token'] ?? process.env.DRILLBOOK_STACK_TOKEN,

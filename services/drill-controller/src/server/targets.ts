@@ -104,7 +104,7 @@ export class Targets {
         replicas: config.embedded.replicas,
         zones: config.embedded.zones,
         shopperRate: config.embedded.shopperRate,
-        model: { ...(config.embedded.items ? { items: config.embedded.items } : {}), ...(config.embedded.users ? { users: config.embedded.users } : {}) },
+        model: { ...config.embedded.spec?.model, ...(config.embedded.items ? { items: config.embedded.items } : {}), ...(config.embedded.users ? { users: config.embedded.users } : {}) },
         logLevel: 'warn',
         onLog: (l) => log(`[stack] ${l}`),
       });

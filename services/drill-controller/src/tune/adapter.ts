@@ -4,15 +4,17 @@
  * own adapter (knobs it supports, how to start a fresh instance, what file to write); the reference
  * stack's adapter below is the first implementation.
  */
-import { mergeStackSpec, stackConfigFile, type EmbeddedStackSpec, type StackConfigFile } from '@drillbook/contracts';
+import { mergeStackSpec, STACK_MODEL_VARIANTS, stackConfigFile, type EmbeddedStackSpec, type StackConfigFile, type StackModelVariant } from '@drillbook/contracts';
 import type { Assignment, KnobValue } from './search.js';
 
 export interface KnobDef {
   name: string;
   description: string;
-  type: 'integer' | 'boolean';
+  type: 'integer' | 'boolean' | 'enum';
   min?: number;
   max?: number;
+  /** An `enum` knob's names (a space file's values must be among them). */
+  options?: readonly string[];
 }
 
 /** A fresh instance of the target, started for one measurement. */
@@ -50,12 +52,13 @@ export const referenceStackAdapter: ConfigAdapter<EmbeddedStackSpec> = {
     { name: 'replicas', description: 'inference replicas behind the gateway (stack.replicas)', type: 'integer', min: 1, max: 12 },
     { name: 'gatewayRetries', description: 'the gateway retries a failed request once on another replica (stack.gateway.retries)', type: 'boolean' },
     { name: 'loadShedThreshold', description: 'requests in flight at the gateway above which new ones are shed with 503 + retry-after (stack.gateway.maxInFlight)', type: 'integer', min: 1, max: 100_000 },
+    { name: 'modelVariant', description: 'the model export the replicas serve: fp32, or a compressed variant of the same weights served as <version>-<variant> (stack.model.variant)', type: 'enum', options: STACK_MODEL_VARIANTS },
   ],
   notKnobs: [
     { name: 'retryBudget', why: 'the gateway retries at most once per request (on/off: gatewayRetries); it has no retry budget ratio yet' },
     { name: 'hedgingDelayMs', why: 'the gateway does not hedge requests yet' },
   ],
-  defaults: () => ({ maxBatch: 32, maxQueueDelayMs: 2, intraOpThreads: 1, replicas: 3, gatewayRetries: true, loadShedThreshold: 512 }),
+  defaults: () => ({ maxBatch: 32, maxQueueDelayMs: 2, intraOpThreads: 1, replicas: 3, gatewayRetries: true, loadShedThreshold: 512, modelVariant: 'fp32' }),
   configOf(c, base) {
     const spec: EmbeddedStackSpec = {};
     const replica: NonNullable<EmbeddedStackSpec['replica']> = {};
@@ -66,6 +69,7 @@ export const referenceStackAdapter: ConfigAdapter<EmbeddedStackSpec> = {
     if (c.replicas !== undefined) spec.replicas = clampInt(c.replicas);
     if (c.gatewayRetries !== undefined) gateway.retries = c.gatewayRetries as boolean;
     if (c.loadShedThreshold !== undefined) gateway.maxInFlight = clampInt(c.loadShedThreshold);
+    if (c.modelVariant !== undefined) spec.model = { variant: c.modelVariant as StackModelVariant };
     if (Object.keys(replica).length) spec.replica = replica;
     if (Object.keys(gateway).length) spec.gateway = gateway;
     return mergeStackSpec({ shoppers: false, ...base }, spec);

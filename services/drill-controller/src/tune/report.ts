@@ -132,12 +132,14 @@ ${drillsHtml || '<p>No finalist was drilled.</p>'}
 
 export function tuneTerminalSummary(r: TuneResult, files?: TuneFiles): string {
   const pad = (s: string, n: number) => (s.length >= n ? s + ' ' : s + ' '.repeat(n - s.length));
+  // Wide enough for the longest configuration (four knobs with a model variant run past 70 columns).
+  const w = Math.max(70, ...r.candidates.map((c) => fmtKey(c).length + (c.isDefault ? 12 : 2)));
   const lines = [
     '',
-    `  ${pad('#', 4)}${pad('configuration', 70)}${pad('req/s', 8)}${pad('p99 ms', 9)}${pad('pareto', 8)}drills`,
+    `  ${pad('#', 4)}${pad('configuration', w)}${pad('req/s', 8)}${pad('p99 ms', 9)}${pad('pareto', 8)}drills`,
     ...r.candidates.map(
       (c) =>
-        `  ${pad(String(c.rank), 4)}${pad(fmtKey(c) + (c.isDefault ? ' (default)' : ''), 70)}${pad(String(c.measurement.compliantRps), 8)}${pad(c.measurement.p99Ms?.toFixed(1) ?? '—', 9)}${pad(c.pareto ? 'yes' : '', 8)}${!c.drills ? '—' : c.rejected ? `REJECTED: ${c.rejected}` : 'passed'}`,
+        `  ${pad(String(c.rank), 4)}${pad(fmtKey(c) + (c.isDefault ? ' (default)' : ''), w)}${pad(String(c.measurement.compliantRps), 8)}${pad(c.measurement.p99Ms?.toFixed(1) ?? '—', 9)}${pad(c.pareto ? 'yes' : '', 8)}${!c.drills ? '—' : c.rejected ? `REJECTED: ${c.rejected}` : 'passed'}`,
     ),
     '',
     `  default ${r.defaultRps} req/s · recommended ${r.bestRps} req/s · gain ${r.gain ?? '—'}x · ${r.candidates.length} candidates · ${r.drilled} drilled · ${r.rejectedByDrill} rejected by a drill${r.proven ? '' : ' · no finalist proven: default kept'}`,

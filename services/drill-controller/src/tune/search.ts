@@ -5,7 +5,8 @@
  * maximised; a candidate is evaluated at most once (memoised by its key).
  */
 
-export type KnobValue = number | boolean;
+/** An integer, a switch, or one of an enum knob's names (e.g. a model variant). */
+export type KnobValue = number | boolean | string;
 /** One candidate: a value for every knob of the space. */
 export type Assignment = Record<string, KnobValue>;
 

@@ -10,6 +10,7 @@
  *     maxBatch: { values: [4, 8, 16] }
  *     maxQueueDelayMs: { range: { min: 0, max: 10, step: 5 } }
  *     gatewayRetries: { values: [true, false] }
+ *     modelVariant: { values: [fp32, int8] } # an enum knob: names only, no range
  *   default: { maxBatch: 8 }               # the current default (else the adapter's defaults)
  *   search: { strategy: auto, finalists: 2, maxDrilled: 5, gridLimit: 8 }
  *   rates: { startRps: 50, maxRps: 1600, stepS: 4, warmupS: 2, refineSteps: 2 }
@@ -143,6 +144,7 @@ export function parseTuneSpace(raw: unknown, file: string): TuneSpace {
       values.forEach((v, i) => {
         const vp = `${path}.values[${i}]`;
         if (def.type === 'boolean' && typeof v !== 'boolean') p.push(`${vp}: expected true or false, got ${JSON.stringify(v)}`);
+        if (def.type === 'enum' && (typeof v !== 'string' || !def.options?.includes(v))) p.push(`${vp}: expected one of ${def.options?.join(', ')}, got ${JSON.stringify(v)}`);
         if (def.type === 'integer') {
           if (typeof v !== 'number' || !Number.isInteger(v)) p.push(`${vp}: expected an integer, got ${JSON.stringify(v)}`);
           else if ((def.min !== undefined && v < def.min) || (def.max !== undefined && v > def.max)) p.push(`${vp}: must be ${def.min}..${def.max}, got ${v}`);

@@ -122,6 +122,28 @@ describe('space files', () => {
     }
   });
 
+  it('take the model variant as an enum knob, fp32 by default', () => {
+    const s = parseTuneSpace({ apiVersion: 'drillbook.dev/v1', kind: 'TuneSpace', knobs: { maxBatch: { values: [2, 4] }, modelVariant: { values: ['fp32', 'int8'] } }, default: { maxBatch: 2 } }, 'x');
+    expect(s.knobs[1]).toEqual({ name: 'modelVariant', values: ['fp32', 'int8'] });
+    expect(s.default).toEqual({ maxBatch: 2, modelVariant: 'fp32' });
+  });
+
+  it('name an unknown model variant, a non-name value, a range and a default outside the list', () => {
+    const bad = { apiVersion: 'drillbook.dev/v1', kind: 'TuneSpace', knobs: { modelVariant: { values: ['fp32', 'int4', 8] }, maxBatch: { values: [2] } }, default: { maxBatch: 2 } };
+    expect(() => parseTuneSpace(bad, 'space.yaml')).toThrow(/space\.yaml: invalid tune space/);
+    const m = (() => {
+      try {
+        parseTuneSpace(bad, 'space.yaml');
+      } catch (e) {
+        return (e as Error).message;
+      }
+    })()!;
+    expect(m).toContain('knobs.modelVariant.values[1]: expected one of fp32, int8, fp16, got "int4"');
+    expect(m).toContain('knobs.modelVariant.values[2]: expected one of fp32, int8, fp16, got 8');
+    expect(() => parseTuneSpace({ ...bad, knobs: { modelVariant: { range: { min: 0, max: 1 } } }, default: {} }, 'space.yaml')).toThrow('knobs.modelVariant.range: expected { min, max, step? } with min <= max and step > 0 (and modelVariant is enum: use values)');
+    expect(() => parseTuneSpace({ ...bad, knobs: { modelVariant: { values: ['int8', 'fp16'] } }, default: {} }, 'space.yaml')).toThrow('default.modelVariant: the default "fp32" must be one of the searched values');
+  });
+
   it('expand a range and take the adapter defaults for knobs the file does not set', () => {
     const s = parseTuneSpace({ apiVersion: 'drillbook.dev/v1', kind: 'TuneSpace', knobs: { maxQueueDelayMs: { range: { min: 0, max: 10, step: 2 } }, replicas: { values: [2, 3] } } }, 'x');
     expect(s.knobs[0].values).toEqual([0, 2, 4, 6, 8, 10]);
