@@ -6,6 +6,7 @@ import { inputDriftKl, inputDriftPsi } from './drift.js';
 import { fallbackRateHigh, modelLoadFailed, modelNotLoaded } from './serving.js';
 import { upstreamDown, zoneDown } from './topology.js';
 import { modelStoreArtifactRefused, modelStoreUnreachable } from './modelStore.js';
+import { canaryRolledBack } from './canary.js';
 import type { PlatformAlert } from './types.js';
 
 export function serviceAlerts(cfg: ServiceAlertConfig, runbookBase: string): PlatformAlert[] {
@@ -13,6 +14,7 @@ export function serviceAlerts(cfg: ServiceAlertConfig, runbookBase: string): Pla
     fallbackRateHigh(cfg, runbookBase),
     modelNotLoaded(cfg, runbookBase),
     modelLoadFailed(cfg, runbookBase),
+    canaryRolledBack(cfg, runbookBase),
     upstreamDown(cfg, runbookBase),
     zoneDown(cfg, runbookBase),
     acceleratorSaturated(cfg, runbookBase),
