@@ -46,6 +46,10 @@ export const DRILLS = [
   'accelerator-saturation',
   'data-drift',
   'model-store-loss',
+  'model-store-down-deploy',
+  'model-store-down-scale-out',
+  'model-store-corrupt-artifact',
+  'model-store-disk-loss',
 ] as const;
 export type DrillName = (typeof DRILLS)[number];
 
@@ -56,7 +60,7 @@ export const ALERT_DRILLS: Readonly<Record<AlertName, readonly DrillName[]>> = {
   [ALERTS.degradedServing]: ['dependency-outage', 'model-load-failure', 'model-store-loss'],
   [ALERTS.fallbackRateHigh]: ['dependency-outage', 'model-load-failure', 'overload'],
   [ALERTS.modelNotLoaded]: ['model-load-failure', 'model-store-loss'],
-  [ALERTS.modelLoadFailed]: ['model-load-failure', 'bad-model-deploy', 'model-store-loss'],
+  [ALERTS.modelLoadFailed]: ['model-load-failure', 'bad-model-deploy', 'model-store-loss', 'model-store-down-deploy', 'model-store-corrupt-artifact', 'model-store-disk-loss'],
   [ALERTS.upstreamDown]: ['replica-loss', 'zone-loss'],
   [ALERTS.zoneDown]: ['zone-loss'],
   [ALERTS.acceleratorSaturated]: ['accelerator-saturation'],
@@ -64,6 +68,6 @@ export const ALERT_DRILLS: Readonly<Record<AlertName, readonly DrillName[]>> = {
   [ALERTS.inputDriftPsi]: ['data-drift'],
   [ALERTS.inputDriftKl]: ['data-drift'],
   [ALERTS.drillAborted]: [],
-  [ALERTS.modelStoreArtifactRefused]: [],
-  [ALERTS.modelStoreUnreachable]: [],
+  [ALERTS.modelStoreArtifactRefused]: ['model-store-corrupt-artifact'],
+  [ALERTS.modelStoreUnreachable]: ['model-store-down-deploy', 'model-store-down-scale-out'],
 };
