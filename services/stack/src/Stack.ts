@@ -323,7 +323,10 @@ export class Stack {
     const dir = this.storeDir();
     let files = 0;
     const count = (d: string): void => {
-      for (const e of readdirSync(d, { withFileTypes: true })) (e.isDirectory() ? count(join(d, e.name)) : files++);
+      for (const e of readdirSync(d, { withFileTypes: true })) {
+        if (e.isDirectory()) count(join(d, e.name));
+        else files++;
+      }
     };
     count(dir);
     for (const e of readdirSync(dir)) rmSync(join(dir, e), { recursive: true, force: true });
