@@ -112,12 +112,8 @@ export function stackTarget(stack: Stack, service: string, opts: { prometheusUrl
       },
       remove: (id) => stack.removeReplica(id),
     },
-    publish: async (input) => {
-      const m = await publishOffThread({ registryRoot: stack.info.registryRoot, backupRoot: stack.info.backupRoot, ...input });
-      // With a model store, a published version is in the store too (the registry's publish step).
-      if (stack.info.modelStore) await stack.publishToModelStore(m.version);
-      return m;
-    },
+    // With a model store, a published version is written into the store too (off this thread as well).
+    publish: (input) => publishOffThread({ registryRoot: stack.info.registryRoot, backupRoot: stack.info.backupRoot, storeDir: stack.info.modelStore?.dir ?? null, ...input }),
     close: async () => {
       await opts.onClose?.();
     },
