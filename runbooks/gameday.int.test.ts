@@ -78,7 +78,7 @@ describe('the model store drills (issue 23) on the healthy reference stack with 
     const t0 = Date.now();
     const r = spawnSync(process.execPath, [join(REPO, 'services/drill-controller/bin/drillbook.js'), 'gameday', '--quick', '--load', 'builtin', '--only', MODEL_STORE_DRILLS.join(','), '--out', out], { cwd: REPO, encoding: 'utf8', timeout: 10 * 60_000 });
     const suite = JSON.parse(readFileSync(join(out, 'suite.json'), 'utf8')) as { passed: number; total: number; durationS: number; drills: Array<Record<string, unknown>> };
-    console.log(`model store drills --quick: ${suite.passed}/${suite.total} passed in ${suite.durationS} s (wall ${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+    console.log(`model store drills --quick: ${suite.passed}/${suite.total} passed in ${suite.durationS} s (wall ${((Date.now() - t0) / 1000).toFixed(1)} s)\n${suite.drills.map((d) => `  ${d.runbook}: ${d.status} — ${d.status_reason}`).join('\n')}`);
     expect(suite.drills.map((d) => d.runbook).sort()).toEqual(MODEL_STORE_DRILLS);
     const failing = suite.drills.filter((d) => d.status !== 'passed' && !undecided(d.status, d.status_reason)).map((d) => `${d.runbook}: ${d.status} — ${d.status_reason}`);
     expect(failing, failing.length ? explain(out, suite.drills) : r.stdout.slice(-3000)).toEqual([]);
