@@ -22,7 +22,7 @@ const tmp = () => {
 };
 
 function merge(base: EmbeddedStackSpec | undefined, over: EmbeddedStackSpec): EmbeddedStackSpec {
-  return { ...base, ...over, gateway: { ...base?.gateway, ...over.gateway }, replica: { ...base?.replica, ...over.replica } };
+  return { ...base, ...over, gateway: { ...base?.gateway, ...over.gateway }, replica: { ...base?.replica, ...over.replica }, ...(base?.modelStore || over.modelStore ? { modelStore: { ...base?.modelStore, ...over.modelStore } } : {}) };
 }
 
 /** What a failing drill went through, for the failure message: per-phase figures and the slow steps. */
@@ -47,9 +47,9 @@ describe('game-day suite on the healthy reference stack', () => {
     const out = tmp();
     const r = spawnSync(process.execPath, [join(REPO, 'services/drill-controller/bin/drillbook.js'), 'gameday', '--quick', '--load', 'builtin', '--out', out], { cwd: REPO, encoding: 'utf8', timeout: 15 * 60_000 });
     const suite = JSON.parse(readFileSync(join(out, 'suite.json'), 'utf8')) as { passed: number; total: number; drills: Array<Record<string, unknown>> };
-    expect(suite.total).toBe(9);
+    expect(suite.total).toBe(13);
     for (const d of suite.drills) expect(Object.keys(d)).toEqual(expect.arrayContaining(['runbook', 'status', 'score', 'time_to_recover_s', 'time_to_detect_s', 'detected_by', 'error_budget_consumed', 'ndcg_ratio']));
-    expect(readFileSync(join(out, 'suite.html'), 'utf8')).toMatch(new RegExp(`Game day: ${suite.passed} of 9 drills passed`));
+    expect(readFileSync(join(out, 'suite.html'), 'utf8')).toMatch(new RegExp(`Game day: ${suite.passed} of 13 drills passed`));
     // A healthy service never fails a drill. A drill that could not judge it on this machine (its
     // load generator starved, or too few samples to decide) says so instead of passing or failing:
     // it is run again on its own, and must pass or stay undecided — never fail.
@@ -66,8 +66,31 @@ describe('game-day suite on the healthy reference stack', () => {
       }
       if (last.status !== 'passed') console.warn(`${d.runbook} stayed undecided on this machine: ${last.status} — ${last.reason}`);
     }
-    expect(r.status).toBe(suite.passed === 9 ? 0 : 1);
+    expect(r.status).toBe(suite.passed === 13 ? 0 : 1);
   }, 30 * 60_000);
+});
+
+const MODEL_STORE_DRILLS = ['model-store-corrupt-artifact', 'model-store-disk-loss', 'model-store-down-deploy', 'model-store-down-scale-out'];
+
+describe('the model store drills (issue 23) on the healthy reference stack with a model store', () => {
+  it('pass with --quick, on one shared stack, and leave nothing behind', () => {
+    const out = tmp();
+    const t0 = Date.now();
+    const r = spawnSync(process.execPath, [join(REPO, 'services/drill-controller/bin/drillbook.js'), 'gameday', '--quick', '--load', 'builtin', '--only', MODEL_STORE_DRILLS.join(','), '--out', out], { cwd: REPO, encoding: 'utf8', timeout: 10 * 60_000 });
+    const suite = JSON.parse(readFileSync(join(out, 'suite.json'), 'utf8')) as { passed: number; total: number; durationS: number; drills: Array<Record<string, unknown>> };
+    console.log(`model store drills --quick: ${suite.passed}/${suite.total} passed in ${suite.durationS} s (wall ${((Date.now() - t0) / 1000).toFixed(1)} s)\n${suite.drills.map((d) => `  ${d.runbook}: ${d.status} — ${d.status_reason}`).join('\n')}`);
+    expect(suite.drills.map((d) => d.runbook).sort()).toEqual(MODEL_STORE_DRILLS);
+    const failing = suite.drills.filter((d) => d.status !== 'passed' && !undecided(d.status, d.status_reason)).map((d) => `${d.runbook}: ${d.status} — ${d.status_reason}`);
+    expect(failing, failing.length ? explain(out, suite.drills) : r.stdout.slice(-3000)).toEqual([]);
+    // Every drill's rollback left the store running and intact, and no added replica behind: the next
+    // drill on the shared stack started from a healthy target (its preflight checks every replica).
+    for (const d of suite.drills) {
+      const sc = JSON.parse(readFileSync(join(out, String(d.scorecard)), 'utf8')) as Scorecard;
+      expect(sc.proof.valid, `${d.runbook}: the fault was seen at the target and the load arrived`).toBe(true);
+      const undo = sc.timeline.find((t) => t.name === 'undo what the drill did');
+      expect(undo?.status, `${d.runbook}: undo`).toBe('succeeded');
+    }
+  }, 12 * 60_000);
 });
 
 describe('each drill fails when the property it guards is broken', () => {

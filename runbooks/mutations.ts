@@ -23,6 +23,13 @@ const table: Array<[string, string, EmbeddedStackSpec, string]> = [
   ['accelerator-saturation', 'no inference deadline', { replica: { deadlineMs: 10000 } }, 'p99 latency while saturated'],
   ['data-drift', 'no drift detection', { replica: { drift: false } }, 'drift detected within 10 s'],
   ['model-store-loss', 'no backup location', { replica: { backup: false } }, 'serving version restored from backup'],
+  // The model store drills (issue 23) run on a stack with a model store (their runbooks' stack.modelStore);
+  // a mutation's modelStore replaces the runbook's. Cache off: a replica restarted while the store is down
+  // (or serving a corrupted copy) must fetch its version again and cannot.
+  ['model-store-down-deploy', 'replica cache off (MODEL_CACHE=off)', { modelStore: { cache: false } }, 'every replica serves the old version'],
+  ['model-store-down-scale-out', 'replica cache off (MODEL_CACHE=off)', { modelStore: { cache: false } }, 'new replica ready while the store is down'],
+  ['model-store-corrupt-artifact', 'replica cache off: no fallback to the verified cached copy', { modelStore: { cache: false } }, 'serving continues on the verified version'],
+  ['model-store-disk-loss', 'no backup location', { replica: { backup: false } }, 'no registered version lost'],
 ];
 
 export const MUTATIONS: Mutation[] = table.map(([drill, why, stack, objective]) => ({ drill, why, stack, objective }));

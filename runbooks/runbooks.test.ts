@@ -11,9 +11,9 @@ const norm = (s: string) => s.replace(/`/g, '').replace(/\s+/g, ' ').trim();
 const suite = runbookFiles([DIR]).map((f) => loadRunbook(f).runbook);
 
 describe('the game-day suite', () => {
-  it('has the nine drills', () => {
+  it('has the thirteen drills', () => {
     expect(suite.map((r) => r.metadata.name).sort()).toEqual(
-      ['accelerator-saturation', 'bad-model-deploy', 'data-drift', 'dependency-outage', 'model-load-failure', 'model-store-loss', 'overload', 'replica-loss', 'zone-loss'],
+      ['accelerator-saturation', 'bad-model-deploy', 'data-drift', 'dependency-outage', 'model-load-failure', 'model-store-corrupt-artifact', 'model-store-disk-loss', 'model-store-down-deploy', 'model-store-down-scale-out', 'model-store-loss', 'overload', 'replica-loss', 'zone-loss'],
     );
   });
 

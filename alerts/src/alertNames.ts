@@ -47,6 +47,10 @@ export const DRILLS = [
   'accelerator-saturation',
   'data-drift',
   'model-store-loss',
+  'model-store-down-deploy',
+  'model-store-down-scale-out',
+  'model-store-corrupt-artifact',
+  'model-store-disk-loss',
 ] as const;
 export type DrillName = (typeof DRILLS)[number];
 
@@ -57,7 +61,7 @@ export const ALERT_DRILLS: Readonly<Record<AlertName, readonly DrillName[]>> = {
   [ALERTS.degradedServing]: ['dependency-outage', 'model-load-failure', 'model-store-loss'],
   [ALERTS.fallbackRateHigh]: ['dependency-outage', 'model-load-failure', 'overload'],
   [ALERTS.modelNotLoaded]: ['model-load-failure', 'model-store-loss'],
-  [ALERTS.modelLoadFailed]: ['model-load-failure', 'bad-model-deploy', 'model-store-loss'],
+  [ALERTS.modelLoadFailed]: ['model-load-failure', 'bad-model-deploy', 'model-store-loss', 'model-store-down-deploy', 'model-store-corrupt-artifact', 'model-store-disk-loss'],
   [ALERTS.canaryRolledBack]: ['bad-model-deploy'],
   [ALERTS.upstreamDown]: ['replica-loss', 'zone-loss'],
   [ALERTS.zoneDown]: ['zone-loss'],
@@ -66,6 +70,6 @@ export const ALERT_DRILLS: Readonly<Record<AlertName, readonly DrillName[]>> = {
   [ALERTS.inputDriftPsi]: ['data-drift'],
   [ALERTS.inputDriftKl]: ['data-drift'],
   [ALERTS.drillAborted]: [],
-  [ALERTS.modelStoreArtifactRefused]: [],
-  [ALERTS.modelStoreUnreachable]: [],
+  [ALERTS.modelStoreArtifactRefused]: ['model-store-corrupt-artifact'],
+  [ALERTS.modelStoreUnreachable]: ['model-store-down-deploy', 'model-store-down-scale-out'],
 };

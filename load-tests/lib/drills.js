@@ -82,6 +82,34 @@ export const DRILLS = Object.freeze({
     mix: {},
     slo: { availability: 0.999, p99Ms: 250 },
   },
+  'model-store-down-deploy': {
+    title: 'Model store down during a rolling deploy',
+    hypothesis: 'with the model store down, a rolling deploy stops and rolls back, every replica keeps serving the verified old version and a restarted replica comes back from its cache, within SLO',
+    profile: 'average',
+    mix: {},
+    slo: { availability: 0.999, p99Ms: 250 },
+  },
+  'model-store-down-scale-out': {
+    title: 'Model store down during a scale-out',
+    hypothesis: 'with the model store down, a replica added to scale out starts from a warm cache while the others serve within SLO',
+    profile: 'average',
+    mix: {},
+    slo: { availability: 0.999, p99Ms: 250 },
+  },
+  'model-store-corrupt-artifact': {
+    title: 'Corrupted artefact in the model store',
+    hypothesis: 'a corrupted store artefact is refused by sha256, no replica serves it and serving continues on the verified version within SLO',
+    profile: 'average',
+    mix: {},
+    slo: { availability: 0.999, p99Ms: 250 },
+  },
+  'model-store-disk-loss': {
+    title: 'Model store disk loss (RPO)',
+    hypothesis: 'when the model store loses its disk every registered version is restored from the backup location while serving stays within SLO',
+    profile: 'average',
+    mix: {},
+    slo: { availability: 0.999, p99Ms: 250 },
+  },
 });
 
 /**

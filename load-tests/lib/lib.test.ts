@@ -169,7 +169,7 @@ describe('the drills and their scripts', () => {
     const scripts = readdirSync(SCENARIOS).filter((f) => f.endsWith('.js')).map((f) => f.replace(/\.js$/, '')).sort();
     expect(scripts).toEqual(Object.keys(DRILLS).sort());
     expect(scripts).toEqual(
-      ['accelerator-saturation', 'bad-model-deploy', 'data-drift', 'dependency-outage', 'model-load-failure', 'model-store-loss', 'overload', 'replica-loss', 'zone-loss'].sort(),
+      ['accelerator-saturation', 'bad-model-deploy', 'data-drift', 'dependency-outage', 'model-load-failure', 'model-store-corrupt-artifact', 'model-store-disk-loss', 'model-store-down-deploy', 'model-store-down-scale-out', 'model-store-loss', 'overload', 'replica-loss', 'zone-loss'].sort(),
     );
   });
 

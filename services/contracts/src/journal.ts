@@ -43,7 +43,7 @@ export interface InjectedFault {
   id: string;
   step: string;
   replica: string;
-  type: FaultType | 'process.kill' | 'process.pause' | 'registry.wipe' | 'model.publish' | 'load.drift' | 'load.spike' | 'kubernetes' | 'chaos-mesh' | `proxy.${string}` | 'process.terminate' | 'process.restart';
+  type: FaultType | 'process.kill' | 'process.pause' | 'registry.wipe' | 'model.publish' | 'load.drift' | 'load.spike' | 'kubernetes' | 'chaos-mesh' | `proxy.${string}` | 'process.terminate' | 'process.restart' | 'store.down' | 'store.corrupt' | 'store.wipe' | 'replica.add';
   injectedAt: string;
   ttlMs: number | null;
   clearedAt?: string;

@@ -209,6 +209,59 @@ export interface RegistryWipeStep extends StepBase {
   kind: 'registry.wipe';
   target: TargetSelector;
 }
+/**
+ * Model store steps (issue 23): act on the target's remote model store (on the embedded stack, the
+ * nginx it starts with spec `modelStore`). Every change they make is journaled and undone by the
+ * rollback: the store is started again, corrupted objects get their bytes back, a wiped store is
+ * re-published from the stack's own registry.
+ */
+export interface StoreOutageStep extends StepBase {
+  /** `store.stop`: the store server goes down (open downloads are cut); `store.start` brings it back. */
+  kind: 'store.stop' | 'store.start';
+}
+/** Alter one object of a version in the store (same size, other bytes): replicas must refuse it. */
+export interface StoreCorruptStep extends StepBase {
+  kind: 'store.corrupt';
+  version: string;
+  /** `model` / `features`: the artefact blob (sha256 mismatch); `manifest`: the signed manifest (signature mismatch). Default `model`. */
+  object?: 'model' | 'features' | 'manifest';
+}
+/** The store loses its disk: every object is deleted (the server keeps running and answers 404). */
+export interface StoreWipeStep extends StepBase {
+  kind: 'store.wipe';
+}
+/** Recovery: re-publish every version of the backup location into the store (`model:publish --all`). */
+export interface StoreRestoreStep extends StepBase {
+  kind: 'store.restore';
+  from?: 'backup';
+}
+/** Probe: every version the registry holds is in the store's index, fetchable, and verifies (signature, sha256). */
+export interface StoreProbeStep extends StepBase {
+  kind: 'probe.store';
+}
+/**
+ * A rolling deploy: one replica after the other, each must serve `version` within `within` (default
+ * 10s). When one cannot, the rollout stops and (`onFailure: rollback`, the default) the replicas it
+ * already moved go back to the version they served.
+ */
+export interface ModelRolloutStep extends StepBase {
+  kind: 'model.rollout';
+  target: TargetSelector;
+  version: string;
+  within?: Duration;
+  onFailure?: 'rollback' | 'halt';
+}
+/** Scale out by one replica (embedded stack). `warmFrom` seeds its model cache from a running replica's cache. */
+export interface ReplicaAddStep extends StepBase {
+  kind: 'replica.add';
+  zone?: string;
+  warmFrom?: TargetSelector;
+  /** How long the step waits for the new replica to be ready before it gives up (default 20s). */
+  within?: Duration;
+}
+export type ModelStoreStep = StoreOutageStep | StoreCorruptStep | StoreWipeStep | StoreRestoreStep | StoreProbeStep | ModelRolloutStep | ReplicaAddStep;
+export const MODEL_STORE_STEP_KINDS = ['store.stop', 'store.start', 'store.corrupt', 'store.wipe', 'store.restore', 'probe.store', 'model.rollout', 'replica.add'] as const;
+
 export interface HumanAckStep extends StepBase {
   kind: 'human.ack';
   prompt: string;
@@ -292,6 +345,7 @@ export type Step =
   | ModelPublishStep
   | ProcessStep
   | RegistryWipeStep
+  | ModelStoreStep
   | HumanAckStep;
 export type StepKind = Step['kind'];
 export const STEP_KINDS: readonly StepKind[] = [
@@ -310,6 +364,7 @@ export const STEP_KINDS: readonly StepKind[] = [
   'process.restart',
   'registry.wipe',
   'human.ack',
+  ...MODEL_STORE_STEP_KINDS,
   ...KUBERNETES_STEP_KINDS,
   ...PROVIDER_STEP_KINDS,
 ];

@@ -93,6 +93,14 @@ const stepSchemas = [
   }),
   ...processKinds.map((k) => step(k, ['target'], { target })),
   step('registry.wipe', ['target'], { target }),
+  step('store.stop', [], {}),
+  step('store.start', [], {}),
+  step('store.corrupt', ['version'], { version: { type: 'string', minLength: 1 }, object: { enum: ['model', 'features', 'manifest'] } }),
+  step('store.wipe', [], {}),
+  step('store.restore', [], { from: { enum: ['backup'] } }),
+  step('probe.store', [], {}),
+  step('model.rollout', ['target', 'version'], { target, version: { type: 'string', minLength: 1 }, within: duration, onFailure: { enum: ['rollback', 'halt'] } }),
+  step('replica.add', [], { zone: { type: 'string', pattern: '^[a-z0-9-]+$', description: 'a zone name (a-z, 0-9, -)' }, warmFrom: target, within: duration }),
   step('human.ack', ['prompt'], { prompt: { type: 'string', minLength: 1 }, timeout: duration, onTimeout: { enum: ['continue', 'abort'] } }),
 ];
 

@@ -20,7 +20,11 @@ import { ModelRegistry } from '@drillbook/inference/registry/registry';
 import { publicKeyFrom } from '@drillbook/inference/registry/crypto';
 import { FolderStore } from '@drillbook/inference/store/fileStore';
 import { startNginxStore, type NginxStore } from '@drillbook/inference/store/nginx';
-import { publishToStore } from '@drillbook/inference/store/publish';
+import { publishToStore, readStoreIndex, restoreStoreFrom } from '@drillbook/inference/store/publish';
+import { blobKey, manifestKey } from '@drillbook/inference/store/backend';
+import { HttpStoreReader } from '@drillbook/inference/store/httpStore';
+import type { ModelManifest } from '@drillbook/inference/registry/registry';
+import { createHash } from 'node:crypto';
 import { stackGatewayConfig, stackReplicaConfig } from './wiring.js';
 
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
@@ -137,6 +141,11 @@ export class Stack {
   private logs: WriteStream[] = [];
   private stopping = false;
   private nginx: NginxStore | null = null;
+  /** Store objects a drill corrupted: key -> original bytes, put back by restoreStoreObjects(). */
+  private corrupted = new Map<string, Buffer>();
+  private storeRunning = false;
+  /** Replicas added by addReplica (scale-out), in order. */
+  private added: string[] = [];
   info!: StackInfo;
 
   private constructor(private readonly opts: StackOptions) {}
@@ -229,6 +238,7 @@ export class Stack {
     const dir = join(this.opts.dir, 'model-store');
     await this.publishToModelStore(undefined, dir);
     this.nginx = await startNginxStore({ root: dir });
+    this.storeRunning = true;
     this.info.modelStore = { url: this.nginx.url, dir };
     this.say(`model store: nginx serving ${dir} at ${this.nginx.url}`);
   }
@@ -245,13 +255,217 @@ export class Stack {
   async stopModelStore(): Promise<void> {
     if (!this.nginx) throw new Error('this stack runs without a model store (spec modelStore)');
     await this.nginx.stop();
+    this.storeRunning = false;
     this.say('model store: nginx stopped');
   }
 
   async startModelStore(): Promise<void> {
     if (!this.nginx) throw new Error('this stack runs without a model store (spec modelStore)');
+    if (this.storeRunning) return;
     await this.nginx.start();
+    this.storeRunning = true;
     this.say('model store: nginx started again');
+  }
+
+  private storeDir(): string {
+    if (!this.nginx || !this.info.modelStore) throw new Error('this stack runs without a model store (spec modelStore)');
+    return this.info.modelStore.dir;
+  }
+
+  private stackRegistry(root = this.info.registryRoot): ModelRegistry {
+    return new ModelRegistry({ root, publicKey: publicKeyFrom(readFileSync(this.info.publicKeyFile, 'utf8')) });
+  }
+
+  /** Whether the store server is up (nginx running). */
+  modelStoreUp(): boolean {
+    return !!this.nginx && this.storeRunning;
+  }
+
+  /**
+   * Corrupt one object of a version in the store folder (drills): a blob keeps its size with 64 bytes
+   * in the middle inverted (sha256 mismatch), a manifest gets a field its signature does not cover
+   * (signature mismatch). The original bytes are kept; corrupting the same object again is a no-op.
+   */
+  async corruptStoreObject(version: string, object: 'model' | 'features' | 'manifest' = 'model'): Promise<{ key: string; bytes: number; sha256Before: string }> {
+    const dir = this.storeDir();
+    const store = new FolderStore(dir);
+    const mKey = manifestKey(MODEL_NAME, version);
+    if (!(await store.exists(mKey))) throw new Error(`the model store has no version ${version} (${mKey})`);
+    const key = object === 'manifest' ? mKey : blobKey((JSON.parse((this.corrupted.get(mKey) ?? (await store.read(mKey))).toString('utf8')) as ModelManifest).artefacts[object].sha256);
+    const original = this.corrupted.get(key) ?? (await store.read(key));
+    let bad: Buffer;
+    if (object === 'manifest') {
+      const m = JSON.parse(original.toString('utf8')) as ModelManifest & { tampered?: string };
+      bad = Buffer.from(JSON.stringify({ ...m, tampered: 'drillbook store.corrupt' }, null, 2) + '\n');
+    } else {
+      bad = Buffer.from(original);
+      const at = Math.max(0, Math.floor(bad.length / 2) - 32);
+      for (let i = at; i < Math.min(bad.length, at + 64); i++) bad[i] = bad[i] ^ 0xff;
+    }
+    if (!this.corrupted.has(key)) this.corrupted.set(key, original);
+    await store.write(key, bad);
+    this.say(`model store: ${key} (${object} of ${version}) corrupted`);
+    return { key, bytes: bad.length, sha256Before: createHash('sha256').update(original).digest('hex') };
+  }
+
+  /** Put back the original bytes of every object corruptStoreObject changed (a wiped store is left to restoreModelStore). */
+  async restoreStoreObjects(): Promise<string[]> {
+    const store = new FolderStore(this.storeDir());
+    const keys = [...this.corrupted.keys()];
+    for (const [key, bytes] of this.corrupted) await store.write(key, bytes);
+    this.corrupted.clear();
+    if (keys.length) this.say(`model store: ${keys.length} corrupted object(s) restored`);
+    return keys;
+  }
+
+  /** Store disk loss: delete every object in the store folder (nginx keeps running and answers 404). */
+  wipeModelStore(): { files: number } {
+    const dir = this.storeDir();
+    let files = 0;
+    const count = (d: string): void => {
+      for (const e of readdirSync(d, { withFileTypes: true })) {
+        if (e.isDirectory()) count(join(d, e.name));
+        else files++;
+      }
+    };
+    count(dir);
+    for (const e of readdirSync(dir)) rmSync(join(dir, e), { recursive: true, force: true });
+    this.corrupted.clear(); // the objects are gone with the disk
+    this.say(`model store: ${dir} wiped (${files} objects)`);
+    return { files };
+  }
+
+  /**
+   * Re-publish every version of a registry into the store (restoreStoreFrom): `backup` is the stack's
+   * backup location (the RPO drill's recovery; fails when the stack has none), `registry` its own
+   * registry (the drill's undo).
+   */
+  async restoreModelStore(from: 'backup' | 'registry'): Promise<{ from: string; versions: string[] }> {
+    const dir = this.storeDir();
+    const root = from === 'backup' ? this.info.backupRoot : this.info.registryRoot;
+    if (!root) throw new Error('no backup location (spec replica.backup is off): nothing to restore the model store from');
+    const reports = await restoreStoreFrom(this.stackRegistry(root), new FolderStore(dir));
+    this.say(`model store: restored ${reports.length} version(s) from ${root}`);
+    return { from: root, versions: reports.map((r) => r.version) };
+  }
+
+  /**
+   * What a replica would find in the store, over HTTP: for every version the stack registry holds,
+   * is it in the index, is its manifest signed by the trusted key, and does every artefact have the
+   * size and sha256 the manifest names. `lost` lists the versions that fail, with why.
+   */
+  async verifyModelStore(): Promise<{ registered: string[]; indexed: string[]; verified: string[]; lost: Array<{ version: string; why: string }> }> {
+    if (!this.info.modelStore) throw new Error('this stack runs without a model store (spec modelStore)');
+    const registry = this.stackRegistry();
+    const registered = registry.list();
+    const reader = new HttpStoreReader({ url: this.info.modelStore.url });
+    const verified: string[] = [];
+    const lost: Array<{ version: string; why: string }> = [];
+    let indexed: string[] = [];
+    try {
+      indexed = (await readStoreIndex(reader, MODEL_NAME)).versions.map((v) => v.version);
+    } catch (e) {
+      return { registered, indexed, verified, lost: registered.map((version) => ({ version, why: `index unreadable: ${(e as Error).message}` })) };
+    }
+    for (const version of registered) {
+      try {
+        if (!indexed.includes(version)) throw new Error('not in the store index');
+        const manifest = JSON.parse((await reader.read(manifestKey(MODEL_NAME, version))).toString('utf8')) as ModelManifest;
+        registry.verifyManifest(manifest, version, `${reader.location}/${manifestKey(MODEL_NAME, version)}`);
+        for (const a of [manifest.artefacts.model, manifest.artefacts.features]) {
+          const bytes = await reader.read(blobKey(a.sha256));
+          const sha = createHash('sha256').update(bytes).digest('hex');
+          if (bytes.length !== a.size || sha !== a.sha256) throw new Error(`${a.file}: ${bytes.length} bytes sha256 ${sha.slice(0, 12)}…, manifest says ${a.size} bytes ${a.sha256.slice(0, 12)}…`);
+        }
+        verified.push(version);
+      } catch (e) {
+        lost.push({ version, why: (e as Error).message });
+      }
+    }
+    return { registered, indexed, verified, lost };
+  }
+
+  /**
+   * Scale out by one replica (next free id, `zone` or the next in rotation). `warmFrom`: copy a
+   * running replica's model cache and state file into the new replica's before it starts — the
+   * embedded stand-in for a node-local cache volume or a pre-pulled cache image; the copy is not
+   * trusted, the replica verifies every cached version (signature, sha256) before serving it.
+   * Once the replica is ready (within `readyWithinMs`) it joins the gateway's upstreams; one that
+   * is not ready stays out of the gateway (a readiness gate) and keeps running until removed.
+   */
+  async addReplica(opts: { zone?: string; warmFrom?: string; readyWithinMs?: number } = {}): Promise<{ replica: ReplicaHandle; ready: boolean; warmedFrom: string | null; readiness: unknown }> {
+    let i = this.managed.length;
+    while (this.managed.some((m) => m.handle.id === `r${i}`)) i++;
+    const id = `r${i}`;
+    const zone = opts.zone ?? this.info.zones[i % this.info.zones.length];
+    const dir = join(this.opts.dir, 'replicas', id);
+    rmSync(dir, { recursive: true, force: true });
+    const registryDir = join(dir, 'models');
+    const handle: ReplicaHandle = { id, zone, port: 0, url: '', pid: null, phase: 'starting', registryDir, stateFile: join(dir, 'state.json'), restarts: 0 };
+    let warmedFrom: string | null = null;
+    if (opts.warmFrom) {
+      const peer = this.find(opts.warmFrom).handle;
+      mkdirSync(dir, { recursive: true });
+      if (existsSync(peer.registryDir)) cpSync(peer.registryDir, registryDir, { recursive: true, filter: (src) => !/[\\/]\.(partial|tmp-)/.test(src) });
+      if (existsSync(peer.stateFile)) cpSync(peer.stateFile, handle.stateFile);
+      warmedFrom = peer.id;
+    } else if (!this.opts.modelStore) {
+      mkdirSync(join(registryDir, MODEL_NAME), { recursive: true });
+      for (const v of readdirSync(join(this.info.registryRoot, MODEL_NAME))) if (!v.startsWith('.')) cpSync(join(this.info.registryRoot, MODEL_NAME, v), join(registryDir, MODEL_NAME, v), { recursive: true });
+    }
+    const m: Managed = { handle, child: null, expectedExit: false };
+    this.managed.push(m);
+    this.info.replicas = this.managed.map((x) => x.handle);
+    this.added.push(id);
+    await this.spawnReplica(m);
+    this.say(`replica ${id}@${zone} added${warmedFrom ? ` (cache warmed from ${warmedFrom})` : ''}: ${handle.url}`);
+    const end = Date.now() + (opts.readyWithinMs ?? 20_000);
+    let readiness: unknown = null;
+    let ready = false;
+    while (Date.now() < end && m.child) {
+      try {
+        const r = await fetch(`${handle.url}/readyz`, { signal: AbortSignal.timeout(1500) });
+        readiness = await r.json().catch(() => null);
+        if (r.status === 200) {
+          ready = true;
+          break;
+        }
+      } catch (e) {
+        readiness = (e as Error).message;
+      }
+      await sleep(200);
+    }
+    if (ready) await this.putUpstreams();
+    return { replica: handle, ready, warmedFrom, readiness };
+  }
+
+  /** Undo a scale-out: take the replica out of the gateway, stop it, delete its folder. */
+  async removeReplica(id: string): Promise<void> {
+    const m = this.find(id);
+    this.managed = this.managed.filter((x) => x !== m);
+    this.info.replicas = this.managed.map((x) => x.handle);
+    this.added = this.added.filter((x) => x !== id);
+    await this.putUpstreams().catch((e) => this.say(`gateway upstreams not updated: ${(e as Error).message}`));
+    await this.terminate(m);
+    m.handle.phase = 'stopped';
+    rmSync(join(this.opts.dir, 'replicas', id), { recursive: true, force: true });
+    this.say(`replica ${id} removed`);
+  }
+
+  /** Replicas added by addReplica and not removed yet. */
+  addedReplicas(): string[] {
+    return [...this.added];
+  }
+
+  private async putUpstreams(): Promise<void> {
+    const upstreams = this.managed.filter((x) => x.handle.url).map((x) => ({ id: x.handle.id, url: x.handle.url, zone: x.handle.zone }));
+    const r = await fetch(`${this.info.gatewayUrl}/admin/upstreams`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${this.info.adminToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ upstreams }),
+      signal: AbortSignal.timeout(3000),
+    });
+    if (!r.ok) throw new Error(`gateway PUT /admin/upstreams answered ${r.status}: ${(await r.text()).slice(0, 200)}`);
   }
 
   private async spawnReplica(m: Managed): Promise<void> {

@@ -49,4 +49,38 @@ describe.skipIf(!nginxAvailable())('embedded stack with the nginx model store', 
       await stack.startModelStore();
     }
   });
+
+  it('a corrupted store object fails verification over HTTP and gets its bytes back; a wiped store is restored from the backup location', async () => {
+    const v = stack.info.modelVersion;
+    expect((await stack.verifyModelStore()).lost).toEqual([]);
+    const c = await stack.corruptStoreObject(v, 'model');
+    expect(c.key).toMatch(/^blobs\/sha256\/[0-9a-f]{64}$/);
+    expect((await stack.verifyModelStore()).lost).toEqual([{ version: v, why: expect.stringMatching(/sha256/) }]);
+    await stack.corruptStoreObject(v, 'manifest');
+    expect((await stack.verifyModelStore()).lost[0].why).toMatch(/signature/);
+    expect((await stack.restoreStoreObjects()).length).toBe(2);
+    expect((await stack.verifyModelStore()).verified).toEqual([v]);
+
+    expect(stack.wipeModelStore().files).toBeGreaterThanOrEqual(4);
+    expect((await stack.verifyModelStore()).lost).toEqual([{ version: v, why: expect.stringMatching(/not in the store index/) }]);
+    expect((await stack.restoreModelStore('backup')).versions).toEqual([v]);
+    expect((await stack.verifyModelStore()).verified).toEqual([v]);
+  });
+
+  it('scales out with the store stopped: a replica with a copy of a peer cache starts and joins the gateway; removed again, nothing is left', async () => {
+    await stack.stopModelStore();
+    try {
+      const added = await stack.addReplica({ warmFrom: 'r1', readyWithinMs: 60_000 });
+      expect(added).toMatchObject({ ready: true, warmedFrom: 'r1', replica: { id: 'r2' } });
+      expect(await metric(added.replica.url, MODEL_STORE_METRIC.cacheHits)).toBeGreaterThanOrEqual(1);
+      const upstreams = (await (await fetch(`${stack.info.gatewayUrl}/admin/upstreams`, { headers: { authorization: `Bearer ${stack.info.adminToken}` } })).json()) as { upstreams: Array<{ id: string }> };
+      expect(upstreams.upstreams.map((u) => u.id)).toContain('r2');
+      const pid = stack.replica('r2').pid;
+      await stack.removeReplica('r2');
+      expect(stack.info.replicas.map((r) => r.id)).toEqual(['r0', 'r1']);
+      expect(stack.pids()).not.toContain(pid);
+    } finally {
+      await stack.startModelStore();
+    }
+  }, 120_000);
 });

@@ -8,6 +8,8 @@ import { Worker } from 'node:worker_threads';
 import { ModelRegistry, type ModelManifest } from '@drillbook/inference/registry/registry';
 import { loadOrCreateSigningKeys } from '@drillbook/inference/registry/crypto';
 import { mutateOnnx } from '@drillbook/inference/model/onnx';
+import { FolderStore } from '@drillbook/inference/store/fileStore';
+import { publishToStore } from '@drillbook/inference/store/publish';
 
 export interface PublishInput {
   registryRoot: string;
@@ -15,22 +17,28 @@ export interface PublishInput {
   from: string;
   version: string;
   mutation: 'none' | 'shuffle-item-embeddings' | 'zero-user-tower';
+  /** A model store folder (the embedded stack's nginx store): the version is published into it too. */
+  storeDir?: string | null;
 }
 
 export async function publishDerivedModel(input: PublishInput): Promise<ModelManifest> {
   const keys = loadOrCreateSigningKeys(join(input.registryRoot, '.keys'));
   const registry = new ModelRegistry({ root: input.registryRoot, backupRoot: input.backupRoot ?? undefined, publicKey: keys.publicKey, privateKey: keys.privateKey });
   const base = registry.load(input.from);
-  if (registry.list().includes(input.version)) return registry.load(input.version).manifest;
-  return registry.publish({
-    version: input.version,
-    modelBytes: mutateOnnx(base.modelBytes, input.mutation),
-    features: base.features,
-    shape: base.manifest.shape,
-    world: base.manifest.world,
-    metrics: null,
-    provenance: { derivedFrom: input.from, mutation: input.mutation, publishedBy: 'drillbook model.publish step' },
-  });
+  const manifest = registry.list().includes(input.version)
+    ? registry.load(input.version).manifest
+    : registry.publish({
+        version: input.version,
+        modelBytes: mutateOnnx(base.modelBytes, input.mutation),
+        features: base.features,
+        shape: base.manifest.shape,
+        world: base.manifest.world,
+        metrics: null,
+        provenance: { derivedFrom: input.from, mutation: input.mutation, publishedBy: 'drillbook model.publish step' },
+      });
+  // With a model store, the registry's publish step also writes the version into the store.
+  if (input.storeDir) await publishToStore(registry, input.version, new FolderStore(input.storeDir));
+  return manifest;
 }
 
 /**

@@ -12,6 +12,7 @@ import { sumMetric, type Sample } from './promText.js';
 import type { ReplicaRef } from './target.js';
 import { executeKubernetesStep, isKubernetesStep } from '../providers/kubernetes/runbookSteps.js';
 import { processProviderFor, proxyProviderFor, ReplicaProvider } from '../providers/index.js';
+import { executeModelStoreStep, isModelStoreStep } from './storeSteps.js';
 
 export function compare(v: number, e: Expectation): boolean {
   switch (e.op) {
@@ -36,23 +37,23 @@ async function json<T>(res: Response, what: string): Promise<T> {
   return (text ? JSON.parse(text) : {}) as T;
 }
 
-function resolve(ctx: DrillContext, selector: string, step: Step): Resolved {
+export function resolve(ctx: DrillContext, selector: string, step: Step): Resolved {
   const r = resolveSelector(selector, ctx.target.replicas(), `${ctx.drillId}/${step.name}`);
   // Probes only read; the blast radius limits what a step may break.
   if (!ctx.inRollback && !step.kind.startsWith('probe.') && step.kind !== 'wait') checkBlastRadius(r, ctx.runbook.guardrails);
   return r;
 }
 
-function replicasOf(r: Resolved, step: Step): ReplicaRef[] {
+export function replicasOf(r: Resolved, step: Step): ReplicaRef[] {
   if (r.kind !== 'replicas') throw new StepFailed(step.name, 'this step needs replicas, not the gateway');
   return r.replicas;
 }
 
-function addEvidence(ctx: DrillContext, signal: string, detail: string): void {
+export function addEvidence(ctx: DrillContext, signal: string, detail: string): void {
   ctx.journal.update((j) => j.faultEvidence.push({ at: new Date().toISOString(), signal, detail }));
 }
 
-function recordFault(ctx: DrillContext, f: Omit<InjectedFault, 'injectedAt'>): void {
+export function recordFault(ctx: DrillContext, f: Omit<InjectedFault, 'injectedAt'>): void {
   ctx.journal.update((j) => j.faults.push({ ...f, injectedAt: new Date().toISOString() }));
   ctx.events.emit('fault', `${f.type} on ${f.replica} (${f.step})`, { data: { replica: f.replica, type: f.type, ttlMs: f.ttlMs } });
 }
@@ -116,7 +117,7 @@ export async function promQuery(prometheus: string, query: string): Promise<numb
   return vec.reduce((a, s) => a + Number(s.value[1]), 0);
 }
 
-async function readiness(ctx: DrillContext, url: string): Promise<ReadinessBody | null> {
+export async function readiness(ctx: DrillContext, url: string): Promise<ReadinessBody | null> {
   try {
     return (await ctx.target.api.readiness(url, 1500)).body;
   } catch {
@@ -127,6 +128,8 @@ async function readiness(ctx: DrillContext, url: string): Promise<ReadinessBody 
 export async function executeStep(step: Step, ctx: DrillContext): Promise<unknown> {
   // Kubernetes and Chaos Mesh steps act through their providers (providers/kubernetes).
   if (isKubernetesStep(step)) return executeKubernetesStep(step, ctx);
+  // Model store steps (issue 23) act through the target's model store and scale controls (storeSteps.ts).
+  if (isModelStoreStep(step)) return executeModelStoreStep(step, ctx);
   switch (step.kind) {
     case 'fault.inject': {
       const replicas = replicasOf(resolve(ctx, step.target, step), step);

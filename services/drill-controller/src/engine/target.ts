@@ -40,14 +40,39 @@ export interface DrillTarget {
     pid(replica: string): number | null;
     phase(replica: string): string;
   };
-  /** Publish a version derived from an existing one (signed) so replicas can deploy it. */
+  /**
+   * The target's remote model store (issue 23), when the drill controls it (the embedded stack with
+   * spec `modelStore`): outage, corruption and disk loss, and their undo.
+   */
+  modelStore?: ModelStoreControl;
+  /** Adding and removing replicas (scale-out); absent when the target offers no runner control. */
+  scale?: ScaleControl;
+  /** Publish a version derived from an existing one (signed) so replicas can deploy it (and, with a model store, into the store). */
   publish?(input: { from: string; version: string; mutation: 'none' | 'shuffle-item-embeddings' | 'zero-user-tower' }): Promise<ModelManifest>;
   close(): Promise<void>;
 }
 
+export interface ModelStoreControl {
+  stop(): Promise<void>;
+  start(): Promise<void>;
+  up(): boolean;
+  corrupt(version: string, object: 'model' | 'features' | 'manifest'): Promise<{ key: string; bytes: number; sha256Before: string }>;
+  /** Put back every object corrupt() changed; resolves the keys. */
+  restoreObjects(): Promise<string[]>;
+  wipe(): { files: number };
+  /** Re-publish every version of the backup location (or the target's own registry) into the store. */
+  restore(from: 'backup' | 'registry'): Promise<{ from: string; versions: string[] }>;
+  verify(): Promise<{ registered: string[]; indexed: string[]; verified: string[]; lost: Array<{ version: string; why: string }> }>;
+}
+
+export interface ScaleControl {
+  add(opts: { zone?: string; warmFrom?: string; readyWithinMs?: number }): Promise<{ replica: { id: string; zone: string; url: string }; ready: boolean; warmedFrom: string | null; readiness: unknown }>;
+  remove(id: string): Promise<void>;
+}
+
 /** What undoing a drill needs of its target (the rollback phase, an engine that died, crash recovery): defined once here. */
 export function undoTargetOf(target: DrillTarget): UndoTarget {
-  return { replicas: target.replicas(), api: target.api, process: target.process };
+  return { replicas: target.replicas(), api: target.api, process: target.process, modelStore: target.modelStore, scale: target.scale };
 }
 
 /** A drill target on a stack this process runs (the controller's long-lived embedded stack, or one started for a drill). */
@@ -66,7 +91,29 @@ export function stackTarget(stack: Stack, service: string, opts: { prometheusUrl
       pid: (replica) => stack.replica(replica).pid,
       phase: (replica) => stack.replica(replica).phase,
     },
-    publish: (input) => publishOffThread({ registryRoot: stack.info.registryRoot, backupRoot: stack.info.backupRoot, ...input }),
+    ...(stack.info.modelStore
+      ? {
+          modelStore: {
+            stop: () => stack.stopModelStore(),
+            start: () => stack.startModelStore(),
+            up: () => stack.modelStoreUp(),
+            corrupt: (version, object) => stack.corruptStoreObject(version, object),
+            restoreObjects: () => stack.restoreStoreObjects(),
+            wipe: () => stack.wipeModelStore(),
+            restore: (from) => stack.restoreModelStore(from),
+            verify: () => stack.verifyModelStore(),
+          } satisfies ModelStoreControl,
+        }
+      : {}),
+    scale: {
+      add: async (o) => {
+        const r = await stack.addReplica(o);
+        return { ...r, replica: { id: r.replica.id, zone: r.replica.zone, url: r.replica.url } };
+      },
+      remove: (id) => stack.removeReplica(id),
+    },
+    // With a model store, a published version is written into the store too (off this thread as well).
+    publish: (input) => publishOffThread({ registryRoot: stack.info.registryRoot, backupRoot: stack.info.backupRoot, storeDir: stack.info.modelStore?.dir ?? null, ...input }),
     close: async () => {
       await opts.onClose?.();
     },

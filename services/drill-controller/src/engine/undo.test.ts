@@ -85,3 +85,54 @@ describe('undo of a drill whose controller died between injecting a fault and jo
     expect(target.cleared).toEqual([]);
   });
 });
+
+describe('undo of the model store drills', () => {
+  it('starts a stopped store, puts corrupted objects back, re-publishes a wiped store from the registry and removes an added replica', async () => {
+    const calls: string[] = [];
+    const target: UndoTarget = {
+      ...replicas([]),
+      replicas: [
+        { id: 'r0', url: 'http://r0' },
+        { id: 'r3', url: 'http://r3' },
+      ],
+      modelStore: {
+        start: async () => void calls.push('start'),
+        restoreObjects: async () => (calls.push('restoreObjects'), ['blobs/sha256/x']),
+        restore: async (from) => (calls.push(`restore:${from}`), { from, versions: ['v1'] }),
+      },
+      scale: { remove: async (id) => void calls.push(`remove:${id}`) },
+      process: {
+        act: async (r, a) => void calls.push(`${a}:${r}`),
+        phase: (r) => {
+          if (r === 'r3') throw new Error('no replica r3');
+          return 'running';
+        },
+      },
+    };
+    const at = '2026-12-06T09:00:00.000Z';
+    const journal = {
+      drillId: 'd1',
+      faults: [
+        { id: 'store.down:a', step: 'a', replica: 'model-store', type: 'store.down', injectedAt: at, ttlMs: null },
+        { id: 'store.corrupt:v1:model', step: 'b', replica: 'model-store', type: 'store.corrupt', injectedAt: at, ttlMs: null },
+        { id: 'store.wipe:c', step: 'c', replica: 'model-store', type: 'store.wipe', injectedAt: at, ttlMs: null },
+        { id: 'replica.add:r3', step: 'd', replica: 'r3', type: 'replica.add', injectedAt: at, ttlMs: null },
+        { id: 'store.down:e', step: 'e', replica: 'model-store', type: 'store.down', injectedAt: at, ttlMs: null, clearedAt: at, clearedBy: 'step' },
+      ] as InjectedFault[],
+      faultEvidence: [],
+    } as unknown as DrillJournal;
+    const r = await undoDrill(journal, target, 'abort', (f, patch) => Object.assign(f, patch));
+    expect(calls).toEqual(['start', 'restoreObjects', 'restore:registry', 'remove:r3']);
+    expect(r.cleared).toEqual(['store.down@model-store', 'store.corrupt@model-store', 'store.wipe@model-store', 'replica.add@r3']);
+    expect(journal.faults.every((f) => f.clearedAt)).toBe(true);
+    expect(journal.faults.slice(0, 4).map((f) => f.clearedBy)).toEqual(['abort', 'abort', 'abort', 'abort']);
+  });
+
+  it('reports a store fault it could not undo (no model store control) instead of claiming it cleared', async () => {
+    const journal = { drillId: 'd2', faults: [{ id: 'store.down:a', step: 'a', replica: 'model-store', type: 'store.down', injectedAt: '2026-12-06T09:00:00.000Z', ttlMs: null }], faultEvidence: [] } as unknown as DrillJournal;
+    const r = await undoDrill(journal, replicas([]), 'rollback', (f, patch) => Object.assign(f, patch));
+    expect(r.unreachable).toEqual(['store.down@model-store']);
+    expect(r.cleared).toEqual([]);
+  });
+});
+

@@ -14,6 +14,7 @@
 import type { DrillJournal, InjectedFault } from '@drillbook/contracts';
 import type { StackAction } from '@drillbook/stack';
 import type { ReplicaRef, TargetApi } from './targetApi.js';
+import type { ModelStoreControl, ScaleControl } from './target.js';
 import { clearJournaledFault, KubernetesUndoProvider, ReplicaProvider } from '../providers/index.js';
 
 export interface UndoTarget {
@@ -21,6 +22,10 @@ export interface UndoTarget {
   /** With `listFaults`, undo also sweeps the replicas for faults tagged with this drill that its journal never recorded. */
   api: Pick<TargetApi, 'clearFault' | 'cancelCanary'> & Partial<Pick<TargetApi, 'listFaults'>>;
   process?: { act(replica: string, action: StackAction): Promise<void>; phase(replica: string): string };
+  /** Undo of model store faults: start it, put corrupted objects back, re-publish a wiped store from the target's registry. */
+  modelStore?: Pick<ModelStoreControl, 'start' | 'restoreObjects' | 'restore'>;
+  /** Undo of a scale-out: the added replica is removed. */
+  scale?: Pick<ScaleControl, 'remove'>;
 }
 
 export interface UndoResult {
@@ -49,6 +54,7 @@ export function journalOnlyTarget(): UndoTarget {
 
 export async function undoDrill(journal: DrillJournal, target: UndoTarget, by: 'rollback' | 'abort', update: (f: InjectedFault, patch: Partial<InjectedFault>) => void, opts: { providersOnly?: boolean } = {}): Promise<UndoResult> {
   const out: UndoResult = { cleared: [], restarted: [], unreachable: [] };
+  const removed = new Set<string>();
   const byId = new Map(target.replicas.map((r) => [r.id, r]));
   const now = () => new Date().toISOString();
   for (const f of journal.faults) {
@@ -89,6 +95,16 @@ export async function undoDrill(journal: DrillJournal, target: UndoTarget, by: '
       await target.process.act(f.replica, 'resume').catch(() => {});
       update(f, { clearedAt: now(), clearedBy: by });
       out.cleared.push(`pause@${f.replica}`);
+    } else if (f.type === 'store.down' || f.type === 'store.corrupt' || f.type === 'store.wipe' || f.type === 'replica.add') {
+      // Model store faults and a scale-out: undone through the target, so the store is left running
+      // and intact (a wiped store is re-published from the target's own registry, not the backup).
+      const ok = await undoStoreFault(f, target).then(
+        () => true,
+        () => false,
+      );
+      update(f, { clearedAt: now(), clearedBy: by });
+      (ok ? out.cleared : out.unreachable).push(`${f.type}@${f.replica}`);
+      if (ok && f.type === 'replica.add') removed.add(f.replica);
     } else if (f.type === 'process.kill' || f.type === 'registry.wipe') {
       update(f, { clearedAt: now(), clearedBy: 'restart' });
     } else {
@@ -98,7 +114,14 @@ export async function undoDrill(journal: DrillJournal, target: UndoTarget, by: '
   if (!opts.providersOnly && target.api.listFaults) await sweepUnjournaled(journal, target, by, update, out);
   if (target.process) {
     for (const r of target.replicas) {
-      if (target.process.phase(r.id) === 'stopped') {
+      if (removed.has(r.id)) continue;
+      let phase: string;
+      try {
+        phase = target.process.phase(r.id);
+      } catch {
+        continue; // no longer in the topology
+      }
+      if (phase === 'stopped') {
         await target.process.act(r.id, 'restart').catch(() => {});
         out.restarted.push(r.id);
       }
@@ -110,6 +133,17 @@ export async function undoDrill(journal: DrillJournal, target: UndoTarget, by: '
     /* gateway unreachable or without canary support */
   }
   return out;
+}
+
+async function undoStoreFault(f: InjectedFault, target: UndoTarget): Promise<void> {
+  if (f.type === 'replica.add') {
+    if (!target.scale) throw new Error('no scale control');
+    return target.scale.remove(f.replica);
+  }
+  if (!target.modelStore) throw new Error('no model store control');
+  if (f.type === 'store.down') return target.modelStore.start();
+  if (f.type === 'store.corrupt') return void (await target.modelStore.restoreObjects());
+  await target.modelStore.restore('registry');
 }
 
 /** Clears replica faults tagged with this drill (their note) that are still active, journaling any the journal lacked. */

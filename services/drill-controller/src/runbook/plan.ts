@@ -17,7 +17,12 @@ import { stringify } from 'yaml';
 export function predictedReplicas(rb: Runbook): ReplicaRef[] {
   const n = rb.stack?.replicas ?? 3;
   const zones = rb.stack?.zones ?? ['zone-a', 'zone-b'];
-  return Array.from({ length: n }, (_, i) => ({ id: `r${i}`, zone: zones[i % zones.length], url: '' }));
+  // A scale-out step adds the next replica (r<n>, r<n+1>, ...): later steps may address it.
+  const added = rb.steps.filter((s) => s.kind === 'replica.add');
+  return [
+    ...Array.from({ length: n }, (_, i) => ({ id: `r${i}`, zone: zones[i % zones.length], url: '' })),
+    ...added.map((s, k) => ({ id: `r${n + k}`, zone: (s.kind === 'replica.add' && s.zone) || zones[(n + k) % zones.length], url: '' })),
+  ];
 }
 
 export function loadPhases(rb: Runbook, quick: boolean): LoadPhasePlan[] {
@@ -37,6 +42,10 @@ export const NO_EXPIRY = '[CANNOT EXPIRE by itself]';
 const RUNNER_NO_EXPIRY: Partial<Record<string, string>> = {
   'process.kill': 'the supervisor restarts the process',
   'process.pause': 'SIGCONT by process.resume or the rollback',
+  'store.stop': 'started again by store.start or the rollback',
+  'store.corrupt': 'the original bytes are put back by the rollback',
+  'store.wipe': 'restored by store.restore, else re-published from the stack registry by the rollback',
+  'replica.add': 'removed by the rollback',
 };
 
 const HOST_ACTION = { kill: 'SIGKILL', terminate: 'SIGTERM', pause: 'SIGSTOP', resume: 'SIGCONT', restart: 'restart' } as const;
@@ -106,6 +115,22 @@ function describeStep(s: Step): string {
       return 'delete the local model registry and restart the replica (must restore from backup)';
     case 'human.ack':
       return `ask a human: "${s.prompt}"`;
+    case 'store.stop':
+      return 'stop the model store server (open downloads are cut)';
+    case 'store.start':
+      return 'start the model store server again';
+    case 'store.corrupt':
+      return `alter the ${s.object ?? 'model'} ${s.object === 'manifest' ? 'manifest' : 'blob'} of ${s.version} in the model store (same size, other bytes): replicas must refuse it`;
+    case 'store.wipe':
+      return 'delete every object of the model store (disk loss)';
+    case 'store.restore':
+      return `re-publish every version of the ${s.from ?? 'backup'} location into the model store`;
+    case 'probe.store':
+      return 'expect every registered version in the store index, fetchable, signed and matching its sha256';
+    case 'model.rollout':
+      return `rolling deploy of ${s.version}, one replica at a time (each within ${s.within ?? '10s'}); on a refusal ${s.onFailure === 'halt' ? 'stop' : 'stop and roll the moved replicas back'}`;
+    case 'replica.add':
+      return `scale out by one replica${s.zone ? ` in ${s.zone}` : ''}${s.warmFrom ? `, its model cache copied from ${s.warmFrom}` : ', cold cache'}; joins the gateway once ready (within ${s.within ?? '20s'})`;
     case 'proxy.fault':
       return `fault proxy: ${describeProxyFault(s.fault)}, expires by itself after ${s.ttl}`;
     case 'proxy.clear':
@@ -177,7 +202,7 @@ export function buildPlan(rb: Runbook, opts: { quick: boolean; engine: 'builtin'
       ...(isKubernetesStep(s) ? { objects: planKubernetesStep(rb, s) } : {}),
     }),
   );
-  rollback.push({ atS: total, phase: 'rollback', kind: 'auto', name: 'undo what the drill did', description: 'clear every fault this drill injected that has not expired (replicas, fault proxy, Kubernetes), resume paused replicas and SIGSTOPped processes, restart replicas still down', targets: [] });
+  rollback.push({ atS: total, phase: 'rollback', kind: 'auto', name: 'undo what the drill did', description: 'clear every fault this drill injected that has not expired (replicas, fault proxy, Kubernetes), resume paused replicas and SIGSTOPped processes, restart replicas still down, start a stopped model store, put corrupted store objects back, re-publish a wiped store, remove added replicas', targets: [] });
   const g = rb.guardrails;
   return {
     runbook: rb.metadata.name,

@@ -8,7 +8,7 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { extname, join, relative } from 'node:path';
 import { Ajv, type ErrorObject } from 'ajv';
 import { isMap, isPair, isScalar, type Document, type LineCounter, type Node } from 'yaml';
-import { runbookSchema, TARGET_PROTOCOLS, type Runbook, type Step } from '@drillbook/contracts';
+import { MODEL_STORE_STEP_KINDS, runbookSchema, TARGET_PROTOCOLS, type ModelStoreStep, type Runbook, type Step } from '@drillbook/contracts';
 import { InvalidRunbook, type RunbookProblem } from '../errors.js';
 import { loadLimitedYaml, YamlRefused } from '../yaml/limited.js';
 import { durationMs, isDuration } from './duration.js';
@@ -247,6 +247,16 @@ function semanticProblems(rb: Runbook): Array<{ path: PathPart[]; message: strin
   }
   if (allSteps.some(({ step, path }) => step.kind === 'k8s.scale' && path[0] !== 'rollback') && !rb.rollback.some((s) => s.kind === 'k8s.clear')) {
     out.push({ path: ['rollback'], message: 'a k8s.scale step is only undone by k8s.clear: add { kind: k8s.clear } to rollback' });
+  }
+  for (const { step: entry, path } of allSteps) {
+    if (!(MODEL_STORE_STEP_KINDS as readonly string[]).includes(entry.kind)) continue;
+    const step = entry as ModelStoreStep;
+    const needsStore = step.kind !== 'model.rollout' && step.kind !== 'replica.add';
+    if (needsStore && rb.target.url) out.push({ path: [...path, 'kind'], message: `a ${step.kind} step acts on the embedded stack's model store: remove target.url` });
+    else if (needsStore && !rb.stack?.modelStore) out.push({ path: [...path, 'kind'], message: `a ${step.kind} step needs a model store: set stack.modelStore (e.g. "modelStore: {}")` });
+    if (step.kind === 'replica.add' && rb.target.url) out.push({ path: [...path, 'kind'], message: 'a replica.add step scales the embedded stack: remove target.url' });
+    if (step.kind === 'replica.add' && step.warmFrom && !/^replica:/.test(step.warmFrom)) out.push({ path: [...path, 'warmFrom'], message: `expected one replica ("replica:<id>") to copy the cache from, got "${step.warmFrom}"` });
+    if (step.kind === 'replica.add' && path[0] === 'rollback') out.push({ path, message: 'a replica.add step cannot be a rollback step (the rollback removes added replicas)' });
   }
   if (rb.load.distributed && !rb.target.kubernetes) out.push({ path: ['load', 'distributed'], message: 'distributed load runs on the k6 operator: set target.kubernetes' });
   if (rb.load.distributed && !rb.load.scenario) out.push({ path: ['load', 'distributed'], message: 'distributed load runs the k6 scenario: set load.scenario' });

@@ -18,6 +18,8 @@ export function faultsOf(rb: Runbook): string[] {
     if (s.kind === 'fault.inject') out.add(s.fault.type);
     else if (s.kind.startsWith('process.') && s.kind !== 'process.resume') out.add(s.kind);
     else if (s.kind === 'registry.wipe') out.add('registry.wipe');
+    else if (s.kind === 'store.stop') out.add('store.down');
+    else if (s.kind === 'store.corrupt' || s.kind === 'store.wipe') out.add(s.kind);
     else if (s.kind === 'model.publish' && s.mutation !== 'none') out.add(`model.${s.mutation}`);
     else if (s.kind === 'model.deploy') out.add(s.canaryWeight ? 'model.canary' : 'model.deploy');
   }

@@ -1,0 +1,26 @@
+// Model store disk loss (RPO) — load for the `model-store-disk-loss` drill (runbooks/model-store-disk-loss.yaml).
+// Hypothesis: when the model store loses its disk every registered version is restored from the backup location while serving stays within SLO.
+// The drill engine injects the fault at the start of the `fault` phase; this script drives the
+// open-model load per phase and checks the SLO thresholds of lib/drills.js "model-store-disk-loss".
+//
+//   k6 run -e BASE_URL=http://127.0.0.1:8080 -e SESSIONS_FILE=<load sessions JSON> \
+//     [-e PROFILE=smoke|average|peak|stress|spike|soak | -e LOAD_PLAN='[...]'] load-tests/scenarios/model-store-disk-loss.js
+import { drillOptions } from '../lib/options.js';
+import { readySetup } from '../lib/setup.js';
+import { recommend as recommendFlow } from '../lib/flows.js';
+import { writeSummary } from '../lib/summary.js';
+
+export const options = drillOptions('model-store-disk-loss', __ENV);
+
+export function setup() {
+  readySetup();
+}
+
+export function recommend() {
+  recommendFlow();
+}
+
+/** @param {any} data */
+export function handleSummary(data) {
+  return writeSummary(data);
+}
