@@ -6,6 +6,7 @@ import { AlertTimeline } from './AlertTimeline';
 import { makeAlert, makeDetection, makeScorecard } from '../../__fixtures__/scorecard';
 
 const num = (el: Element, attr: string) => Number(el.getAttribute(attr));
+const last = <T,>(xs: T[]): T => xs[xs.length - 1];
 
 describe('AlertTimeline', () => {
   it('draws one row per alert, the expected alerts first and marked, in the chart and in the table', async () => {
@@ -37,7 +38,7 @@ describe('AlertTimeline', () => {
     expect(within(within(row).getByTestId('projected-firing')).getByText('→ projected +123.5 s')).toBeInTheDocument();
     // Still pending at the end: the pending span runs to the end of the drill.
     const pending = within(row).getByTestId('pending-span');
-    const lastTick = screen.getAllByTestId('axis-tick').at(-1)!.querySelector('line')!;
+    const lastTick = last(screen.getAllByTestId('axis-tick')).querySelector('line')!;
     expect(num(pending, 'x') + num(pending, 'width')).toBeCloseTo(num(lastTick, 'x1'), 1);
     expect(screen.getByRole('img').getAttribute('aria-label')).toContain('RecsysFallbackRateHigh (page), expected: pending +3.5 s, projected to fire +123.5 s (pending + for 120 s)');
     expect(screen.getByTestId('alert-timeline-detection')).toHaveTextContent('Time to detect: 123.5 s (projected) after the fault, detected by alert RecsysFallbackRateHigh (page, projected)');
@@ -49,7 +50,7 @@ describe('AlertTimeline', () => {
     expect(chart.getAttribute('aria-label')).toContain('over 120 s since drill start; p99 latency up to 200 ms and error rate up to 5.0%; fault window fault phase 30–70 s');
     const ticks = screen.getAllByTestId('axis-tick').map(t => Number(t.getAttribute('data-s')));
     expect(ticks[0]).toBe(0);
-    expect(ticks.at(-1)).toBe(120);
+    expect(last(ticks)).toBe(120);
     expect(within(chart).getByText('error rate')).toBeInTheDocument();
     expect(within(chart).getByText('5%')).toBeInTheDocument();
     expect(screen.getByTestId('p99-line').getAttribute('d')).toMatch(/^M/);
@@ -66,7 +67,7 @@ describe('AlertTimeline', () => {
 
   it('stretches the axis to a fault window that outlasts the load series', async () => {
     await renderInTestApp(<AlertTimeline scorecard={makeScorecard({ faultWindows: [{ label: 'fault phase', startS: 30, endS: 150 }] })} />);
-    expect(screen.getAllByTestId('axis-tick').at(-1)).toHaveAttribute('data-s', '150');
+    expect(last(screen.getAllByTestId('axis-tick'))).toHaveAttribute('data-s', '150');
   });
 
   it('says that no alerts were watched, with the note, instead of drawing an empty chart', async () => {
