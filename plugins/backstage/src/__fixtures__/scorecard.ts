@@ -28,8 +28,8 @@ export function makeDetection(overrides: Partial<DetectionFindings> = {}): Detec
     projected: false,
     faultAtS: 30,
     timeline: [
-      // Deliberately not in display order: an unexpected alert first.
-      makeAlert({ alertname: 'RecsysLatencyHigh', severity: 'ticket', expected: false, forS: 300, pendingS: 5, firingS: null, projectedFiringS: null, resolvedS: 45 }),
+      // Deliberately not in display order: an unexpected alert first, and the earliest to go pending.
+      makeAlert({ alertname: 'RecsysLatencyHigh', severity: 'ticket', expected: false, forS: 300, pendingS: 1, firingS: null, projectedFiringS: null, resolvedS: 45 }),
       makeAlert({ alertname: 'RecsysFallbackRateHigh', severity: 'page', expected: true, forS: 120, pendingS: 3.5, firingS: null, projectedFiringS: 123.5, resolvedS: null }),
       makeAlert(),
     ],

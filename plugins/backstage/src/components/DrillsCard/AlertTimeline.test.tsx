@@ -22,7 +22,7 @@ describe('AlertTimeline', () => {
     expect(body.map(r => within(r).getAllByRole('cell').map(c => c.textContent))).toEqual([
       ['RecsysUpstreamDown', 'page', 'expected', '+2.0 s', '+2.0 s', '+31.0 s'],
       ['RecsysFallbackRateHigh', 'page', 'expected', '+3.5 s', '+123.5 s (projected)', '—'],
-      ['RecsysLatencyHigh', 'ticket', 'no', '+5.0 s', '—', '+45.0 s'],
+      ['RecsysLatencyHigh', 'ticket', 'no', '+1.0 s', '—', '+45.0 s'],
     ]);
   });
 
