@@ -107,8 +107,8 @@ function TimelineChart({ scorecard, detection: d }: { scorecard: AlertTimelineSc
   const zero = d.faultAtS ?? 0;
   const { t, p99Ms, errorRate } = scorecard.series;
 
-  const W = 900;
-  const pad = { l: 200, r: 150, t: 26 };
+  const W = 960;
+  const pad = { l: 250, r: 150, t: 26 };
   const metricsH = 110;
   const rowH = 24;
   const rowsTop = pad.t + metricsH + 14;
