@@ -9,6 +9,8 @@ import { makeEntity } from '../../__fixtures__/entities';
 import { makeFakeDrillbookApi, pending } from '../../__fixtures__/fakeApi';
 import { makeDrill, makeEvent, makePlan, makeRunbook, makeService, makeWhoAmI } from '../../__fixtures__/controller';
 import { renderEntityCard } from '../../testing/render';
+import { makeScorecard } from '../../__fixtures__/scorecard';
+import type { Scorecard } from '@drillbook/contracts';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import type { PermissionApi } from '@backstage/plugin-permission-react';
 
@@ -89,10 +91,8 @@ describe('DrillsCard', () => {
   it("shows a failed drill's recommended actions above its report, each linking its on-call section", async () => {
     const user = userEvent.setup();
     const drills = [makeDrill({ id: 'drl_02', state: 'failed', score: 48, reportUrl: '/api/v1/drills/drl_02/report' })];
-    const getScorecard = vi.fn(async () => ({
-      drill: drills[0],
-      scorecard: { objectives: [{ name: 'no failed requests', sli: 'failed_requests', verdict: 'missed' }, { name: 'p99', sli: 'latency_p99_ms', verdict: 'met' }], load: { generator: { saturated: false } } },
-    })) as unknown as DrillbookApi['getScorecard'];
+    const objectives = [{ name: 'no failed requests', sli: 'failed_requests', verdict: 'missed' }, { name: 'p99', sli: 'latency_p99_ms', verdict: 'met' }] as unknown as Scorecard['objectives'];
+    const getScorecard = vi.fn(async () => ({ drill: drills[0], scorecard: makeScorecard({ objectives }) }));
     await renderEntityCard(<DrillsCard />, { entity, api: makeFakeDrillbookApi({ listDrills: async () => drills, getReportHtml: async () => '<html></html>', getScorecard }) });
     const table = within(await screen.findByRole('table', { name: 'drill history' }));
     await user.click(table.getByRole('button', { name: 'open report of drill drl_02' }));
@@ -102,6 +102,23 @@ describe('DrillsCard', () => {
     expect(links.length).toBeGreaterThan(0);
     expect(links[0]).toHaveAttribute('href', 'https://drillbook.example.com/runbooks/on-call.md#recsysupstreamdown');
     expect(getScorecard).toHaveBeenCalledWith('drl_02');
+  });
+
+  it("draws the drill's alert timeline above its report, from one fetch of the scorecard", async () => {
+    const user = userEvent.setup();
+    const drills = [makeDrill({ id: 'drl_02', reportUrl: '/api/v1/drills/drl_02/report' })];
+    const getScorecard = vi.fn(async () => ({ drill: drills[0], scorecard: makeScorecard() }));
+    await renderEntityCard(<DrillsCard />, { entity, api: makeFakeDrillbookApi({ listDrills: async () => drills, getReportHtml: async () => '<html></html>', getScorecard }) });
+    const table = within(await screen.findByRole('table', { name: 'drill history' }));
+    await user.click(table.getByRole('button', { name: 'open report of drill drl_02' }));
+    const dialog = within(await screen.findByRole('dialog'));
+    const timeline = await dialog.findByTestId('drillbook-alert-timeline');
+    const frame = await dialog.findByTitle('drill report drl_02');
+    // Above the report: earlier in document order.
+    expect(timeline.compareDocumentPosition(frame) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
+    expect(within(timeline).getAllByTestId('alert-row').map(r => r.getAttribute('data-alert'))).toEqual(['RecsysUpstreamDown', 'RecsysFallbackRateHigh', 'RecsysLatencyHigh']);
+    expect(within(timeline).getByText('Time to detect: 2.0 s after the fault, detected by alert RecsysUpstreamDown (page)')).toBeInTheDocument();
+    expect(getScorecard).toHaveBeenCalledTimes(1);
   });
 
   it('shows inconclusive and invalid drills as warnings, not as failures, and follows neither', async () => {

@@ -1,21 +1,15 @@
 import React from 'react';
 import Link from '@material-ui/core/Link';
 import Typography from '@material-ui/core/Typography';
-import { useApi } from '@backstage/core-plugin-api';
-import useAsync from 'react-use/esm/useAsync';
-import { onCallHref, recommendActions } from '@drillbook/contracts';
-import { drillbookApiRef } from '../../drillbookApi';
+import { onCallHref, recommendActions, type Scorecard } from '@drillbook/contracts';
 
 /**
  * A drill's missed objectives mapped to recommended actions by the contracts' rule table, each
- * linking its on-call section. Nothing is shown while loading, when nothing was missed, or when the
- * scorecard cannot be read (the HTML report below says the same).
+ * linking its on-call section. Nothing is shown when nothing was missed (the report dialog fetches
+ * the scorecard and shows nothing here while loading or when it cannot be read).
  */
-export function RecommendedActions({ drillId }: { drillId: string }) {
-  const api = useApi(drillbookApiRef);
-  const sc = useAsync(() => api.getScorecard(drillId), [api, drillId]);
-  if (!sc.value) return null;
-  const findings = recommendActions(sc.value.scorecard);
+export function RecommendedActions({ scorecard }: { scorecard: Scorecard }) {
+  const findings = recommendActions(scorecard);
   if (!findings.length) return null;
   return (
     <div data-testid="drillbook-recommended-actions" style={{ padding: '8px 24px' }}>

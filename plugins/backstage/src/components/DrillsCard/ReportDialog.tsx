@@ -11,14 +11,18 @@ import type { DrillSummary } from '@drillbook/contracts';
 import { drillbookApiRef } from '../../drillbookApi';
 import { DrillbookErrorPanel } from '../common/DrillbookErrorPanel';
 import { RecommendedActions } from './RecommendedActions';
+import { AlertTimeline } from './AlertTimeline';
 
 /**
  * A drill's self-contained HTML report, fetched through the proxy (so the proxy's token is used)
- * and shown in a sandboxed frame; "Open in new tab" hands the same HTML to a blob URL.
+ * and shown in a sandboxed frame; "Open in new tab" hands the same HTML to a blob URL. Above it,
+ * from the drill's scorecard (fetched once): the recommended actions and the alert timeline drawn
+ * natively. A scorecard that cannot be read (a drill that never finished) leaves just the report.
  */
 export function ReportDialog({ drill, onClose }: { drill: DrillSummary; onClose: () => void }) {
   const api = useApi(drillbookApiRef);
   const report = useAsync(() => api.getReportHtml(drill), [api, drill.id, drill.reportUrl]);
+  const scorecard = useAsync(async () => (await api.getScorecard(drill.id)).scorecard, [api, drill.id]);
 
   function openInTab() {
     if (!report.value) return;
@@ -30,13 +34,16 @@ export function ReportDialog({ drill, onClose }: { drill: DrillSummary; onClose:
   return (
     <Dialog open onClose={onClose} maxWidth="lg" fullWidth aria-labelledby="drillbook-report-title">
       <DialogTitle id="drillbook-report-title">Report of drill {drill.id}</DialogTitle>
-      <RecommendedActions drillId={drill.id} />
-      <DialogContent dividers style={{ height: '75vh', padding: 0 }}>
-        {report.loading && <Progress />}
-        {report.error && <DrillbookErrorPanel error={report.error} prefix="Report" />}
-        {report.value !== undefined && (
-          <iframe title={`drill report ${drill.id}`} srcDoc={report.value} sandbox="allow-scripts" style={{ border: 0, width: '100%', height: '100%' }} />
-        )}
+      <DialogContent dividers style={{ padding: 0 }}>
+        {scorecard.value && <RecommendedActions scorecard={scorecard.value} />}
+        {scorecard.value && <AlertTimeline scorecard={scorecard.value} />}
+        <div style={{ height: '75vh' }}>
+          {report.loading && <Progress />}
+          {report.error && <DrillbookErrorPanel error={report.error} prefix="Report" />}
+          {report.value !== undefined && (
+            <iframe title={`drill report ${drill.id}`} srcDoc={report.value} sandbox="allow-scripts" style={{ border: 0, width: '100%', height: '100%', display: 'block' }} />
+          )}
+        </div>
       </DialogContent>
       <DialogActions>
         <Button onClick={openInTab} disabled={!report.value}>
