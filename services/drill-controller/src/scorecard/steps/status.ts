@@ -4,7 +4,9 @@
  * delivered, steady state not established, or a load generator / host too weak to judge a drill
  * that missed or could not decide something — a late generator only inflates latency, so a pass
  * despite it stands); `failed` when an
- * objective was missed; `inconclusive` when none was missed but one could not be decided; `failed`
+ * objective was missed; `inconclusive` when none was missed but one could not be decided (a latency
+ * interval that straddles its target, or an objective on the service's PromQL SLI that got no
+ * figure from Prometheus — `no-data` there is never a miss); `failed`
  * when the load's thresholds were crossed; otherwise `passed`.
  */
 import type { DrillJournal, DrillStatus, ObjectiveResult, Scorecard } from '@drillbook/contracts';
@@ -23,8 +25,9 @@ export interface StatusInput {
 
 export function statusStep({ journal: j, proof, generator, steadyState, objectives, load }: StatusInput): { status: DrillStatus; statusReason: string } {
   const { faultObserved, loadDelivered } = proof.proof;
-  const missed = objectives.filter((o) => o.verdict === 'missed' || o.verdict === 'no-data');
-  const inconclusive = objectives.filter((o) => o.verdict === 'inconclusive');
+  const noServiceData = (o: ObjectiveResult) => o.sli === 'promql' && o.verdict === 'no-data';
+  const missed = objectives.filter((o) => o.verdict === 'missed' || (o.verdict === 'no-data' && !noServiceData(o)));
+  const inconclusive = objectives.filter((o) => o.verdict === 'inconclusive' || noServiceData(o));
   const thresholds = load?.thresholds ?? [];
   const figure = (o: ObjectiveResult) => `"${o.name}" (${o.measured === null ? 'no data' : fmt(o.measured, o.sli)} vs ${o.op} ${fmt(o.target, o.sli)}${o.interval ? `, 95% interval ${fmt(o.interval[0], o.sli)}-${fmt(o.interval[1], o.sli)}` : ''})`;
   if (j.status === 'interrupted') return { status: 'interrupted', statusReason: 'the controller stopped mid-drill; rollbacks ran on restart' };
@@ -38,7 +41,7 @@ export function statusStep({ journal: j, proof, generator, steadyState, objectiv
   if (generator.saturated && judgedBad) return { status: 'invalid', statusReason: generator.reason };
   if (!steadyState.established) return { status: 'invalid', statusReason: steadyState.reason };
   if (missed.length) return { status: 'failed', statusReason: `missed ${missed.map(figure).join(', ')}` };
-  if (inconclusive.length) return { status: 'inconclusive', statusReason: `no objective missed, but the samples cannot decide ${inconclusive.map((o) => `${figure(o)}${o.requestsToDecide ? `: about ${o.requestsToDecide} requests would` : ''}`).join(', ')}` };
+  if (inconclusive.length) return { status: 'inconclusive', statusReason: `no objective missed, but ${inconclusive.map((o) => (noServiceData(o) ? `the service's metrics gave no figure for "${o.name}" (${o.explanation.replace(/^no data from the service's metrics: /, '').replace(/; not scored.*$/, '')})` : `the samples cannot decide ${figure(o)}${o.requestsToDecide ? `: about ${o.requestsToDecide} requests would` : ''}`)).join(', ')}` };
   if (load && !load.thresholdsOk) return { status: 'failed', statusReason: `load thresholds crossed: ${thresholds.filter((t) => !t.ok).map((t) => `${t.metric} ${t.expr}`).join(', ')}` };
   return { status: 'passed', statusReason: `every objective met (${objectives.length}), fault proven at the target, load delivered, steady state held${generator.saturated ? ` — although the load generator fell behind (${generator.reason.replace(/^load generator saturated: /, '')}), which only adds to the latency measured` : ''}` };
 }
