@@ -27,6 +27,11 @@ describe('from missed objectives to recommended actions', () => {
     expect(f.map((x) => x.rule)).toEqual(['degraded', 'generator-saturated']);
   });
 
+  it("a missed objective on the service's own PromQL SLI points at its failure counters; one without data recommends nothing", () => {
+    const f = recommendActions({ objectives: [obj('Triton errors', 'promql', 'missed'), obj('ranker errors', 'promql', 'no-data')] });
+    expect(f.map((x) => [x.rule, x.objectives])).toEqual([['service-reported-errors', ['Triton errors']]]);
+  });
+
   it('met, no-data and inconclusive objectives recommend nothing', () => {
     expect(recommendActions({ objectives: [obj('a', 'availability', 'met'), obj('b', 'latency_p99_ms', 'no-data'), obj('c', 'ndcg_ratio', 'inconclusive')] })).toEqual([]);
   });

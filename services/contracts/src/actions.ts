@@ -115,6 +115,14 @@ export const ACTION_RULES: readonly ActionRule[] = [
     actions: [{ id: 'tune-capacity', action: 'Measure the SLO-compliant throughput with `drillbook tune` and raise replicas, batch size or threads.', onCall: link('RecsysAcceleratorSaturated') }],
   },
   {
+    id: 'service-reported-errors',
+    finding: "the service's own metrics reported errors",
+    slis: ['promql'],
+    actions: [
+      { id: 'read-service-sli', action: "Read the objective's source query over the fault window: the service counted failures the clients may not have seen (retries or the fallback hid them); find the failing replica or model and add headroom or a faster failover.", onCall: link('RecsysAvailabilityBurnRate') },
+    ],
+  },
+  {
     id: 'probe',
     finding: 'a verification probe failed',
     slis: ['probe'],

@@ -87,6 +87,8 @@ export const SLI_RANGES: Record<ObjectiveSli, Range & { unit: 'ratio' | 'ms' | '
   interruption_s: { min: 0, max: MAX_DURATION_MS / 1000, unit: 's' },
   undetected_impact: { min: 0, max: 1, unit: 'count', integer: true },
   alert_noise: { min: 0, max: 1000, unit: 'count', integer: true },
+  /** A service's own PromQL SLI: its error ratio over the phase. */
+  promql: { min: 0, max: 1, unit: 'ratio' },
 };
 
 /** Ranges of the abort conditions' SLIs. */

@@ -67,6 +67,7 @@ export const OBJECTIVE_SLIS = [
   'probe',
   'undetected_impact',
   'alert_noise',
+  'promql',
 ] as const;
 export type ObjectiveSli = (typeof OBJECTIVE_SLIS)[number];
 
@@ -83,6 +84,12 @@ export interface Objective {
   weight?: number;
   /** For `sli: probe`: the name of the probe step whose outcome is scored (1 passed, 0 failed). */
   probe?: string;
+  /**
+   * For `sli: promql`: the name of one of the service's PromQL SLIs (`services[].slis[].name` in the
+   * controller config). The objective is judged on the service's own metrics: that SLI's error ratio
+   * (0..1) evaluated by Prometheus over the objective's phase; `no-data` without a Prometheus.
+   */
+  promql?: string;
   description?: string;
   /**
    * Part of the steady-state hypothesis (default true for availability, error-rate and latency

@@ -42,6 +42,42 @@ export interface ObjectiveResult {
   interval?: [number, number];
   /** Latency SLIs judged `inconclusive`: about how many requests in the phase would decide it (null: no finite number would). */
   requestsToDecide?: number | null;
+  /** `sli: promql` objectives: the name of the service's PromQL SLI judged. */
+  promql?: string;
+  /**
+   * Where the measured figure came from when it is not the drill's own load: for `sli: promql`,
+   * `promql: <the query as evaluated> @ <Prometheus URL>` (or why there was no figure).
+   */
+  source?: string;
+}
+
+/** One evaluation of a service's PromQL SLI: an instant query at the end of a phase, `{{.window}}` set to its length. */
+export interface ServiceSliWindow {
+  phase: LoadPhaseName | 'drill';
+  /** The phase, seconds since the drill's load origin. */
+  startS: number;
+  endS: number;
+  /** What `{{.window}}` was set to, e.g. `30s`. */
+  window: string;
+  /** Evaluation time (the phase end). */
+  at: string;
+  /** The query as sent. */
+  query: string;
+  /** The error ratio (0..1); null when Prometheus returned no sample or could not be asked. */
+  value: number | null;
+}
+
+/** A service-reported SLI (the service's own metrics through configured PromQL), beside the load-measured figures. */
+export interface ServiceSli {
+  name: string;
+  title: string;
+  /** `promql: <errorRatio as configured>`. */
+  source: string;
+  /** The Prometheus the figures came from; null when the controller has none. */
+  prometheusUrl: string | null;
+  /** Why some or all figures are missing (no Prometheus, a failed query, no sample); null when every window has a value. */
+  note: string | null;
+  windows: ServiceSliWindow[];
 }
 
 /** How late the load generator was in one phase, and how busy the host was. */
@@ -178,4 +214,9 @@ export interface Scorecard {
   };
   evidence: { journal: string; loadSummary: string; points: string; report: string; junit: string };
   onFailure?: string;
+  /**
+   * The service's own SLIs (controller config `services[].slis`), evaluated by Prometheus over each
+   * load phase and the whole drill; absent when the service has none configured.
+   */
+  serviceSlis?: ServiceSli[];
 }

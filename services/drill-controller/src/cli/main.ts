@@ -11,7 +11,9 @@ import { parseArgs } from 'node:util';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { formatProblem, InvalidRunbook } from '../errors.js';
-import { loadRunbook, validateFiles } from '../runbook/validate.js';
+import { loadRunbook, promqlObjectiveProblems, validateFiles } from '../runbook/validate.js';
+import { loadConfig } from '../server/config/load.js';
+import type { PromqlSli } from '../catalogue/promqlSlis.js';
 import { buildPlan, formatPlan, loadPhases } from '../runbook/plan.js';
 import { admitLoad } from '../load/admission.js';
 import { chooseEngine } from '../load/index.js';
@@ -34,6 +36,7 @@ const USAGE = `usage:
   drillbook validate <files or dirs>
   drillbook run <runbook.yaml> [--quick] [--repeat N] [--out DIR] [--dry-run] [--load builtin|k6|auto] [--yes] [--stack-config FILE]
                 [--target URL [--admin-token TOKEN] [--control URL] [--sessions FILE]] [--prometheus URL]
+                [--config FILE]   (a controller config: the service's PromQL SLIs for sli: promql objectives, and its prometheus.url)
                  (--admin-token: needed for a drillbook-protocol target or --control)
   drillbook gameday [--quick] [--repeat N] [--out DIR] [--runbooks DIR] [--prometheus URL]
   drillbook serve [--config FILE] [--port N]   (tokens also from DRILLBOOK_TOKENS=token:role[:svc+svc],...)
@@ -77,6 +80,7 @@ async function run(argv: string[]): Promise<number> {
       'keep-stack': { type: 'boolean', default: false },
       repeat: { type: 'string', default: '1' },
       'stack-config': { type: 'string' },
+      config: { type: 'string' },
     },
   });
   const repeat = Number(values.repeat);
@@ -94,6 +98,21 @@ async function run(argv: string[]): Promise<number> {
   }
   const loaded = loadRunbook(positionals[0]);
   const rb = loaded.runbook;
+  // The service's PromQL SLIs (and its Prometheus) from a controller config: `sli: promql` objectives.
+  let serviceSlis: PromqlSli[] | undefined;
+  let prometheusUrl = values.prometheus;
+  if (values.config) {
+    const { config } = loadConfig(values.config);
+    serviceSlis = config.services.find((s) => s.id === rb.target.service)?.slis;
+    prometheusUrl ??= config.prometheus?.url;
+    const unknown = promqlObjectiveProblems(loaded, (serviceSlis ?? []).map((s) => s.name), rb.target.service);
+    if (unknown.length) {
+      for (const p of unknown) err.write(`${formatProblem(p)}\n`);
+      return 2;
+    }
+  } else if (rb.objectives.some((o) => o.sli === 'promql')) {
+    err.write(`drillbook run: objectives with sli: promql are judged on the service's PromQL SLIs from a controller config: pass --config FILE (services[].slis); without it they are no-data\n`);
+  }
   if (values['stack-config']) {
     if (values.target) {
       err.write('drillbook run: --stack-config sets up the embedded stack; it cannot be combined with --target\n');
@@ -126,7 +145,7 @@ async function run(argv: string[]): Promise<number> {
       err.write('drillbook run: --target needs --admin-token (or DRILLBOOK_ADMIN_TOKEN) for a drillbook-protocol target or --control\n');
       return 2;
     }
-    target = await connectTarget({ service: rb.target.service, gatewayUrl: values.target, adminToken: token, controlUrl: values.control, sessionsFile: values.sessions, prometheusUrl: values.prometheus, protocol: rb.target.protocol });
+    target = await connectTarget({ service: rb.target.service, gatewayUrl: values.target, adminToken: token, controlUrl: values.control, sessionsFile: values.sessions, prometheusUrl, protocol: rb.target.protocol });
   }
   const outDir = resolve(values.out ?? join('.drillbook', 'drills', `${new Date().toISOString().replace(/[-:]/g, '').slice(0, 15)}-${rb.metadata.name}`));
   out.write(`drill ${rb.metadata.name}: ${rb.metadata.title}\n  target ${target ? target.gatewayUrl : 'embedded reference stack (started for this drill)'} · load engine ${rb.load.distributed ? `k6 operator (${rb.load.distributed.parallelism} runners in ${rb.target.kubernetes!.namespace})` : `${engine.engine} (${engine.reason})`}${values.quick ? ' · quick profile' : ''}\n  output ${outDir}\n`);
@@ -165,7 +184,8 @@ async function run(argv: string[]): Promise<number> {
         : undefined,
       target,
       keepTarget: values['keep-stack'],
-      prometheusUrl: values.prometheus,
+      prometheusUrl,
+      serviceSlis,
       observers: [progressObserver(out), dog.observer],
       onTarget: (t) => dog.target(t),
       log: (l) => (process.env.DRILLBOOK_DEBUG ? err.write(`[drill] ${l}\n`) : undefined),

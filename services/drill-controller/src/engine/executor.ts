@@ -17,6 +17,8 @@ import type { DrillJournal, DrillPhase, LoadPhaseName } from '@drillbook/contrac
 import type { LoadedRunbook } from '../runbook/validate.js';
 import { readLoadResult, type LoadOutcome, type LoadResult, type LoadRun, type startLoad } from '../load/index.js';
 import { computeScorecard, type SloReference } from '../scorecard/compute.js';
+import { evaluateServiceSlis } from '../scorecard/serviceSlis.js';
+import type { PromqlSli } from '../catalogue/promqlSlis.js';
 import { writeOutputs, type OutputFiles } from '../report/outputs.js';
 import { activity, type DrillContext } from './context.js';
 import { EventBus, type DrillObserver } from './events.js';
@@ -52,6 +54,8 @@ export interface DrillOptions {
   observers?: DrillObserver[];
   prometheusUrl?: string;
   slo?: SloReference;
+  /** The service's own PromQL SLIs (controller config `services[].slis`): evaluated over the phases for the scorecard. */
+  serviceSlis?: PromqlSli[];
   /** Receives the journal on every change (the controller's database). */
   persist?: (j: DrillJournal) => void;
   log?: (line: string) => void;
@@ -214,7 +218,16 @@ export class Drill {
     let scorecard!: Scorecard;
     let files!: OutputFiles;
     await this.phase('scorecard', async () => {
-      scorecard = computeScorecard({ journal: journal.journal, load: result, runbook: rb, outcome, slo: o.slo ?? DEFAULT_SLO, quick });
+      const loadResult = result as LoadResult | null;
+      const serviceSlis = o.serviceSlis?.length
+        ? await evaluateServiceSlis({
+            slis: o.serviceSlis,
+            prometheusUrl: ctx.prometheusUrl,
+            windows: outcome?.windows ?? journal.journal.load?.windows ?? [],
+            origin: Date.parse(loadResult?.origin ?? journal.journal.startedAt),
+          })
+        : undefined;
+      scorecard = computeScorecard({ journal: journal.journal, load: result, runbook: rb, outcome, slo: o.slo ?? DEFAULT_SLO, quick, serviceSlis });
       files = writeOutputs(o.outDir, scorecard, journal.journal, rb);
     });
     this.events.emit('end', `drill ${scorecard.status}: score ${scorecard.score} — ${scorecard.statusReason}`, {

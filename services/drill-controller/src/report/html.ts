@@ -30,6 +30,27 @@ function fmtValue(v: number | null, unit: string): string {
   return String(+v.toFixed(3));
 }
 
+/** The service's own SLIs (configured PromQL) per phase, each with its source, beside the load-measured figures. */
+export function serviceSlisHtml(sc: Scorecard): string {
+  if (!sc.serviceSlis?.length) return '';
+  const order = ['baseline', 'fault', 'recovery', 'drill'] as const;
+  const cols = order.filter((p) => sc.serviceSlis!.some((s) => s.windows.some((w) => w.phase === p)));
+  const loadErr = (p: string) => (p === 'drill' ? (sc.errorBudget.events ? sc.errorBudget.badEvents / sc.errorBudget.events : null) : (sc.phases.find((x) => x.phase === p)?.errorRate ?? null));
+  const rows = sc.serviceSlis
+    .map((s) => {
+      const cells = cols.map((p) => {
+        const w = s.windows.find((x) => x.phase === p);
+        return `<td${w ? ` title="${esc(`${w.query} @ ${w.at}`)}"` : ''}>${esc(fmtValue(w?.value ?? null, 'ratio'))}</td>`;
+      });
+      return `<tr data-testid="service-sli"><td>${esc(s.title)}<div class="muted src" data-testid="service-sli-source">${esc(s.source)}${s.prometheusUrl ? ` @ ${esc(s.prometheusUrl)}` : ''}</div>${s.note ? `<div class="muted src" data-testid="service-sli-note">${esc(s.note)}</div>` : ''}</td><td>service (Prometheus)</td>${cells.join('')}</tr>`;
+    })
+    .join('\n');
+  const load = `<tr><td>error rate<div class="muted src">the drill's own load</div></td><td>load</td>${cols.map((p) => `<td>${esc(fmtValue(loadErr(p), 'ratio'))}</td>`).join('')}</tr>`;
+  return `<h2>Service-reported SLIs</h2>
+<p class="muted">Error ratios from the service's own metrics (configured PromQL, <code>{{.window}}</code> = the phase length, evaluated at the phase end), beside the error rate the drill's load measured.</p>
+<table data-testid="service-slis"><thead><tr><th>SLI and source</th><th>reported by</th>${cols.map((p) => `<th>${esc(p)}</th>`).join('')}</tr></thead><tbody>${rows}\n${load}</tbody></table>`;
+}
+
 /** A line chart with shaded fault windows and an optional threshold line. */
 export function lineChart(opts: {
   title: string;
@@ -110,7 +131,7 @@ export function renderReport(sc: Scorecard, people: ReportPeople = {}): string {
   const p99Target = sc.objectives.find((o) => o.sli === 'latency_p99_ms')?.target ?? 250;
   const rows = sc.objectives
     .map(
-      (o) => `<tr class="${o.verdict}"><td>${esc(o.name)}</td><td>${esc(o.sli)}${o.phase !== 'drill' ? ` (${esc(o.phase)})` : ''}</td><td>${esc(fmtValue(o.measured, o.unit))}${o.interval ? `<div class="muted ci">95% CI ${esc(fmtValue(o.interval[0], o.unit))}–${esc(fmtValue(o.interval[1], o.unit))}</div>` : ''}</td><td>${esc(o.op)} ${esc(fmtValue(o.target, o.unit))}</td><td class="verdict">${esc(o.verdict)}</td><td>${o.contribution.toFixed(1)} / ${o.maxContribution.toFixed(1)}</td><td class="why">${esc(o.explanation)}</td></tr>`,
+      (o) => `<tr class="${o.verdict}"><td>${esc(o.name)}</td><td>${esc(o.sli)}${o.promql ? `:${esc(o.promql)}` : ''}${o.phase !== 'drill' ? ` (${esc(o.phase)})` : ''}${o.source ? `<div class="muted src" data-testid="objective-source">${esc(o.source)}</div>` : ''}</td><td>${esc(fmtValue(o.measured, o.unit))}${o.interval ? `<div class="muted ci">95% CI ${esc(fmtValue(o.interval[0], o.unit))}–${esc(fmtValue(o.interval[1], o.unit))}</div>` : ''}</td><td>${esc(o.op)} ${esc(fmtValue(o.target, o.unit))}</td><td class="verdict">${esc(o.verdict)}</td><td>${o.contribution.toFixed(1)} / ${o.maxContribution.toFixed(1)}</td><td class="why">${esc(o.explanation)}</td></tr>`,
     )
     .join('\n');
   const gen = (phase: string) => sc.load.generator.phases.find((g) => g.phase === phase);
@@ -135,7 +156,7 @@ h1{font-size:22px;margin:0 0 4px} h2{font-size:16px;margin:28px 0 8px;border-bot
 .fig{border:1px solid #d0d7de;border-radius:6px;padding:8px 10px}.fig .k{color:#57606a;font-size:12px}.fig .v{font-size:18px;font-weight:600}
 table{border-collapse:collapse;width:100%;font-size:13px} th,td{border-bottom:1px solid #eaeef2;padding:5px 6px;text-align:left;vertical-align:top}
 th{background:#f6f8fa} tr.missed td.verdict,tr.no-data td.verdict,tr.failed td{color:#cf222e;font-weight:600} tr.met td.verdict{color:#1a7f37;font-weight:600} tr.inconclusive td.verdict{color:#9a6700;font-weight:600} .ci{font-size:11px}
-td.why{color:#57606a;font-size:12px} .chart{margin:8px 0} figcaption{color:#57606a;font-size:12px}
+td.why{color:#57606a;font-size:12px} .src{font-size:11px;word-break:break-all} .chart{margin:8px 0} figcaption{color:#57606a;font-size:12px}
 .proof li.ok::marker{content:'✔ ';color:#1a7f37} .proof li.bad::marker{content:'✘ ';color:#cf222e}
 code{background:#f6f8fa;padding:1px 4px;border-radius:4px}
 </style></head>
@@ -161,6 +182,7 @@ ${fig('degraded share', sc.degradedShare === null ? '—' : `${(sc.degradedShare
 <h2>Objectives</h2>
 <table data-testid="objectives"><thead><tr><th>objective</th><th>SLI</th><th>measured</th><th>target</th><th>verdict</th><th>points</th><th>how the credit was computed</th></tr></thead>
 <tbody>${rows}</tbody></table>
+${serviceSlisHtml(sc)}
 <h2>Latency and errors over time</h2>
 ${lineChart({ title: 'p99 latency (1 s buckets)', t: sc.series.t, values: sc.series.p99Ms, yLabel: 'ms', windows: sc.faultWindows, threshold: { value: p99Target, label: `objective ${p99Target} ms` }, color: '#0969da', format: (v) => `${Math.round(v)}`, testId: 'chart-latency' })}
 ${lineChart({ title: 'error rate (1 s buckets)', t: sc.series.t, values: sc.series.errorRate, yLabel: 'errors', windows: sc.faultWindows, color: '#cf222e', format: (v) => `${(v * 100).toFixed(1)}%`, testId: 'chart-errors', minMax: 0.01 })}

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InvalidRunbook } from '../errors.js';
-import { parseRunbook, validateFiles } from './validate.js';
+import { parseRunbook, promqlObjectiveProblems, validateFiles } from './validate.js';
 
 const REPO = join(import.meta.dirname, '../../../..');
 const base = readFileSync(join(REPO, 'runbooks/replica-loss.yaml'), 'utf8');
@@ -58,6 +58,9 @@ describe('runbook validation', () => {
     ['a tab-indented block', base.replace('  owner: team-recsys-platform', '\towner: team-recsys-platform'), { path: '', message: /YAML syntax error/ }],
     ['a duplicate key', base.replace('  title: Replica loss under peak load', '  title: Replica loss under peak load\n  title: again'), { path: '', message: /YAML syntax error: Map keys must be unique/ }],
     ['a document that is a list', '- just\n- a list\n', { path: '', message: /expected a mapping/ }],
+    ['a promql objective without the SLI name', base.replace('sli: failed_requests, op: "<="', 'sli: promql, op: "<="'), { path: 'objectives[0]', message: /missing required field "promql"/ }],
+    ['a PromQL SLI name on another objective', base.replace('sli: failed_requests, op: "<="', 'sli: failed_requests, promql: triton-errors, op: "<="'), { path: 'objectives[0].promql', message: /only objectives with sli "promql" name a PromQL SLI/ }],
+    ['a PromQL SLI name that is not a name', base.replace('sli: failed_requests, op: "<="', 'sli: promql, promql: "sum(rate(x[5m]))", op: "<="'), { path: 'objectives[0].promql', message: /expected|must match/ }],
     ['an empty document', '', { path: '', message: /expected a mapping/ }],
   ];
 
@@ -83,5 +86,18 @@ describe('runbook validation', () => {
   it('names a file it cannot read', () => {
     const r = validateFiles([join(REPO, 'runbooks/does-not-exist.yaml')]);
     expect(r.problems[0].message).toMatch(/cannot read file: ENOENT/);
+  });
+
+  it('checks that a promql objective names one of the service\'s configured PromQL SLIs, located, naming the ones it has', () => {
+    const text = base.replace('sli: failed_requests, op: "<="', 'sli: promql, promql: trition-errors, phase: fault, op: "<="');
+    const runbook = parseRunbook(text, 'rb.yaml');
+    const loaded = { runbook, file: 'rb.yaml', source: text };
+    const ps = promqlObjectiveProblems(loaded, ['triton-errors', 'triton-latency'], 'recsys-triton');
+    expect(ps).toHaveLength(1);
+    expect(ps[0]).toMatchObject({ file: 'rb.yaml', path: 'objectives[0].promql', line: lineOf(text, 'promql: trition-errors') });
+    expect(ps[0].message).toBe('no PromQL SLI "trition-errors" is configured for service recsys-triton (it has: triton-errors, triton-latency)');
+    expect(promqlObjectiveProblems(loaded, [], 'recsys-triton')[0].message).toMatch(/it has none \(add services\[\]\.slis to the controller config\)/);
+    const fixed = text.replace('trition-errors', 'triton-errors');
+    expect(promqlObjectiveProblems({ runbook: parseRunbook(fixed, 'rb.yaml'), file: 'rb.yaml', source: fixed }, ['triton-errors'], 'recsys-triton')).toEqual([]);
   });
 });

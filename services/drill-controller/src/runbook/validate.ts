@@ -231,6 +231,7 @@ function semanticProblems(rb: Runbook): Array<{ path: PathPart[]; message: strin
       else if (!s.step.kind.startsWith('probe.')) out.push({ path: ['objectives', i, 'probe'], message: `step "${o.probe}" is a ${s.step.kind}, not a probe` });
     }
     if (o.sli !== 'probe' && o.probe) out.push({ path: ['objectives', i, 'probe'], message: 'only objectives with sli "probe" name a probe step' });
+    if (o.sli !== 'promql' && o.promql) out.push({ path: ['objectives', i, 'promql'], message: 'only objectives with sli "promql" name a PromQL SLI' });
   });
   const total = ['baseline', 'fault', 'recovery'].reduce((a, p) => a + durationMs(rb.load.phases[p as 'fault']), 0);
   const maxMs = durationMs(rb.guardrails.maxDuration);
@@ -270,6 +271,24 @@ function semanticProblems(rb: Runbook): Array<{ path: PathPart[]; message: strin
     if (n !== null && n > max) out.push({ path: [...path, 'target'], message: `targets ${n} replicas, more than guardrails.blastRadius.maxReplicas (${max})` });
   }
   return out;
+}
+
+/**
+ * Objectives with `sli: promql` must name one of the service's PromQL SLIs (controller config
+ * `services[].slis`), which the runbook alone cannot know: checked where a runbook meets a service
+ * (the controller, before a drill starts or is planned). Every problem is located at the objective's
+ * `promql` field and names the SLIs the service has.
+ */
+export function promqlObjectiveProblems(loaded: Pick<LoadedRunbook, 'runbook' | 'file' | 'source'>, configured: readonly string[], service: string): RunbookProblem[] {
+  const bad = loaded.runbook.objectives.map((o, i) => ({ o, i })).filter(({ o }) => o.sli === 'promql' && !configured.includes(o.promql ?? ''));
+  if (!bad.length) return [];
+  const { doc, lineCounter: lc } = loadLimitedYaml(loaded.source);
+  const have = configured.length ? `it has: ${configured.join(', ')}` : 'it has none (add services[].slis to the controller config)';
+  return bad.map(({ o, i }) => {
+    const path = ['objectives', i, 'promql'];
+    const pos = locate(doc, lc, path);
+    return { file: loaded.file, line: pos.line, column: pos.column, path: formatPath(path), message: `no PromQL SLI "${o.promql}" is configured for service ${service} (${have})` };
+  });
 }
 
 export function loadRunbook(file: string): LoadedRunbook {

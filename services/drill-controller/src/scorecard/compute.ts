@@ -5,6 +5,9 @@
  *   phases -> recovery -> quality -> error budget -> objectives -> steady state -> generator health
  *   -> proof -> status -> series
  *
+ * - The service's own PromQL SLIs (`serviceSlis`, evaluated by Prometheus beforehand in
+ *   serviceSlis.ts) are recorded beside the load-measured figures, with their source, and judge the
+ *   runbook's `sli: promql` objectives.
  * - Each objective gets its measured value, verdict and weighted contribution; a missed target
  *   earns partial credit by how far it was missed (explained in one sentence), never above 100.
  *   Latency objectives carry a 95% confidence interval; one missed only by its point estimate is
@@ -17,7 +20,7 @@
  *   delivered), a healthy load generator and host, and a steady state in the baseline. Without any
  *   of them the drill is `invalid`, never `failed` or `passed`.
  */
-import type { DrillJournal, Runbook, Scorecard } from '@drillbook/contracts';
+import type { DrillJournal, Runbook, Scorecard, ServiceSli } from '@drillbook/contracts';
 import { SCORECARD_SCHEMA_VERSION } from '@drillbook/contracts';
 import type { LoadOutcome, LoadResult } from '../load/index.js';
 import { detectionStep, impactOf } from './steps/detection.js';
@@ -48,6 +51,8 @@ export interface ScorecardInput {
   outcome: LoadOutcome | null;
   slo: SloReference;
   quick?: boolean;
+  /** The service's PromQL SLIs evaluated over the drill's phases (`evaluateServiceSlis`); absent when it has none. */
+  serviceSlis?: ServiceSli[];
 }
 
 /** Error budget: the drill's burn rate times its duration, as a share of the SLO period's budget. */
@@ -81,6 +86,7 @@ export function computeScorecard(input: ScorecardInput): Scorecard {
     phaseRatio,
     quality,
     errorBudgetConsumed: errorBudget.consumed,
+    serviceSlis: input.serviceSlis,
     probes: (name) => {
       const runs = j.activities.filter((a) => a.name === name && a.status !== 'running');
       const last = runs[runs.length - 1];
@@ -137,5 +143,6 @@ export function computeScorecard(input: ScorecardInput): Scorecard {
     series,
     evidence: { journal: 'journal.json', loadSummary: j.load?.summaryFile ?? 'load/summary.json', points: j.load?.pointsFile ?? 'load/points.ndjson', report: 'report.html', junit: 'junit.xml' },
     ...(rb.onFailure ? { onFailure: rb.onFailure } : {}),
+    ...(input.serviceSlis ? { serviceSlis: input.serviceSlis } : {}),
   };
 }

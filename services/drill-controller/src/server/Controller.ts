@@ -99,7 +99,7 @@ export async function startController(config: ControllerConfig, opts: Controller
     const services = new Map<string, ServiceInfo>(
       config.services.map((s) => {
         const a = slos.get(s.id)?.find((m) => sliKind(m) === 'availability');
-        return [s.id, { id: s.id, slo: a ? { name: a.name, objective: a.objective, periodDays: a.periodDays } : DEFAULT_SLO }];
+        return [s.id, { id: s.id, slo: a ? { name: a.name, objective: a.objective, periodDays: a.periodDays } : DEFAULT_SLO, ...(s.slis ? { slis: s.slis } : {}) }];
       }),
     );
     const access = new AccessControl(store, log);

@@ -8,7 +8,8 @@
  * it. An inconclusive objective is scored on its point estimate (partial credit, as if missed); the
  * drill's status says `inconclusive` rather than `failed`.
  */
-import type { LoadPhaseName, Objective, ObjectiveResult, PhaseStats, Runbook, Scorecard } from '@drillbook/contracts';
+import type { LoadPhaseName, Objective, ObjectiveResult, PhaseStats, Runbook, Scorecard, ServiceSli } from '@drillbook/contracts';
+import { serviceSliFigure } from '../serviceSlis.js';
 import type { LoadResult } from '../../load/index.js';
 import { percentileInterval, samplesToDecide } from './confidence.js';
 import { phaseOf } from './phases.js';
@@ -35,6 +36,7 @@ export const UNIT: Record<Objective['sli'], Unit> = {
   probe: 'count',
   undetected_impact: 'count',
   alert_noise: 'count',
+  promql: 'ratio',
 };
 /** Ratio SLIs where higher is better and the shortfall is measured against 1. */
 const GOOD_RATIOS = new Set(['availability', 'recovery_rate']);
@@ -90,6 +92,8 @@ export interface MeasureContext {
   probes: (name: string) => number | null;
   /** Alert timeline and findings (undetected impact, alert noise). */
   detection?: DetectionStep;
+  /** The service's own PromQL SLIs, evaluated over the phases (`sli: promql` objectives). */
+  serviceSlis?: readonly ServiceSli[];
 }
 
 /** The request-level SLIs a phase (or the whole drill) measured; null when it has no data. */
@@ -100,7 +104,7 @@ function scopeOf(ctx: MeasureContext, phase: Objective['phase']): Pick<PhaseStat
 }
 
 /** The SLI an objective names, measured over its phase (or the drill); null when not measured. */
-export function measure(o: Pick<Objective, 'sli' | 'phase' | 'probe' | 'within'>, ctx: MeasureContext): number | null {
+export function measure(o: Pick<Objective, 'sli' | 'phase' | 'probe' | 'within' | 'promql'>, ctx: MeasureContext): number | null {
   const ph = o.phase && o.phase !== 'drill' ? phaseOf(ctx.phases, o.phase) : null;
   const scope = scopeOf(ctx, o.phase);
   const r = ctx.recovery;
@@ -144,6 +148,8 @@ export function measure(o: Pick<Objective, 'sli' | 'phase' | 'probe' | 'within'>
       return ctx.detection ? undetectedImpactFor(o, ctx.detection) : null;
     case 'alert_noise':
       return ctx.detection ? alertNoise(ctx.detection) : null;
+    case 'promql':
+      return o.promql ? (serviceSliFigure(ctx.serviceSlis, o.promql, o.phase ?? 'drill')?.value ?? null) : null;
   }
 }
 
@@ -166,6 +172,11 @@ export interface Judgement {
 /** Measures one objective over its phase and judges it (with the latency interval where it applies). */
 export function judge(o: Objective, ctx: MeasureContext): Judgement {
   const measured = measure(o, ctx);
+  if (o.sli === 'promql' && (measured === null || !Number.isFinite(measured))) {
+    const f = o.promql ? serviceSliFigure(ctx.serviceSlis, o.promql, o.phase ?? 'drill') : null;
+    const why = f ? (f.note ?? 'Prometheus returned no sample') : `the service has no PromQL SLI "${o.promql}" configured`;
+    return { measured: null, verdict: 'no-data', credit: 0, explanation: `no data from the service's metrics: ${why}; not scored (the load-measured objectives still are)` };
+  }
   if (measured === null || !Number.isFinite(measured)) return { measured: null, verdict: 'no-data', credit: 0, explanation: 'no data: the drill did not produce this measurement, so no credit' };
   const c = credit(o, measured);
   const q = LATENCY_QUANTILE[o.sli];
@@ -189,12 +200,21 @@ export function judge(o: Objective, ctx: MeasureContext): Judgement {
 }
 
 /** Every objective of the runbook, judged and weighted; and the 0-100 score. */
+/**
+ * Every objective of the runbook, judged and weighted; and the 0-100 score.
+ *
+ * An objective on a service's PromQL SLI that got no figure (no Prometheus, no sample) is `no-data`
+ * and left out of the score's weights: the drill is scored on what was measured, as without the
+ * objective, and its status says the objective could not be decided (`inconclusive`, never `failed`).
+ */
 export function objectivesStep(rb: Runbook, ctx: MeasureContext): { objectives: ObjectiveResult[]; score: number } {
-  const weightSum = rb.objectives.reduce((a, o) => a + (o.weight ?? 1), 0);
-  const objectives = rb.objectives.map((o): ObjectiveResult => {
+  const judged = rb.objectives.map((o) => ({ o, j: judge(o, ctx) }));
+  const unscored = (o: Objective, j: Judgement) => o.sli === 'promql' && j.verdict === 'no-data';
+  const weightSum = judged.reduce((a, { o, j }) => a + (unscored(o, j) ? 0 : (o.weight ?? 1)), 0);
+  const objectives = judged.map(({ o, j }): ObjectiveResult => {
     const weight = o.weight ?? 1;
-    const maxContribution = round((weight / weightSum) * 100, 2);
-    const j = judge(o, ctx);
+    const maxContribution = unscored(o, j) || weightSum === 0 ? 0 : round((weight / weightSum) * 100, 2);
+    const figure = o.sli === 'promql' && o.promql ? serviceSliFigure(ctx.serviceSlis, o.promql, o.phase ?? 'drill') : null;
     return {
       name: o.name,
       sli: o.sli,
@@ -211,6 +231,7 @@ export function objectivesStep(rb: Runbook, ctx: MeasureContext): { objectives: 
       explanation: j.explanation,
       ...(j.interval ? { interval: j.interval } : {}),
       ...(j.requestsToDecide !== undefined ? { requestsToDecide: j.requestsToDecide } : {}),
+      ...(o.sli === 'promql' ? { promql: o.promql, source: figure?.source ?? `promql: (no SLI "${o.promql}" configured for the service)` } : {}),
     };
   });
   const score = Math.min(100, round(objectives.reduce((a, o) => a + o.contribution, 0), 1));

@@ -4,9 +4,10 @@
  * delivered, steady state not established, or a load generator / host too weak to judge a drill
  * that missed or could not decide something — a late generator only inflates latency, so a pass
  * despite it stands); `failed` when an
- * objective was missed; `inconclusive` when none was missed but one could not be decided (or could
- * not be measured at all by this set-up: detection with no alert source, quality with no ground
- * truth — see UNMEASURABLE_WHEN_ABSENT); `failed`
+ * objective was missed; `inconclusive` when none was missed but one could not be decided (a latency
+ * interval that straddles its target) or could not be measured at all by this set-up (detection with
+ * no alert source, quality with no ground truth, an objective on the service's PromQL SLI that got no
+ * figure from Prometheus — see UNMEASURABLE_WHEN_ABSENT); `failed`
  * when the load's thresholds were crossed; otherwise `passed`.
  */
 import type { DrillJournal, DrillStatus, ObjectiveResult, Scorecard } from '@drillbook/contracts';
@@ -35,7 +36,13 @@ const UNMEASURED_WHY: Partial<Record<ObjectiveResult['sli'], string>> = {
   ndcg_ratio: 'no served NDCG@10: the sessions carry no ground truth, or no answer was scored',
 };
 
-export const UNMEASURABLE_WHEN_ABSENT: ReadonlySet<ObjectiveResult['sli']> = new Set(['undetected_impact', 'alert_noise', 'ndcg_ratio']);
+export const UNMEASURABLE_WHEN_ABSENT: ReadonlySet<ObjectiveResult['sli']> = new Set(['undetected_impact', 'alert_noise', 'ndcg_ratio', 'promql']);
+
+/** Why an unmeasurable objective got no figure; a PromQL SLI's explanation says what Prometheus returned. */
+function unmeasuredWhy(o: ObjectiveResult): string {
+  if (o.sli === 'promql') return `the service's metrics gave no figure: ${o.explanation.replace(/^no data from the service's metrics: /, '').replace(/; not scored.*$/, '')}`;
+  return UNMEASURED_WHY[o.sli] ?? 'no data';
+}
 
 export function statusStep({ journal: j, proof, generator, steadyState, objectives, load }: StatusInput): { status: DrillStatus; statusReason: string } {
   const { faultObserved, loadDelivered } = proof.proof;
@@ -58,7 +65,7 @@ export function statusStep({ journal: j, proof, generator, steadyState, objectiv
   if (inconclusive.length || unmeasured.length) {
     const parts: string[] = [];
     if (inconclusive.length) parts.push(`the samples cannot decide ${inconclusive.map((o) => `${figure(o)}${o.requestsToDecide ? `: about ${o.requestsToDecide} requests would` : ''}`).join(', ')}`);
-    if (unmeasured.length) parts.push(`this drill could not measure ${unmeasured.map((o) => `"${o.name}" (${UNMEASURED_WHY[o.sli] ?? 'no data'})`).join(', ')}`);
+    if (unmeasured.length) parts.push(`this drill could not measure ${unmeasured.map((o) => `"${o.name}" (${unmeasuredWhy(o)})`).join(', ')}`);
     return { status: 'inconclusive', statusReason: `no objective missed, but ${parts.join('; and ')}` };
   }
   if (load && !load.thresholdsOk) return { status: 'failed', statusReason: `load thresholds crossed: ${thresholds.filter((t) => !t.ok).map((t) => `${t.metric} ${t.expr}`).join(', ')}` };

@@ -11,7 +11,9 @@ import { join } from 'node:path';
 import type { DrillEvent, DrillPlan, EmergencyStopState, StartDrillRequest, StartDrillResponse, DrillSummary } from '@drillbook/contracts';
 import { DEFAULT_SLO, type AbortSource } from '../../engine/executor.js';
 import { undoDrill } from '../../engine/undo.js';
-import type { LoadedRunbook } from '../../runbook/validate.js';
+import { promqlObjectiveProblems, type LoadedRunbook } from '../../runbook/validate.js';
+import { formatProblem } from '../../errors.js';
+import type { PromqlSli } from '../../catalogue/promqlSlis.js';
 import { buildPlan } from '../../runbook/plan.js';
 import { durationMs } from '../../runbook/duration.js';
 import { chooseEngine } from '../../load/index.js';
@@ -34,6 +36,8 @@ export interface ServiceInfo {
   id: string;
   /** The availability SLO drills score their error budget against. */
   slo: SloReference;
+  /** The service's PromQL SLIs (`services[].slis`): evaluated for scorecards, named by `sli: promql` objectives. */
+  slis?: PromqlSli[];
 }
 
 export interface DrillManagerDeps {
@@ -109,6 +113,10 @@ export class DrillManager {
     const service = req.service ?? rb.target.service;
     if (!this.d.services.has(service)) throw new ApiError(404, `unknown service "${service}"`, 'service');
     if (service !== rb.target.service) throw new ApiError(400, `runbook "${rb.metadata.name}" targets service "${rb.target.service}", not "${service}"`, 'service');
+    const unknownSlis = promqlObjectiveProblems(loaded, (this.d.services.get(service)?.slis ?? []).map((s) => s.name), service);
+    if (unknownSlis.length) {
+      throw new ApiError(422, `runbook "${rb.metadata.name}" names PromQL SLIs that ${service} does not have:\n${unknownSlis.map(formatProblem).join('\n')}`, 'runbook', unknownSlis.map((p) => ({ field: p.path, message: `${p.file}:${p.line}:${p.column}: ${p.message}` })));
+    }
     const dryRun = !!req.dryRun || !!rb.guardrails.dryRun;
     const quick = !!req.quick;
     if (!dryRun) await this.d.access.require(who, 'launch', 'drill.start', service, service);
@@ -223,7 +231,7 @@ export class DrillManager {
       const drill = new WorkerDrill(
         {
           runbook: { file: a.loaded.file, source: a.loaded.source, sha256: a.loaded.sha256 },
-          options: { drillId: rec.id, outDir: rec.outDir, quick: rec.quick, loadEngine: this.d.loadEngine, prometheusUrl: this.d.prometheusUrl, slo: this.d.services.get(rec.service)?.slo ?? DEFAULT_SLO },
+          options: { drillId: rec.id, outDir: rec.outDir, quick: rec.quick, loadEngine: this.d.loadEngine, prometheusUrl: this.d.prometheusUrl, slo: this.d.services.get(rec.service)?.slo ?? DEFAULT_SLO, serviceSlis: this.d.services.get(rec.service)?.slis },
         },
         target,
         {

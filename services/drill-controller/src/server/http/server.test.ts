@@ -3,7 +3,7 @@
  * API's error shapes, authentication, CORS, query validation, SSE replay, and a drill whose
  * service cannot be reached.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -190,6 +190,39 @@ describe('controller API over HTTP', () => {
       expect((await fetch(`${closed.url}/metrics`, { headers: { authorization: 'Bearer v' } })).status).toBe(200);
     } finally {
       await closed.stop();
+    }
+  });
+
+  it("refuses a drill whose objective names a PromQL SLI the service does not have, located at the objective, naming the ones it has", async () => {
+    const rbDir = join(dir, 'promql-runbooks');
+    mkdirSync(rbDir, { recursive: true });
+    const source = readFileSync(join(RUNBOOKS, 'latency-blip.yaml'), 'utf8')
+      .replace('name: latency-blip', 'name: triton-errors')
+      .replace('objectives:\n', 'objectives:\n  - { name: Triton errors, sli: promql, promql: trition-errors, phase: fault, op: "<=", target: 0.05 }\n');
+    writeFileSync(join(rbDir, 'triton-errors.yaml'), source);
+    const errorRatio = 'sum(rate(nv_inference_request_failure[{{.window}}])) / sum(rate(nv_inference_request_total[{{.window}}]))';
+    const base = config({}, 'promql');
+    const withSlis = await startController(
+      {
+        ...base,
+        runbooks: [rbDir],
+        services: base.services.map((s) => ({ ...s, slis: [{ name: 'triton-errors', sli: 'availability' as const, objective: 0.99, period: '30d', errorRatio }, { name: 'triton-queue', sli: 'latency' as const, objective: 0.99, period: '30d', errorRatio }] })),
+      },
+      { port: 0, env: TOKENS, log: () => {} },
+    );
+    try {
+      const c = api(withSlis.url);
+      const refused = await c.post<{ error: string; field: string; details: Array<{ field: string; message: string }> }>('/drills', 'v', { runbook: 'triton-errors', dryRun: true });
+      expect(refused.status).toBe(422);
+      expect(refused.body.field).toBe('runbook');
+      const line = source.split('\n').findIndex((l) => l.includes('promql: trition-errors')) + 1;
+      expect(refused.body.details).toEqual([
+        { field: 'objectives[0].promql', message: expect.stringMatching(new RegExp(`triton-errors\\.yaml:${line}:\\d+: no PromQL SLI "trition-errors" is configured for service recsys-reference \\(it has: triton-errors, triton-queue\\)`)) },
+      ]);
+      writeFileSync(join(rbDir, 'triton-errors.yaml'), source.replace('promql: trition-errors', 'promql: triton-errors'));
+      await waitFor('the corrected runbook', async () => (await c.post('/drills', 'v', { runbook: 'triton-errors', dryRun: true })).status === 200, 15_000);
+    } finally {
+      await withSlis.stop();
     }
   });
 });

@@ -8,6 +8,7 @@ import type { DrillEvent, DrillJournal, Scorecard } from '@drillbook/contracts';
 import type { AbortSource } from '../../../engine/executor.js';
 import type { ReplicaRef } from '../../../engine/target.js';
 import type { SloReference } from '../../../scorecard/compute.js';
+import type { PromqlSli } from '../../../catalogue/promqlSlis.js';
 
 export interface TargetSnapshot {
   replicas: ReplicaRef[];
@@ -25,6 +26,8 @@ export interface WorkerInput {
     loadEngine: 'auto' | 'builtin' | 'k6';
     prometheusUrl?: string;
     slo: SloReference;
+    /** The service's PromQL SLIs, evaluated for the scorecard. */
+    serviceSlis?: PromqlSli[];
   };
   target: {
     service: string;
