@@ -257,11 +257,14 @@ class ClientConnection {
       if (!head || this.fp.d.faults.size > 0 || this.fp.isAdmin(head.path)) return this.handOff();
       const rest = buf.length > end + 4 ? buf.subarray(end + 4) : null;
       this.pending = null;
-      this.begin(head);
+      // The head and the body bytes already read leave in one write (one packet for a small request).
+      const u = this.begin(head);
+      u.socket.cork();
       if (rest) {
         const after = this.reqDone ? rest : this.requestBody(rest);
         if (after.length) this.pending = after;
       }
+      u.socket.uncork();
     }
     // Read on: between requests, or for the body of the one just begun (unless its upstream is full).
     if (!this.gone && (!this.busy || (!this.reqDone && this.up && !this.up.socket.writableNeedDrain))) this.socket.resume();
@@ -283,7 +286,7 @@ class ClientConnection {
     this.fp.d.handOff(s, bytes);
   }
 
-  private begin(h: RequestHead): void {
+  private begin(h: RequestHead): Upstream {
     const d = this.fp.d;
     this.busy = true;
     this.recorded = false;
@@ -300,8 +303,9 @@ class ClientConnection {
     this.status = NO_ANSWER;
     d.began();
     d.metrics.inFlightAdd(1);
-    this.up = this.fp.pool.acquire(this);
-    this.up.socket.write(upstreamRequestHead(h, this.fp.basePath, this.fp.upstreamHost, this.socket.remoteAddress ?? ''), 'latin1');
+    const u = (this.up = this.fp.pool.acquire(this));
+    u.socket.write(upstreamRequestHead(h, this.fp.basePath, this.fp.upstreamHost, this.socket.remoteAddress ?? ''), 'latin1');
+    return u;
   }
 
   /** Forward the request body's bytes in `chunk` (discard them once the upstream is gone); returns what follows the body. */
