@@ -1,13 +1,16 @@
 /**
  * The fault proxy: one HTTP/1.1 listener that serves its own API under `adminPrefix` and forwards
- * everything else to the upstream over undici's keep-alive pool, applying the active faults.
+ * everything else to the upstream. Connections start on the fast path (`http/fastpath.ts`: raw
+ * sockets, no node:http) and are handed to the full path (node:http, `forward.ts` over undici's
+ * keep-alive pool, applying the active faults) for anything the fast path does not handle.
  */
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import net, { type AddressInfo, type Socket } from 'node:net';
 import { Pool } from 'undici';
 import type { ProxyConfig } from './config.js';
 import { ProxyFaultRegistry } from './faults/registry.js';
 import { createAdmin } from './http/admin.js';
+import { FastPath } from './http/fastpath.js';
 import { createForwarder, isSynthetic, NO_ANSWER } from './http/forward.js';
 import { ProxyMetrics } from './telemetry/metrics.js';
 
@@ -16,7 +19,11 @@ export type Log = (msg: string, extra?: Record<string, unknown>) => void;
 export class FaultProxy {
   readonly metrics = new ProxyMetrics();
   readonly faults: ProxyFaultRegistry;
+  /** The listening socket; each connection goes to the fast path, or straight to `server`. */
+  private readonly listener: net.Server;
+  /** The full path: node:http, fed connections by `listener` and by the fast path's hand-offs. */
   private readonly server: http.Server;
+  private readonly fast: FastPath | null;
   private readonly upstream: Pool;
   private readonly sockets = new Set<Socket>();
   private inFlight = 0;
@@ -49,6 +56,42 @@ export class FaultProxy {
       if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
       else socket.destroy();
     });
+    this.fast = FastPath.supports(config)
+      ? new FastPath({
+          config,
+          faults: this.faults,
+          metrics: this.metrics,
+          handOff: (s, bytes) => this.handOff(s, bytes),
+          isStopping: () => this.stopping,
+          began: () => this.inFlight++,
+          ended: () => this.requestEnded(),
+          log,
+        })
+      : null;
+    // allowHalfOpen as node:http's own listener, so a handed-off connection behaves as one it accepted.
+    this.listener = net.createServer({ allowHalfOpen: true, noDelay: true }, (s) => {
+      this.sockets.add(s);
+      s.on('close', () => this.sockets.delete(s));
+      if (this.fast) this.fast.accept(s);
+      else this.server.emit('connection', s);
+    });
+  }
+
+  /** The full path takes a connection over for good, starting with the bytes the fast path already read. */
+  private handOff(s: Socket, bytes: Buffer | null): void {
+    s.pause();
+    if (bytes?.length) s.unshift(bytes);
+    this.server.emit('connection', s);
+    s.resume();
+  }
+
+  private requestEnded(): void {
+    this.inFlight--;
+    if (this.stopping) {
+      this.server.closeIdleConnections();
+      this.fast?.closeIdle();
+      if (this.inFlight === 0) this.drained?.();
+    }
   }
 
   private async handle(
@@ -79,25 +122,24 @@ export class FaultProxy {
         status = 500;
       } else res.destroy();
     } finally {
-      this.inFlight--;
       this.metrics.inFlightAdd(-1);
       this.metrics.request(req.method ?? 'GET', status, isSynthetic(req), (performance.now() - started) / 1000);
-      if (this.stopping) {
-        this.server.closeIdleConnections();
-        if (this.inFlight === 0) this.drained?.();
-      }
+      this.requestEnded();
     }
   }
 
   async start(): Promise<{ url: string }> {
     await new Promise<void>((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(this.config.port, this.config.host, () => {
-        this.server.off('error', reject);
+      this.listener.once('error', reject);
+      this.listener.listen(this.config.port, this.config.host, () => {
+        this.listener.off('error', reject);
         resolve();
       });
     });
-    const a = this.server.address() as AddressInfo;
+    // node:http starts its connection tracking (headers timeout, closeIdleConnections) on
+    // 'listening'; it never listens itself, so it is told here.
+    this.server.emit('listening');
+    const a = this.listener.address() as AddressInfo;
     const host = a.family === 'IPv6' ? `[${a.address}]` : a.address;
     this.url = `http://${host}:${a.port}`;
     this.log('proxy listening', { url: this.url, upstream: this.config.upstream.href, faults: `${this.url}${this.config.adminPrefix}/faults` });
@@ -111,8 +153,10 @@ export class FaultProxy {
   async stop(graceMs = this.config.shutdownGraceMs): Promise<void> {
     if (this.stopping) return;
     this.stopping = true;
-    const closed = new Promise<void>((r) => this.server.close(() => r()));
+    const closed = new Promise<void>((r) => this.listener.close(() => r()));
+    this.server.close();
     this.server.closeIdleConnections();
+    this.fast?.closeIdle();
     this.releaseHung();
     if (this.inFlight > 0) {
       await new Promise<void>((resolve) => {
@@ -128,6 +172,7 @@ export class FaultProxy {
     await closed;
     this.faults.shutdown();
     await this.upstream.destroy();
+    this.fast?.destroy();
     this.log('proxy stopped', {});
   }
 }

@@ -85,6 +85,10 @@ export async function startUpstream(): Promise<Upstream> {
       res.write('partial');
       return setTimeout(() => res.socket?.destroy(), 20);
     }
+    if (url.pathname === '/reset') {
+      // The connection is reset before any answer.
+      return req.socket.resetAndDestroy();
+    }
     json(404, { error: `no route ${url.pathname}` });
   });
   server.on('connection', (s) => {

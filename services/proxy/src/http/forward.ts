@@ -128,7 +128,7 @@ export function createForwarder(d: ForwardDeps) {
         bodyTimeout: config.upstreamTimeoutMs,
       };
 
-      // Fast path (no fault acts on the answer): undici's dispatch with a handler that writes the
+      // Pass-through (no fault acts on the answer): undici's dispatch with a handler that writes the
       // answer straight into the client's response, pausing the upstream while the client is slow.
       if (!corrupt && !bandwidth) {
         let abortUpstream: ((err?: Error) => void) | null = null;

@@ -1,7 +1,8 @@
 /** Hop-by-hop header handling (RFC 9110 §7.6.1) and the X-Forwarded-* headers of a reverse proxy. */
 import type { IncomingMessage } from 'node:http';
 
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade']);
+/** Hop-by-hop headers (RFC 9110 §7.6.1, plus the old proxy-connection): never forwarded. */
+export const HOP_BY_HOP: ReadonlySet<string> = new Set(['connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade']);
 
 /** Header names that must not be forwarded: the fixed hop-by-hop set plus those the Connection header names. */
 function dropped(connection: string | string[] | undefined): Set<string> {
