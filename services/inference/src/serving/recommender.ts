@@ -229,7 +229,8 @@ export class Recommender {
     }
     const { result, timing } = outcome;
     this.metrics.queueDuration.observe(labels, (timing.batchStart - timing.enqueuedAt) / 1000);
-    if (requestSpan) recordBatchSpans(requestSpan, timing, model.version);
+    // Children of a span that is not recorded (tracing off, or not sampled) would not be either.
+    if (requestSpan?.isRecording()) recordBatchSpans(requestSpan, timing, model.version);
     if (degradedReason) {
       this.metrics.inferenceRequests.inc({ ...labels, result: 'failure', reason: degradedReason });
       this.metrics.fallback.inc({ model: this.host.name, reason: degradedReason });
