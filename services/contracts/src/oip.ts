@@ -333,7 +333,7 @@ export function parseRecsysInferRequest(body: unknown): RecsysInferRequest {
   });
   for (const spec of RECSYS_OIP_INPUTS) {
     if (spec.name !== 'query' && out.inputIndex[spec.name] === undefined) {
-      throw new OipRequestError('inputs', `missing input "${spec.name}" (${spec.datatype} [${spec.shape.map((d) => (d === -1 ? 'N' : d)).join(', ')}])`);
+      throw new OipRequestError('inputs', `missing input "${spec.name}" (${spec.datatype} [${(spec.shape as readonly number[]).map((d) => (d === -1 ? 'N' : d)).join(', ')}])`);
     }
   }
   const users = columns.user_id!;
