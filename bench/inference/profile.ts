@@ -8,7 +8,10 @@
  * response encoding, the socket write, metrics, tracing, logging, GC. The load client's own CPU
  * share is measured beside it (the client runs in this process).
  *
- *   npm run bench:inference:profile [-- --items 100000 --seconds 15 --concurrency 64]
+ *   npm run bench:inference:profile [-- --items 100000 --seconds 15 --concurrency 64 --oip-rows 0]
+ *
+ * `--oip-rows N` (N >= 1) sends OIP inference requests of N users each instead of `/v1/recommend`
+ * (the requests in flight stay `--concurrency`, so N x that many queries) and prints the CPU per query.
  *
  * Ends with `RESULT requests=<n> rps=<rate> main_us_per_request=<us> replica_us_per_request=<us> client_cores=<c>`.
  */
@@ -27,6 +30,7 @@ const { values } = parseArgs({
     users: { type: 'string', default: '20000' },
     seconds: { type: 'string', default: '15' },
     concurrency: { type: 'string', default: '64' },
+    'oip-rows': { type: 'string', default: '0' },
     keep: { type: 'boolean', default: false },
   },
 });
@@ -34,7 +38,8 @@ const items = Number(values.items);
 const users = Number(values.users);
 const seconds = Number(values.seconds);
 const concurrency = Number(values.concurrency);
-for (const [name, v, min] of [['items', items, 1000], ['users', users, 1], ['seconds', seconds, 1], ['concurrency', concurrency, 1]] as const) {
+const oipRows = Number(values['oip-rows']);
+for (const [name, v, min] of [['items', items, 1000], ['users', users, 1], ['seconds', seconds, 1], ['concurrency', concurrency, 1], ['oip-rows', oipRows, 0]] as const) {
   if (!Number.isInteger(v) || v < min) {
     process.stderr.write(`bench:inference:profile: --${name} must be an integer >= ${min}, got ${JSON.stringify(values[name])}\n`);
     process.exit(2);
@@ -105,6 +110,16 @@ async function main(): Promise<void> {
   const templates = sessions.length ? sessions : [{ userId: 'u-1', query: 'running shoes' }];
   let n = 0;
   const body = (): RequestSpec => {
+    if (oipRows > 0) {
+      // --oip-rows N: OIP inference requests of N users each (the protocol's batch dimension).
+      const rows = Array.from({ length: oipRows }, () => templates[n++ % templates.length]);
+      const inputs = [
+        { name: 'user_id', datatype: 'BYTES', shape: [oipRows], data: rows.map((t) => t.userId) },
+        { name: 'query', datatype: 'BYTES', shape: [oipRows], data: rows.map((t) => t.query) },
+        { name: 'k', datatype: 'INT32', shape: [1], data: [10] },
+      ];
+      return { path: '/v2/models/recsys-two-tower/infer', body: JSON.stringify({ inputs }), headers: { 'x-synthetic': 'true' } };
+    }
     const t = templates[n++ % templates.length];
     return { path: '/v1/recommend', body: JSON.stringify({ userId: t.userId, query: t.query, k: 10 }), headers: { 'x-synthetic': 'true' } };
   };
@@ -187,6 +202,9 @@ async function main(): Promise<void> {
   }
   if (!values.keep) rmSync(dir, { recursive: true, force: true });
   say('');
+  if (oipRows > 0) {
+    say(`OIP requests of ${oipRows} users: main thread ${((mainCores * 1e6) / (rps * oipRows)).toFixed(1)} us per query, replica ${((totalCores * 1e6) / (rps * oipRows)).toFixed(1)} us per query (${(rps * oipRows).toFixed(0)} queries/s)`);
+  }
   say(`RESULT requests=${requests} rps=${rps.toFixed(0)} main_us_per_request=${((mainCores * 1e6) / rps).toFixed(1)} replica_us_per_request=${((totalCores * 1e6) / rps).toFixed(1)} client_cores=${clientCores.toFixed(2)}`);
 }
 

@@ -49,6 +49,8 @@ for (const [name, v, min] of [['items', items, 1000], ['users', users, 1], ['sec
   }
 }
 const cores = availableParallelism();
+/** Users per request in the printed OIP batch figure. */
+const OIP_ROWS = 8;
 const say = (s: string) => process.stdout.write(s + '\n');
 
 async function main(): Promise<void> {
@@ -97,6 +99,21 @@ async function main(): Promise<void> {
   const body = (): RequestSpec => {
     const t = nextTemplate();
     return { path: '/v1/recommend', body: JSON.stringify({ userId: t.userId, query: t.query, k: 10 }), headers: { 'x-synthetic': 'true' } };
+  };
+  /** An OIP inference request of OIP_ROWS users (and their queries), k 10 each. */
+  const oipBody = (): RequestSpec => {
+    const rows = Array.from({ length: OIP_ROWS }, nextTemplate);
+    return {
+      path: '/v2/models/recsys-two-tower/infer',
+      body: JSON.stringify({
+        inputs: [
+          { name: 'user_id', datatype: 'BYTES', shape: [OIP_ROWS], data: rows.map((t) => t.userId) },
+          { name: 'query', datatype: 'BYTES', shape: [OIP_ROWS], data: rows.map((t) => t.query ?? '') },
+          { name: 'k', datatype: 'INT32', shape: [1], data: [10] },
+        ],
+      }),
+      headers: { 'x-synthetic': 'true' },
+    };
   };
   const common = { MODEL_REGISTRY: root, MODEL_VERSION: version, PORT: '0', GPU_POLL_MS: '0', DEADLINE_MS: '2000', MAX_QUEUE: '4096' };
 
@@ -149,6 +166,16 @@ async function main(): Promise<void> {
     const saturation = median(batchedRuns.map((x) => x.rps));
     half = await openLoop(svc.url, body, saturation / 2, seconds);
     say(`(b) service at 50% load (${(saturation / 2).toFixed(0)} req/s open model): p50 ${half.p50Ms.toFixed(1)} ms, p99 ${half.p99Ms.toFixed(1)} ms, errors ${half.errors}`);
+    // Printed only (not in RESULT): the same service taking OIP requests of OIP_ROWS users each (the
+    // protocol's batch dimension), with as many queries in flight as (b); each row is one query.
+    const rowsIn = Math.max(1, Math.floor(concurrency / OIP_ROWS));
+    const oip = await closedLoop(svc.url, body, concurrency, seconds); // /v1 once more right before, side by side
+    const o = await closedLoop(svc.url, oipBody, rowsIn, seconds);
+    say(
+      `(b') service, OIP infer with ${OIP_ROWS} users per request, saturation (${rowsIn} requests = ${rowsIn * OIP_ROWS} queries in flight): ` +
+        `${(o.rps * OIP_ROWS).toFixed(0)} queries/s (${o.rps.toFixed(0)} requests/s), p99 ${o.p99Ms.toFixed(1)} ms, errors ${o.errors}; ` +
+        `/v1/recommend just before: ${oip.rps.toFixed(0)} queries/s; ratio ${((o.rps * OIP_ROWS) / oip.rps).toFixed(2)}`,
+    );
   } finally {
     await Promise.all([svc.stop(), naiveSvc.stop(), raw.release()]);
   }

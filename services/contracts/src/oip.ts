@@ -159,19 +159,33 @@ export function oipModelPath(model: string, version: string | undefined, tail: '
 // ---------------------------------------------------------------------------------------------
 // The reference recommender under the protocol
 
-/** Inputs of the reference recommender: one request per inference (shape [1]); `query` may be omitted. */
+/**
+ * Most rows (users / queries) one inference request may carry: the batch dimension of `user_id`
+ * and `query`. Each row is one query through the replica's micro-batcher.
+ */
+export const RECSYS_OIP_MAX_ROWS = 64;
+
+/**
+ * Inputs of the reference recommender. `user_id` and `query` have the batch dimension (N rows,
+ * 1..RECSYS_OIP_MAX_ROWS; `query` may be omitted, else it has the same N); `k` is one value for
+ * every row.
+ */
 export const RECSYS_OIP_INPUTS = [
-  { name: 'user_id', datatype: 'BYTES', shape: [1] },
-  { name: 'query', datatype: 'BYTES', shape: [1] },
+  { name: 'user_id', datatype: 'BYTES', shape: [-1] },
+  { name: 'query', datatype: 'BYTES', shape: [-1] },
   { name: 'k', datatype: 'INT32', shape: [1] },
 ] as const satisfies readonly OipTensorMetadata[];
 
-/** Outputs: the ranked item ids and their scores (k each), whether the answer is degraded, and why ('' when not). */
+/**
+ * Outputs per row: the ranked item ids and their scores (k each), whether the answer is degraded,
+ * and why ('' when not). N rows are answered `[N, k]` / `[N]`; a one-row request keeps the
+ * un-batched shapes `[k]` / `[1]` (the same row-major data).
+ */
 export const RECSYS_OIP_OUTPUTS = [
-  { name: 'item_ids', datatype: 'BYTES', shape: [-1] },
-  { name: 'scores', datatype: 'FP32', shape: [-1] },
-  { name: 'degraded', datatype: 'BOOL', shape: [1] },
-  { name: 'degraded_reason', datatype: 'BYTES', shape: [1] },
+  { name: 'item_ids', datatype: 'BYTES', shape: [-1, -1] },
+  { name: 'scores', datatype: 'FP32', shape: [-1, -1] },
+  { name: 'degraded', datatype: 'BOOL', shape: [-1] },
+  { name: 'degraded_reason', datatype: 'BYTES', shape: [-1] },
 ] as const satisfies readonly OipTensorMetadata[];
 
 export type RecsysOipInputName = (typeof RECSYS_OIP_INPUTS)[number]['name'];
@@ -188,12 +202,19 @@ export class OipRequestError extends Error {
   }
 }
 
+/** One row of an inference request: one user (and query), ranked as one query. */
+export interface RecsysInferRow {
+  userId: string;
+  query?: string;
+}
+
 /** What a structurally valid inference request for the reference recommender asks for. */
 export interface RecsysInferRequest {
   id?: string;
   parameters?: OipParameters;
-  userId: string;
-  query?: string;
+  /** One per row of the batch dimension (1..RECSYS_OIP_MAX_ROWS), in order. */
+  rows: RecsysInferRow[];
+  /** k for every row. */
   k: number;
   /** Index in `inputs` of each input given (to name it in a later error). */
   inputIndex: Partial<Record<RecsysOipInputName, number>>;
@@ -259,7 +280,7 @@ export function parseRecsysInferRequest(body: unknown): RecsysInferRequest {
   if (body === undefined) throw new OipRequestError('body', 'an inference request is required: {"inputs": [{"name": "user_id", "shape": [1], "datatype": "BYTES", "data": ["u-1"]}, ...]}');
   if (!isObject(body)) throw new OipRequestError('body', `expected a JSON object, got ${describe(body)}`);
   for (const key of Object.keys(body)) if (!REQUEST_KEYS.has(key)) throw new OipRequestError(key, 'unknown field; an inference request has id, parameters, inputs, outputs');
-  const out: RecsysInferRequest = { userId: '', k: 0, inputIndex: {}, outputs: null };
+  const out: RecsysInferRequest = { rows: [], k: 0, inputIndex: {}, outputs: null };
   if (body.id !== undefined) {
     if (typeof body.id !== 'string') throw new OipRequestError('id', `expected a string, got ${describe(body.id)}`);
     out.id = body.id;
@@ -267,6 +288,7 @@ export function parseRecsysInferRequest(body: unknown): RecsysInferRequest {
   if (body.parameters !== undefined) out.parameters = checkParameters(body.parameters, 'parameters');
   if (!Array.isArray(body.inputs)) throw new OipRequestError('inputs', body.inputs === undefined ? 'is required: an array of input tensors' : `expected an array of input tensors, got ${describe(body.inputs)}`);
   const names = RECSYS_OIP_INPUTS.map((t) => t.name).join(', ');
+  const columns: Partial<Record<'user_id' | 'query', { rows: number; shape: number[]; values: string[] }>> = {};
   body.inputs.forEach((input: unknown, i: number) => {
     const at = `inputs[${i}]`;
     if (!isObject(input)) throw new OipRequestError(at, `expected an input tensor object, got ${describe(input)}`);
@@ -280,27 +302,49 @@ export function parseRecsysInferRequest(body: unknown): RecsysInferRequest {
     if (!Array.isArray(input.shape) || !input.shape.every((d) => Number.isInteger(d) && (d as number) >= 0)) {
       throw new OipRequestError(`${at}.shape`, `expected an array of non-negative integers, got ${JSON.stringify(input.shape) ?? 'nothing'}`);
     }
-    const count = (input.shape as number[]).reduce((a, b) => a * b, 1);
-    if (count !== 1) throw new OipRequestError(`${at}.shape`, `expected [1] (one request per inference), got [${(input.shape as number[]).join(', ')}]`);
+    const shape = input.shape as number[];
+    const shown = `[${shape.join(', ')}]`;
+    // The first dimension is the batch (rows); any further dimension must be 1 ([N] or [N, 1]). A scalar ([]) is one row.
+    const rows = shape.length === 0 ? 1 : shape[0];
+    if (shape.slice(1).some((d) => d !== 1)) throw new OipRequestError(`${at}.shape`, `expected [N] or [N, 1] (one ${spec.name} per row), got ${shown}`);
+    if (spec.name === 'k') {
+      if (rows !== 1) throw new OipRequestError(`${at}.shape`, `expected [1] (one k for every row), got ${shown}`);
+    } else {
+      if (rows < 1) throw new OipRequestError(`${at}.shape`, `expected at least 1 row, got ${shown}`);
+      if (rows > RECSYS_OIP_MAX_ROWS) throw new OipRequestError(`${at}.shape`, `at most ${RECSYS_OIP_MAX_ROWS} rows per request, got ${shown}`);
+    }
     if (input.parameters !== undefined) checkParameters(input.parameters, `${at}.parameters`);
     if (!Array.isArray(input.data)) throw new OipRequestError(`${at}.data`, input.data === undefined ? 'is required' : `expected an array, got ${describe(input.data)}`);
-    const data = flatten(input.data, (input.shape as number[]).length, at);
-    if (data.length !== 1) throw new OipRequestError(`${at}.data`, `expected 1 element for shape [${(input.shape as number[]).join(', ')}], got ${data.length}`);
-    const v = data[0];
+    const data = flatten(input.data, shape.length, at);
+    if (data.length !== rows) throw new OipRequestError(`${at}.data`, `expected ${rows} element${rows === 1 ? '' : 's'} for shape ${shown}, got ${data.length}`);
     if (spec.datatype === 'BYTES') {
-      if (typeof v !== 'string') throw new OipRequestError(`${at}.data`, `expected a string (BYTES) for ${spec.name}, got ${describe(v)}`);
-      if (spec.name === 'user_id') out.userId = v;
-      else out.query = v;
+      const values: string[] = new Array(rows);
+      for (let r = 0; r < rows; r++) {
+        const v = data[r];
+        if (typeof v !== 'string') throw new OipRequestError(rows === 1 ? `${at}.data` : `${at}.data[${r}]`, `expected a string (BYTES) for ${spec.name}, got ${describe(v)}`);
+        values[r] = v;
+      }
+      columns[spec.name as 'user_id' | 'query'] = { rows, shape, values };
     } else {
+      const v = data[0];
       if (typeof v !== 'number' || !Number.isInteger(v) || v < INT32_MIN || v > INT32_MAX) throw new OipRequestError(`${at}.data`, `expected an INT32 integer for ${spec.name}, got ${describe(v)}`);
       out.k = v;
     }
   });
   for (const spec of RECSYS_OIP_INPUTS) {
     if (spec.name !== 'query' && out.inputIndex[spec.name] === undefined) {
-      throw new OipRequestError('inputs', `missing input "${spec.name}" (${spec.datatype} [${spec.shape.join(', ')}])`);
+      throw new OipRequestError('inputs', `missing input "${spec.name}" (${spec.datatype} [${(spec.shape as readonly number[]).map((d) => (d === -1 ? 'N' : d)).join(', ')}])`);
     }
   }
+  const users = columns.user_id!;
+  const queries = columns.query;
+  if (queries && queries.rows !== users.rows) {
+    throw new OipRequestError(
+      `inputs[${out.inputIndex.query}].shape`,
+      `expected [${users.rows}] matching inputs[${out.inputIndex.user_id}] (user_id, ${users.rows} row${users.rows === 1 ? '' : 's'}), got [${queries.shape.join(', ')}]`,
+    );
+  }
+  out.rows = users.values.map((userId, r) => (queries ? { userId, query: queries.values[r] } : { userId }));
   if (body.outputs !== undefined) {
     if (!Array.isArray(body.outputs)) throw new OipRequestError('outputs', `expected an array of requested outputs, got ${describe(body.outputs)}`);
     const known = RECSYS_OIP_OUTPUTS.map((t) => t.name).join(', ');
@@ -329,26 +373,53 @@ export interface RecsysAnswer {
   degradedReason: string;
 }
 
-/** The inference response for `answer`, with the outputs asked for (all when null). */
+/**
+ * The inference response for `answers` (one per row, in order), with the outputs asked for (all
+ * when null). Several rows are answered `[N, k]` / `[N]`; one row keeps the un-batched shapes
+ * `[k]` / `[1]`. Rows have k items each; should one have fewer (a catalogue smaller than k), every
+ * row is cut to the shortest so that the tensor stays rectangular.
+ */
 export function recsysInferResponse(
-  answer: RecsysAnswer,
+  answers: RecsysAnswer | readonly RecsysAnswer[],
   opts: { model: string; version?: string | null; id?: string; parameters?: OipParameters; outputs?: RecsysOipOutputName[] | null },
 ): OipInferResponse {
-  const n = answer.itemIds.length;
-  const tensors: Record<RecsysOipOutputName, OipResponseOutput> = {
-    item_ids: { name: 'item_ids', datatype: 'BYTES', shape: [n], data: answer.itemIds },
-    scores: { name: 'scores', datatype: 'FP32', shape: [n], data: answer.scores },
-    degraded: { name: 'degraded', datatype: 'BOOL', shape: [1], data: [answer.degraded] },
-    degraded_reason: { name: 'degraded_reason', datatype: 'BYTES', shape: [1], data: [answer.degradedReason] },
-  };
+  const rows: readonly RecsysAnswer[] = Array.isArray(answers) ? answers : [answers as RecsysAnswer];
   const names = opts.outputs ?? RECSYS_OIP_OUTPUTS.map((t) => t.name);
-  return {
+  const head = {
     model_name: opts.model,
     ...(opts.version ? { model_version: opts.version } : {}),
     ...(opts.id !== undefined ? { id: opts.id } : {}),
     ...(opts.parameters && Object.keys(opts.parameters).length > 0 ? { parameters: opts.parameters } : {}),
-    outputs: names.map((name) => tensors[name]),
   };
+  if (rows.length === 1) {
+    const answer = rows[0];
+    const n = answer.itemIds.length;
+    const tensors: Record<RecsysOipOutputName, OipResponseOutput> = {
+      item_ids: { name: 'item_ids', datatype: 'BYTES', shape: [n], data: answer.itemIds },
+      scores: { name: 'scores', datatype: 'FP32', shape: [n], data: answer.scores },
+      degraded: { name: 'degraded', datatype: 'BOOL', shape: [1], data: [answer.degraded] },
+      degraded_reason: { name: 'degraded_reason', datatype: 'BYTES', shape: [1], data: [answer.degradedReason] },
+    };
+    return { ...head, outputs: names.map((name) => tensors[name]) };
+  }
+  const n = rows.length;
+  let k = Infinity;
+  for (const r of rows) k = Math.min(k, r.itemIds.length);
+  const itemIds: string[] = [];
+  const scores: number[] = [];
+  for (const r of rows) {
+    for (let j = 0; j < k; j++) {
+      itemIds.push(r.itemIds[j]);
+      scores.push(r.scores[j]);
+    }
+  }
+  const tensors: Record<RecsysOipOutputName, () => OipResponseOutput> = {
+    item_ids: () => ({ name: 'item_ids', datatype: 'BYTES', shape: [n, k], data: itemIds }),
+    scores: () => ({ name: 'scores', datatype: 'FP32', shape: [n, k], data: scores }),
+    degraded: () => ({ name: 'degraded', datatype: 'BOOL', shape: [n], data: rows.map((r) => r.degraded) }),
+    degraded_reason: () => ({ name: 'degraded_reason', datatype: 'BYTES', shape: [n], data: rows.map((r) => r.degradedReason) }),
+  };
+  return { ...head, outputs: names.map((name) => tensors[name]()) };
 }
 
 /** The model metadata of the reference recommender. */

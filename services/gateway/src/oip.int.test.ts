@@ -22,6 +22,13 @@ const inferBody = (userId: string, k: number, extra: Record<string, unknown> = {
   ...extra,
 });
 
+/** N users in one request: the OIP batch dimension. */
+const batchBody = (users: string[], k: number, extra: Record<string, unknown> = {}) => ({
+  inputs: [{ name: 'user_id', datatype: 'BYTES', shape: [users.length], data: users }, { name: 'k', datatype: 'INT32', shape: [1], data: [k] }],
+  ...extra,
+});
+const shapeOf = (a: Answer, name: string) => (a.body.outputs as Array<{ name: string; shape: number[] }>).find((o) => o.name === name)?.shape;
+
 interface Answer {
   status: number;
   headers: Record<string, string>;
@@ -114,6 +121,20 @@ describe('OIP v2 through the gateway to replicas with their admin API off', () =
     expect(output(versioned, 'item_ids')).toEqual(output(a, 'item_ids'));
   });
 
+  it('passes a batch of N users through to one replica and relays its [N, k] answer; a bad row is a located 400', async () => {
+    const a = await call(url, INFER, batchBody(['u-3', 'u-4', 'u-5'], 4, { id: 'gw-batch' }));
+    expect(a.status).toBe(200);
+    expect(a.body).toMatchObject({ model_name: MODEL, model_version: 'v1', id: 'gw-batch' });
+    expect(shapeOf(a, 'item_ids')).toEqual([3, 4]);
+    expect(output(a, 'item_ids')).toHaveLength(12);
+    expect(output(a, 'degraded')).toEqual([false, false, false]);
+    const one = await call(url, INFER, batchBody(['u-4'], 4));
+    expect(output(a, 'item_ids')!.slice(4, 8)).toEqual(output(one, 'item_ids'));
+    const bad = await call(url, INFER, batchBody(['u-3', 'nobody'], 4));
+    expect(bad).toMatchObject({ status: 400, body: { error: expect.stringMatching(/^inputs\[0\]\.data\[1\]: user_id must look like/) } });
+    expect(bad.headers['x-drillbook-attempts']).toBe('1');
+  });
+
   it('scores the served ranking when the request carries ground truth', async () => {
     const before = await metricValue(url, 'recsys_served_ndcg_count{version="v1"}');
     const a = await call(url, INFER, inferBody('u-3', 10), { 'x-ground-truth': 'i-1,i-2' });
@@ -160,6 +181,16 @@ describe('OIP v2 through the gateway to replicas with their admin API off', () =
     expect(output(a, 'item_ids')).toHaveLength(4);
     expect(output(a, 'degraded')).toEqual([true]);
     expect(output(a, 'degraded_reason')).toEqual(['no_upstream']);
+    const fallbackLine = `recsys_fallback_total{model="${MODEL}",reason="no_upstream"}`;
+    const counted = await metricValue(url, fallbackLine);
+    const batch = await call(url, INFER, batchBody(['u-1', 'u-2', 'u-3'], 2));
+    expect(batch.status).toBe(200);
+    expect(shapeOf(batch, 'item_ids')).toEqual([3, 2]);
+    expect(output(batch, 'item_ids')).toEqual([...output(a, 'item_ids')!.slice(0, 2), ...output(a, 'item_ids')!.slice(0, 2), ...output(a, 'item_ids')!.slice(0, 2)]);
+    expect(output(batch, 'degraded')).toEqual([true, true, true]);
+    expect(await metricValue(url, fallbackLine)).toBe(counted + 3);
+    const tooMany = await call(url, INFER, batchBody(Array.from({ length: 65 }, (_, i) => `u-${i}`), 2));
+    expect(tooMany).toMatchObject({ status: 400, body: { error: 'inputs[0].shape: at most 64 rows per request, got [65]' } });
     const bad = await call(url, INFER, inferBody('u-1', 0));
     expect(bad).toMatchObject({ status: 400, body: { error: expect.stringMatching(/^inputs\[2\]\.data: k must be between 1 and 100/) } });
     expect((await call(url, '/v2/models/resnet50/infer', inferBody('u-1', 3))).status).toBe(503);

@@ -9,6 +9,9 @@ export class InferenceError extends Error {
 
 /** A request that cannot be served as asked: answered with a 4xx naming the field. */
 export class BadRequest extends InferenceError {
+  /** The row of a multi-row request the error is about (set by `Recommender.recommendAll`). */
+  row?: number;
+
   constructor(
     message: string,
     readonly field: string,

@@ -17,6 +17,11 @@ const inferBody = (userId: string, query: string | null, k: number, extra: Recor
   inputs: [tensor('user_id', 'BYTES', [userId]), ...(query === null ? [] : [tensor('query', 'BYTES', [query])]), tensor('k', 'INT32', [k])],
   ...extra,
 });
+/** N users (and queries) in one request: the OIP batch dimension. */
+const batchBody = (users: string[], queries: string[] | null, k: number, extra: Record<string, unknown> = {}) => ({
+  inputs: [tensor('user_id', 'BYTES', users, [users.length]), ...(queries === null ? [] : [tensor('query', 'BYTES', queries, [queries.length])]), tensor('k', 'INT32', [k])],
+  ...extra,
+});
 const output = (res: { body: OipInferResponse }, name: string) => res.body.outputs.find((o) => o.name === name);
 
 async function get(url: string): Promise<{ status: number; body: any }> {
@@ -52,15 +57,15 @@ describe('OIP v2 on a replica serving v1', () => {
       versions: ['v1', 'v2'],
       platform: 'onnxruntime_onnx',
       inputs: [
-        { name: 'user_id', datatype: 'BYTES', shape: [1] },
-        { name: 'query', datatype: 'BYTES', shape: [1] },
+        { name: 'user_id', datatype: 'BYTES', shape: [-1] },
+        { name: 'query', datatype: 'BYTES', shape: [-1] },
         { name: 'k', datatype: 'INT32', shape: [1] },
       ],
       outputs: [
-        { name: 'item_ids', datatype: 'BYTES', shape: [-1] },
-        { name: 'scores', datatype: 'FP32', shape: [-1] },
-        { name: 'degraded', datatype: 'BOOL', shape: [1] },
-        { name: 'degraded_reason', datatype: 'BYTES', shape: [1] },
+        { name: 'item_ids', datatype: 'BYTES', shape: [-1, -1] },
+        { name: 'scores', datatype: 'FP32', shape: [-1, -1] },
+        { name: 'degraded', datatype: 'BOOL', shape: [-1] },
+        { name: 'degraded_reason', datatype: 'BYTES', shape: [-1] },
       ],
     };
     expect(await get(`${r.url}/v2/models/${MODEL}`)).toEqual({ status: 200, body: expected });
@@ -108,6 +113,49 @@ describe('OIP v2 on a replica serving v1', () => {
     expect(text).toMatch(/inference_requests_total\{model="recsys-two-tower",version="v1",result="success",reason="none"\} ([4-9]|\d\d)/);
   });
 
+  it('answers N users in one request as [N, k] tensors, each row ranked as /v1/recommend ranks it', async () => {
+    const users = ['u-3', 'u-7', 'u-11', 'u-3'];
+    const queries = ['espresso beans', '', 'tent', 'running shoes'];
+    const res = await post(`${r.url}/v2/models/${MODEL}/infer`, batchBody(users, queries, 4, { id: 'batch-1' }));
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ model_name: MODEL, model_version: 'v1', id: 'batch-1', parameters: { replica: 'r0' } });
+    expect(res.body.outputs.map((o: { name: string; datatype: string; shape: number[] }) => [o.name, o.datatype, o.shape])).toEqual([
+      ['item_ids', 'BYTES', [4, 4]],
+      ['scores', 'FP32', [4, 4]],
+      ['degraded', 'BOOL', [4]],
+      ['degraded_reason', 'BYTES', [4]],
+    ]);
+    const ids = output(res, 'item_ids')!.data;
+    for (let row = 0; row < users.length; row++) {
+      const plain = await post(`${r.url}/v1/recommend`, { userId: users[row], query: queries[row], k: 4 });
+      expect(ids.slice(row * 4, row * 4 + 4), `row ${row}`).toEqual(plain.body.items.map((i: { itemId: string }) => i.itemId));
+    }
+    // Rows 0 and 3 share a user but not a query: different rankings.
+    expect(ids.slice(0, 4)).not.toEqual(ids.slice(12, 16));
+    expect(output(res, 'degraded')!.data).toEqual([false, false, false, false]);
+    expect(output(res, 'degraded_reason')!.data).toEqual(['', '', '', '']);
+  });
+
+  it('counts a request of N rows as N queries in inference_requests_total, and as one HTTP request', async () => {
+    const metric = async (pattern: RegExp) => Number(pattern.exec(await (await fetch(`${r.url}/metrics`)).text())?.[1] ?? 0);
+    const queries = /inference_requests_total\{model="recsys-two-tower",version="v1",result="success",reason="none"\} (\d+)/;
+    const http = /http_server_request_duration_seconds_count\{http_request_method="POST",http_route="\/v2\/models\/\{model\}\/infer",http_response_status_code="200",synthetic="true",url_scheme="http",error_type=""\} (\d+)/;
+    const [q0, h0] = [await metric(queries), await metric(http)];
+    const res = await post(`${r.url}/v2/models/${MODEL}/infer`, batchBody(['u-1', 'u-2', 'u-3', 'u-4', 'u-5', 'u-6', 'u-7'], null, 2), { 'x-synthetic': 'true' });
+    expect(res.status).toBe(200);
+    expect(await metric(queries)).toBe(q0 + 7);
+    expect(await metric(http)).toBe(h0 + 1);
+  });
+
+  it('refuses a batch with a bad row without scoring or counting any of its rows', async () => {
+    const queries = /inference_requests_total\{model="recsys-two-tower",version="v1",result="success",reason="none"\} (\d+)/;
+    const count = async () => Number(queries.exec(await (await fetch(`${r.url}/metrics`)).text())?.[1] ?? 0);
+    const before = await count();
+    const res = await post(`${r.url}/v2/models/${MODEL}/infer`, batchBody(['u-1', 'u-2', 'u-999999', 'u-4'], null, 3));
+    expect(res).toEqual({ status: 400, body: { error: 'inputs[0].data[2]: unknown user u-999999' } });
+    expect(await count()).toBe(before);
+  });
+
   const infer = `/v2/models/${MODEL}/infer`;
   it.each([
     ['a body that is not JSON', '{"inputs":', 'body is not valid JSON'],
@@ -120,7 +168,13 @@ describe('OIP v2 on a replica serving v1', () => {
     ['k as a string', { inputs: [tensor('user_id', 'BYTES', ['u-1']), tensor('k', 'INT32', ['3'])] }, 'inputs[1].data: expected an INT32 integer for k'],
     ['k of zero', inferBody('u-1', 'x', 0), 'inputs[2].data: k must be between 1 and 100'],
     ['k above 100', inferBody('u-1', 'x', 101), 'inputs[2].data: k must be between 1 and 100'],
-    ['a batch of two users', { inputs: [tensor('user_id', 'BYTES', ['u-1', 'u-2'], [2]), tensor('k', 'INT32', [3])] }, 'inputs[0].shape: expected [1]'],
+    ['a batch of 65 users', { inputs: [tensor('user_id', 'BYTES', Array.from({ length: 65 }, (_, i) => `u-${i}`), [65]), tensor('k', 'INT32', [3])] }, 'inputs[0].shape: at most 64 rows per request, got [65]'],
+    ['a query column shorter than the user column', batchBody(['u-1', 'u-2', 'u-3'], ['a', 'b'], 3), 'inputs[1].shape: expected [3] matching inputs[0] (user_id, 3 rows), got [2]'],
+    ['one k per row', { inputs: [tensor('user_id', 'BYTES', ['u-1', 'u-2'], [2]), tensor('k', 'INT32', [3, 3], [2])] }, 'inputs[1].shape: expected [1] (one k for every row)'],
+    ['an unknown user in row 2 of 3', batchBody(['u-1', 'u-2', 'u-999999'], null, 3), 'inputs[0].data[2]: unknown user u-999999'],
+    ['a malformed user id in row 1 of 2', batchBody(['u-1', 'bob'], null, 3), 'inputs[0].data[1]: user_id must look like "u-<number>"'],
+    ['a query that is too long in row 1 of 2', batchBody(['u-1', 'u-2'], ['x', 'y'.repeat(600)], 3), 'inputs[1].data[1]: query is longer than 512 characters'],
+    ['k above 100 for a batch', batchBody(['u-1', 'u-2'], null, 101), 'inputs[1].data: k must be between 1 and 100'],
     ['data longer than its shape', { inputs: [tensor('user_id', 'BYTES', ['u-1', 'u-2']), tensor('k', 'INT32', [3])] }, 'inputs[0].data: expected 1 element for shape [1], got 2'],
     ['a negative dimension', { inputs: [tensor('user_id', 'BYTES', ['u-1'], [-1]), tensor('k', 'INT32', [3])] }, 'inputs[0].shape: expected an array of non-negative integers'],
     ['a numeric user id', { inputs: [tensor('user_id', 'BYTES', [7]), tensor('k', 'INT32', [3])] }, 'inputs[0].data: expected a string (BYTES) for user_id'],
@@ -188,6 +242,12 @@ describe('OIP v2 on a replica serving v1', () => {
     expect(output(res, 'degraded')!.data).toEqual([true]);
     expect(output(res, 'degraded_reason')!.data).toEqual(['model_unavailable']);
     expect(output(res, 'item_ids')!.data).toEqual(reg.build.features.popular.slice(0, 4).map((i) => `i-${i}`));
+    // A batch: every row from the fallback, marked, in the [N, k] shape.
+    const batch = await post(`${r.url}${infer}`, batchBody(['u-2', 'u-5', 'u-9'], null, 2));
+    expect(batch.status).toBe(200);
+    expect(output(batch, 'item_ids')).toMatchObject({ shape: [3, 2], data: [0, 1, 2].flatMap(() => reg.build.features.popular.slice(0, 2).map((i) => `i-${i}`)) });
+    expect(output(batch, 'degraded')!.data).toEqual([true, true, true]);
+    expect(output(batch, 'degraded_reason')!.data).toEqual(['model_unavailable', 'model_unavailable', 'model_unavailable']);
     await sleep(1500);
     expect((await get(`${r.url}/v2/health/ready`)).status).toBe(200);
     expect(output(await post(`${r.url}${infer}`, inferBody('u-2', null, 4)), 'degraded')!.data).toEqual([false]);

@@ -202,16 +202,19 @@ export class Proxy {
     if (route === 'oip' && what.oip?.endpoint === 'infer' && config.fallback && cached !== null && what.oip.model === cached.model) {
       const request = parseOipFallbackRequest(body ?? Buffer.alloc(0));
       const items = cached.items.slice(0, request.k);
-      metrics.countFallback(cached.model, 'no_upstream');
-      if (groundTruth !== null) {
+      // Every row (the batch dimension) gets the same popularity list, and counts as one query.
+      metrics.countFallback(cached.model, 'no_upstream', request.rows.length);
+      // Ground truth describes one query: scored for a one-row request only.
+      if (groundTruth !== null && request.rows.length === 1) {
         const ndcg = ndcgAtK(
           items.map((i) => i.itemId),
           groundTruth,
         );
         if (ndcg !== null) metrics.observeNdcg('none', ndcg);
       }
+      const row = { itemIds: items.map((i) => i.itemId), scores: items.map((i) => i.score), degraded: true, degradedReason: 'no_upstream' };
       const answer = recsysInferResponse(
-        { itemIds: items.map((i) => i.itemId), scores: items.map((i) => i.score), degraded: true, degradedReason: 'no_upstream' },
+        request.rows.map(() => row),
         { model: cached.model, id: request.id, parameters: { replica: 'gateway' }, outputs: request.outputs },
       );
       sendJson(res, 200, answer, { [REPLICA_HEADER]: 'gateway' });
@@ -277,9 +280,13 @@ function summarise(route: Route, body: Buffer): AnswerSummary | null {
     if (!Array.isArray(r.outputs)) return null;
     const tensor = (name: string) => r.outputs!.find((o) => o && o.name === name)?.data;
     const ids = tensor('item_ids');
+    const idsShape = r.outputs.find((o) => o && o.name === 'item_ids')?.shape;
+    // A batched answer ([N, k]) ranks N queries: no one ranking to score against the ground truth.
+    const oneRanking = !Array.isArray(idsShape) || idsShape.length < 2;
     return {
-      itemIds: Array.isArray(ids) && ids.every((i) => typeof i === 'string') ? (ids as string[]) : null,
-      degraded: tensor('degraded')?.[0] === true,
+      itemIds: oneRanking && Array.isArray(ids) && ids.every((i) => typeof i === 'string') ? (ids as string[]) : null,
+      // Degraded when any row is.
+      degraded: Array.isArray(tensor('degraded')) && tensor('degraded')!.some((d) => d === true),
       version: typeof r.model_version === 'string' ? r.model_version : null,
     };
   }

@@ -159,7 +159,8 @@ export class GatewayMetrics {
     this.shed.inc();
   }
 
-  countFallback(model: string, reason: string): void {
-    this.fallback.inc({ model, reason });
+  /** `queries`: how many queries the fallback answered (an OIP request with N rows is N). */
+  countFallback(model: string, reason: string, queries = 1): void {
+    this.fallback.inc({ model, reason }, queries);
   }
 }

@@ -39,22 +39,35 @@ export function sendOipError(res: ServerResponse, status: number, error: string,
 /** `/v1/recommend` field names of the shared value rules -> the OIP input tensor they came from. */
 const INPUT_OF_FIELD = { userId: 'user_id', query: 'query', k: 'k' } as const;
 
-/** The OIP request as a serving request: the same value rules as `/v1/recommend`, errors named after the tensors. */
-export function oipServingRequest(parsed: RecsysInferRequest, answerWith: (out: Parameters<ServingRequest['answer']>[0]) => unknown): ServingRequest {
-  const relocate = (e: BadRequest): BadRequest => {
+/**
+ * Largest OIP inference body: RECSYS_OIP_MAX_ROWS rows of a 64-character user id and a 512-character
+ * query, with the JSON around them, fit.
+ */
+export const OIP_MAX_BODY_BYTES = 64 * 1024;
+
+/**
+ * The OIP request as a serving request, one query per row: the same value rules as `/v1/recommend`,
+ * errors named after the tensors (`inputs[0].data` for one row, `inputs[0].data[3]` for row 3 of several).
+ */
+export function oipServingRequest(parsed: RecsysInferRequest, answerWith: (outs: Parameters<ServingRequest['answer']>[0]) => unknown): ServingRequest {
+  const batched = parsed.rows.length > 1;
+  const relocate = (e: BadRequest, row: number): BadRequest => {
     const input = INPUT_OF_FIELD[e.field as keyof typeof INPUT_OF_FIELD];
     const index = input ? parsed.inputIndex[input] : undefined;
     if (!input || index === undefined) return e;
+    // A batch shares one k: its error is about the one k element, not a row.
+    const at = batched && input !== 'k' ? `inputs[${index}].data[${row}]` : `inputs[${index}].data`;
     // An unknown user is a bad tensor value here: 404 means an unknown model or version in the protocol.
-    return new BadRequest(e.message.replace(/^userId\b/, 'user_id'), `inputs[${index}].data`, e.status === 413 ? 413 : 400);
+    return new BadRequest(e.message.replace(/^userId\b/, 'user_id'), at, e.status === 413 ? 413 : 400);
   };
-  let input;
-  try {
-    input = parseRecommend({ userId: parsed.userId, k: parsed.k, ...(parsed.query !== undefined ? { query: parsed.query } : {}) });
-  } catch (e) {
-    throw e instanceof BadRequest ? relocate(e) : e;
-  }
-  return { input, answer: answerWith, relocate };
+  const inputs = parsed.rows.map((row, r) => {
+    try {
+      return parseRecommend({ userId: row.userId, k: parsed.k, ...(row.query !== undefined ? { query: row.query } : {}) });
+    } catch (e) {
+      throw e instanceof BadRequest ? relocate(e, r) : e;
+    }
+  });
+  return { inputs, answer: answerWith, relocate };
 }
 
 export function createOipHandler(replica: Replica, serve: Serve) {
@@ -86,6 +99,7 @@ export function createOipHandler(replica: Replica, serve: Serve) {
     return {
       route: p.route,
       refuse: sendOipError,
+      maxBodyBytes: OIP_MAX_BODY_BYTES,
       read(body) {
         let parsed: RecsysInferRequest;
         try {
@@ -94,12 +108,13 @@ export function createOipHandler(replica: Replica, serve: Serve) {
           if (e instanceof OipRequestError) throw new BadRequest(e.detail, e.path);
           throw e;
         }
-        return oipServingRequest(parsed, (out) => {
-          const parameters: OipParameters = { replica: out.replica };
-          if (out.traceId) parameters.trace_id = out.traceId;
+        return oipServingRequest(parsed, (outs) => {
+          const first = outs[0];
+          const parameters: OipParameters = { replica: first.replica };
+          if (first.traceId) parameters.trace_id = first.traceId;
           return recsysInferResponse(
-            { itemIds: out.items.map((i) => i.itemId), scores: out.items.map((i) => i.score), degraded: out.degraded, degradedReason: out.reason ?? '' },
-            { model: out.model, version: out.modelVersion, id: parsed.id, parameters, outputs: parsed.outputs },
+            outs.map((out) => ({ itemIds: out.items.map((i) => i.itemId), scores: out.items.map((i) => i.score), degraded: out.degraded, degradedReason: out.reason ?? '' })),
+            { model: first.model, version: first.modelVersion, id: parsed.id, parameters, outputs: parsed.outputs },
           );
         });
       },

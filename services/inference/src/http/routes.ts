@@ -11,7 +11,7 @@ import { NoFallback, Overloaded, type RecommendInput } from '../serving/recommen
 import { SPAN, tracer } from '../telemetry/tracing.js';
 import type { Replica } from '../replica.js';
 import { createOipHandler } from './oip.js';
-import { accessOf, readJson, sendError, sendJson, type ServingProtocol, type ServingRequest } from './util.js';
+import { accessOf, readJson, sendAnswer, sendError, sendJson, type ServingProtocol, type ServingRequest } from './util.js';
 
 const RECOMMEND_FIELDS = new Set(['userId', 'query', 'k']);
 
@@ -67,15 +67,21 @@ export function createHandler(replica: Replica) {
           protocol.refuse(res, status, 'injected fault: error');
           return status;
         }
-        request = protocol.read(await readJson(req));
-        const { input } = request;
-        const out = await recommender.recommend(input, span);
-        if (isSpanContextValid(span.spanContext())) out.traceId = span.spanContext().traceId;
-        sendJson(res, 200, request.answer(out), { 'x-drillbook-replica': replica.id });
-        logger.debug({ route: protocol.route, userId: input.userId, k: input.k, degraded: out.degraded, reason: out.reason, synthetic }, 'recommend');
+        request = protocol.read(await readJson(req, protocol.maxBodyBytes));
+        const { inputs } = request;
+        const outs = await recommender.recommendAll(inputs, span);
+        if (isSpanContextValid(span.spanContext())) {
+          const traceId = span.spanContext().traceId;
+          for (const out of outs) out.traceId = traceId;
+        }
+        sendAnswer(res, request.answer(outs), replica.id);
+        if (logger.isLevelEnabled('debug')) {
+          const out = outs[0];
+          logger.debug({ route: protocol.route, rows: inputs.length, userId: inputs[0].userId, k: inputs[0].k, degraded: out.degraded, reason: out.reason, synthetic }, 'recommend');
+        }
         return status;
       } catch (caught) {
-        const e = caught instanceof BadRequest && request?.relocate ? request.relocate(caught) : caught;
+        const e = caught instanceof BadRequest && request?.relocate ? request.relocate(caught, caught.row ?? 0) : caught;
         if (e instanceof BadRequest) status = e.status;
         else if (e instanceof Overloaded) status = 503;
         else if (e instanceof NoFallback) status = 503;
@@ -98,7 +104,7 @@ export function createHandler(replica: Replica) {
 
   const v1: ServingProtocol = {
     route: '/v1/recommend',
-    read: (body) => ({ input: parseRecommend(body), answer: (out) => out }),
+    read: (body) => ({ inputs: [parseRecommend(body)], answer: (outs) => outs[0] }),
     refuse: sendError,
   };
   const oip = createOipHandler(replica, serve);

@@ -53,6 +53,11 @@ export class MicroBatcher<Req, Res> {
     this.maxConcurrent = opts.maxConcurrent ?? 1;
   }
 
+  /** Requests waiting for a batch (what `maxQueue` bounds). */
+  get queued(): number {
+    return this.queue.length;
+  }
+
   /** Requests waiting for a batch plus those in executing batches. */
   get pending(): number {
     return this.queue.length + this.inFlight;

@@ -31,6 +31,17 @@ export class FeatureStore {
     return this.features ? this.features.userSegment.length : null;
   }
 
+  /**
+   * The features at once when nothing can delay or fail the lookup (no dependency fault active,
+   * features loaded): the serving path then needs no promise and no deadline timer. Null otherwise:
+   * use `lookup`.
+   */
+  lookupNow(user: number): UserFeatures | null {
+    const f = this.features;
+    if (!f || this.faults.has('dependency-outage') || this.faults.has('dependency-latency')) return null;
+    return { row: user + 1, segment: f.userSegment[user] ?? -1 };
+  }
+
   async lookup(user: number): Promise<UserFeatures> {
     const outage = this.faults.active('dependency-outage');
     if (outage && Math.random() < outage.rate) {

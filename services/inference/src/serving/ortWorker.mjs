@@ -22,8 +22,14 @@ parentPort.on('message', async (m) => {
       [inputs.tokenWeights]: new ort.Tensor('float32', m.weights, [m.n, m.maxTokens]),
       [inputs.k]: new ort.Tensor('int64', new BigInt64Array([BigInt(m.k)]), [1]),
     });
-    // Copies (n x k values): the tensors' memory belongs to onnxruntime.
-    parentPort.postMessage({ type: 'result', id: m.id, indices: out[outputs.indices].data.slice(), scores: out[outputs.scores].data.slice() });
+    // Copies (n x k values): the tensors' memory belongs to onnxruntime. Item indices go back as
+    // int32 (a catalogue has far fewer than 2^31 items), so the main thread converts no BigInts;
+    // both buffers are transferred, not cloned.
+    const idx = out[outputs.indices].data;
+    const indices = new Int32Array(idx.length);
+    for (let i = 0; i < idx.length; i++) indices[i] = Number(idx[i]);
+    const scores = out[outputs.scores].data.slice();
+    parentPort.postMessage({ type: 'result', id: m.id, indices, scores }, [indices.buffer, scores.buffer]);
   } catch (e) {
     parentPort.postMessage({ type: 'error', id: m.id, message: e instanceof Error ? e.message : String(e) });
   }

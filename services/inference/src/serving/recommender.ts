@@ -197,13 +197,17 @@ export class Recommender {
 
     let row = user + 1;
     let degradedReason: FallbackReason | undefined;
-    try {
-      const f = await withDeadline(this.features.lookup(user), this.opts.featureTimeoutMs);
-      if (f === 'timeout') throw new Error('feature lookup timed out');
-      this.driftSegment?.observe(f.segment);
-    } catch {
-      row = 0;
-      degradedReason = 'dependency';
+    const now = this.features.lookupNow(user);
+    if (now) this.driftSegment?.observe(now.segment);
+    else {
+      try {
+        const f = await withDeadline(this.features.lookup(user), this.opts.featureTimeoutMs);
+        if (f === 'timeout') throw new Error('feature lookup timed out');
+        this.driftSegment?.observe(f.segment);
+      } catch {
+        row = 0;
+        degradedReason = 'dependency';
+      }
     }
 
     const remaining = this.opts.deadlineMs - (perfNow() - arrival);
@@ -225,7 +229,8 @@ export class Recommender {
     }
     const { result, timing } = outcome;
     this.metrics.queueDuration.observe(labels, (timing.batchStart - timing.enqueuedAt) / 1000);
-    if (requestSpan) recordBatchSpans(requestSpan, timing, model.version);
+    // Children of a span that is not recorded (tracing off, or not sampled) would not be either.
+    if (requestSpan?.isRecording()) recordBatchSpans(requestSpan, timing, model.version);
     if (degradedReason) {
       this.metrics.inferenceRequests.inc({ ...labels, result: 'failure', reason: degradedReason });
       this.metrics.fallback.inc({ model: this.host.name, reason: degradedReason });
@@ -241,6 +246,30 @@ export class Recommender {
       ...(degradedReason ? { reason: degradedReason } : {}),
       replica: this.replica,
     };
+  }
+
+  /**
+   * The queries of one request, in order: `/v1/recommend` has one, an OIP request up to
+   * RECSYS_OIP_MAX_ROWS (its batch dimension). Every row's user is checked before any row is scored,
+   * so a bad row refuses the whole request (its `BadRequest` carries the row) with nothing counted;
+   * then each row goes through `recommend` as one query (micro-batcher, deadline, fallback, metrics).
+   * A request that does not fit in the queue is shed whole.
+   */
+  async recommendAll(inputs: RecommendInput[], requestSpan?: Span): Promise<RecommendResponse[]> {
+    if (inputs.length === 1) return [await this.recommend(inputs[0], requestSpan)];
+    for (let r = 0; r < inputs.length; r++) {
+      try {
+        this.userNumber(inputs[r].userId);
+      } catch (e) {
+        if (e instanceof BadRequest) e.row = r;
+        throw e;
+      }
+    }
+    if (this.host.model && this.batcher.queued + inputs.length > this.opts.maxQueue) {
+      this.metrics.shed.inc({ reason: 'queue_full' }, inputs.length);
+      throw new Overloaded(`inference queue cannot take ${inputs.length} more queries (${this.batcher.queued} waiting)`);
+    }
+    return Promise.all(inputs.map((input) => this.recommend(input, requestSpan)));
   }
 
   /** Popularity fallback: served, marked degraded, counted. Without it, the failure surfaces. */

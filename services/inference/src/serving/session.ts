@@ -65,7 +65,7 @@ function encodeBatch(batch: ScoreRequest[], shape: ModelShape, k: number): Encod
   return { n, maxTokens: T, k: Math.min(k, shape.items), users, tokens, weights };
 }
 
-function decodeTopK(idx: BigInt64Array, sc: Float32Array, n: number, kk: number): ScoreResult[] {
+function decodeTopK(idx: BigInt64Array | Int32Array, sc: Float32Array, n: number, kk: number): ScoreResult[] {
   const results: ScoreResult[] = new Array(n);
   for (let r = 0; r < n; r++) {
     const indices = new Array<number>(kk);
@@ -131,7 +131,7 @@ export class OnnxScorer implements Scorer {
 
 type FromWorker =
   | { type: 'ready'; inputNames: string[] }
-  | { type: 'result'; id: number; indices: BigInt64Array; scores: Float32Array }
+  | { type: 'result'; id: number; indices: Int32Array; scores: Float32Array }
   | { type: 'error'; id: number | null; message: string };
 
 /** The session in a worker thread of its own (see the top of this file). */
