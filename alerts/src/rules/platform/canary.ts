@@ -2,14 +2,14 @@
  * The gateway's canary analysis rolled a candidate model back. The rollback protects users (the bad
  * version stops serving), but a candidate that ranks badly or errors is something the model's owners
  * must hear about: nothing else pages for it once traffic is back on the previous version, and the
- * next deploy of the same model would fail the same way. `gateway_canary_decisions_total{decision}`
- * only gets its `rollback` series at the first rollback, which `increase()` cannot see, so a series
- * that did not exist 10 minutes ago counts too (the left side of the `or` wins on equal label sets).
+ * next deploy of the same model would fail the same way. The gateway creates
+ * `gateway_canary_decisions_total{decision}` at 0 for every decision when it starts (see counted.ts).
  */
 import { METRIC } from '@drillbook/contracts';
 import { ALERTS } from '../../alertNames.js';
 import type { ServiceAlertConfig } from '../../config.js';
 import { runbookUrl } from '../runbook.js';
+import { countedIn10m } from './counted.js';
 import type { PlatformAlert } from './types.js';
 
 export function canaryRolledBack(cfg: ServiceAlertConfig, runbookBase: string): PlatformAlert {
@@ -17,10 +17,11 @@ export function canaryRolledBack(cfg: ServiceAlertConfig, runbookBase: string): 
   const series = `${METRIC.gatewayCanaryDecisions}{job="${cfg.jobs.gateway}",instance="127.0.0.1:8080",decision="rollback"}`;
   const promote = `${METRIC.gatewayCanaryDecisions}{job="${cfg.jobs.gateway}",instance="127.0.0.1:8080",decision="promote"}`;
   const labels = { job: cfg.jobs.gateway, instance: '127.0.0.1:8080' };
+  const up = { series: `up{job="${cfg.jobs.gateway}",instance="127.0.0.1:8080"}`, values: '1x40' };
   return {
     rule: {
       alert: ALERTS.canaryRolledBack,
-      expr: `sum by (job, instance) (\n  (${sel} unless ${sel} offset 10m)\n  or\n  increase(${sel}[10m])\n) > 0\n`,
+      expr: countedIn10m(sel, ['job', 'instance']),
       labels: { severity: 'ticket', service: cfg.service },
       annotations: {
         summary: `The ${cfg.service} gateway rolled a canary model back.`,
@@ -35,8 +36,9 @@ export function canaryRolledBack(cfg: ServiceAlertConfig, runbookBase: string): 
       {
         name: 'the first rollback fires at once',
         series: [
-          { series: promote, values: '1x30' },
-          { series, values: '_x15 1x20' },
+          up,
+          { series: promote, values: '0x30' },
+          { series, values: '0x15 1x20' },
         ],
         checks: [
           { at: '10m', firing: [] },
@@ -46,6 +48,7 @@ export function canaryRolledBack(cfg: ServiceAlertConfig, runbookBase: string): 
       {
         name: 'a later rollback fires again; promotions never do',
         series: [
+          up,
           { series: promote, values: '1x20 2x20' },
           { series, values: '1x20 2x20' },
         ],
@@ -53,6 +56,22 @@ export function canaryRolledBack(cfg: ServiceAlertConfig, runbookBase: string): 
           { at: '18m', firing: [] },
           { at: '22m', firing: [{ labels, value: 1 }] },
         ],
+      },
+      {
+        name: 'a gateway that first shows a rollback series at its first rollback fires too',
+        series: [up, { series, values: '_x15 1x20' }],
+        checks: [
+          { at: '10m', firing: [] },
+          { at: '16m', firing: [{ labels, value: 1 }] },
+        ],
+      },
+      {
+        name: 'a Prometheus started after an old rollback stays quiet',
+        series: [
+          { series: up.series, values: '_x20 1x20' },
+          { series, values: '_x20 1x20' },
+        ],
+        checks: [{ at: '22m', firing: [] }, { at: '35m', firing: [] }],
       },
     ],
   };

@@ -3,7 +3,7 @@ import type { ServiceAlertConfig } from '../../config.js';
 import { acceleratorSaturated, gpuSaturated } from './accelerators.js';
 import { drillAborted } from './drills.js';
 import { inputDriftKl, inputDriftPsi } from './drift.js';
-import { fallbackRateHigh, modelLoadFailed, modelNotLoaded } from './serving.js';
+import { fallbackRateHigh, modelLoadFailed, modelNotLoaded, modelRestoredFromBackup } from './serving.js';
 import { upstreamDown, zoneDown } from './topology.js';
 import { modelStoreArtifactRefused, modelStoreUnreachable } from './modelStore.js';
 import { canaryRolledBack } from './canary.js';
@@ -14,6 +14,7 @@ export function serviceAlerts(cfg: ServiceAlertConfig, runbookBase: string): Pla
     fallbackRateHigh(cfg, runbookBase),
     modelNotLoaded(cfg, runbookBase),
     modelLoadFailed(cfg, runbookBase),
+    modelRestoredFromBackup(cfg, runbookBase),
     canaryRolledBack(cfg, runbookBase),
     upstreamDown(cfg, runbookBase),
     zoneDown(cfg, runbookBase),

@@ -4,6 +4,7 @@ import { ALERTS } from '../../alertNames.js';
 import type { ServiceAlertConfig } from '../../config.js';
 import { formatNumber } from '../../spec/model.js';
 import { runbookUrl } from '../runbook.js';
+import { countedIn10m } from './counted.js';
 import type { PlatformAlert } from './types.js';
 
 export function fallbackRateHigh(cfg: ServiceAlertConfig, runbookBase: string): PlatformAlert {
@@ -117,12 +118,11 @@ export function modelLoadFailed(cfg: ServiceAlertConfig, runbookBase: string): P
   const sel = `${MODEL_LOAD_FAILURES}{job="${cfg.jobs.replica}"}`;
   const series = `${MODEL_LOAD_FAILURES}{job="${cfg.jobs.replica}",instance="127.0.0.1:9001",replica="r1",zone="zone-a",model="two-tower",reason="IntegrityError"}`;
   const labels = { job: cfg.jobs.replica, instance: '127.0.0.1:9001', replica: 'r1', zone: 'zone-a', model: 'two-tower', reason: 'IntegrityError' };
+  const up = { series: `up{job="${cfg.jobs.replica}",instance="127.0.0.1:9001",replica="r1",zone="zone-a"}`, values: '1x40' };
   return {
     rule: {
       alert: ALERTS.modelLoadFailed,
-      expr:
-        `sum by (job, instance, replica, zone, model, reason) (\n` +
-        `  (${sel} unless ${sel} offset 10m)\n  or\n  increase(${sel}[10m])\n) > 0\n`,
+      expr: countedIn10m(sel, ['job', 'instance', 'replica', 'zone', 'model', 'reason']),
       labels: { severity: 'ticket', service: cfg.service },
       annotations: {
         summary: `Replica {{ $labels.replica }} of ${cfg.service} refused to load model {{ $labels.model }} ({{ $labels.reason }}).`,
@@ -136,7 +136,15 @@ export function modelLoadFailed(cfg: ServiceAlertConfig, runbookBase: string): P
     cases: [
       {
         name: 'the first refused load of a replica fires at once, for its model and reason',
-        series: [{ series, values: '_x15 1x20' }],
+        series: [up, { series, values: '0x15 1x20' }],
+        checks: [
+          { at: '10m', firing: [] },
+          { at: '16m', firing: [{ labels, value: 1 }] },
+        ],
+      },
+      {
+        name: 'a refusal for a reason the replica did not create at start fires at once too',
+        series: [up, { series, values: '_x15 1x20' }],
         checks: [
           { at: '10m', firing: [] },
           { at: '16m', firing: [{ labels, value: 1 }] },
@@ -144,11 +152,71 @@ export function modelLoadFailed(cfg: ServiceAlertConfig, runbookBase: string): P
       },
       {
         name: 'another refused load on a replica that failed before fires again',
-        series: [{ series, values: '1x20 2x20' }],
+        series: [up, { series, values: '1x20 2x20' }],
         checks: [
           { at: '18m', firing: [] },
           { at: '22m', firing: [{ labels, value: 1 }] },
         ],
+      },
+      {
+        name: 'a Prometheus started after an old refusal stays quiet',
+        series: [
+          { series: up.series, values: '_x20 1x20' },
+          { series, values: '_x20 1x20' },
+        ],
+        checks: [{ at: '22m', firing: [] }, { at: '35m', firing: [] }],
+      },
+    ],
+  };
+}
+
+/**
+ * A replica found its local copy of a model version missing or damaged and restored it from the
+ * backup location. Serving goes on (the restore is verified again), so nothing else tells anyone,
+ * but a replica that lost its local store lost a disk or had its files altered: someone must look.
+ */
+export function modelRestoredFromBackup(cfg: ServiceAlertConfig, runbookBase: string): PlatformAlert {
+  const sel = `${METRIC.registryRestores}{job="${cfg.jobs.replica}"}`;
+  const series = `${METRIC.registryRestores}{job="${cfg.jobs.replica}",instance="127.0.0.1:9002",replica="r2",zone="zone-a",model="two-tower",version="v1"}`;
+  const labels = { job: cfg.jobs.replica, instance: '127.0.0.1:9002', replica: 'r2', zone: 'zone-a', model: 'two-tower' };
+  const up = { series: `up{job="${cfg.jobs.replica}",instance="127.0.0.1:9002",replica="r2",zone="zone-a"}`, values: '1x40' };
+  return {
+    rule: {
+      alert: ALERTS.modelRestoredFromBackup,
+      expr: countedIn10m(sel, ['job', 'instance', 'replica', 'zone', 'model']),
+      labels: { severity: 'ticket', service: cfg.service },
+      annotations: {
+        summary: `Replica {{ $labels.replica }} of ${cfg.service} restored model {{ $labels.model }} from the backup location.`,
+        description:
+          `{{ $labels.instance }} (replica {{ $labels.replica }}, zone {{ $labels.zone }}) found its local copy of a version of ` +
+          `{{ $labels.model }} missing or failing verification in the last 10 minutes and restored it from the backup location ` +
+          `(verified again before serving). Serving goes on; find out why the local model store lost or altered the files ` +
+          `(a replaced disk, a cleaned volume, tampering) before it happens on every replica.`,
+        runbook_url: runbookUrl(ALERTS.modelRestoredFromBackup, runbookBase),
+      },
+    },
+    cases: [
+      {
+        name: 'a restore of the serving version after a restart fires at once',
+        series: [up, { series, values: '0x15 1x20' }],
+        checks: [
+          { at: '10m', firing: [] },
+          { at: '16m', firing: [{ labels, value: 1 }] },
+          { at: '30m', firing: [] },
+        ],
+      },
+      {
+        name: 'a first restore of a version the replica never served fires too',
+        series: [up, { series, values: '_x15 1x20' }],
+        checks: [{ at: '16m', firing: [{ labels, value: 1 }] }],
+      },
+      {
+        name: 'a Prometheus started after an old restore stays quiet',
+        series: [
+          { series: up.series, values: '_x20 1x20' },
+          { series, values: '_x20 1x20' },
+        ],
+        checks: [{ at: '22m', firing: [] }],
       },
     ],
   };

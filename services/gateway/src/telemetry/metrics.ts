@@ -97,6 +97,8 @@ export class GatewayMetrics {
     this.inFlight.set(0);
     this.shed.inc(0);
     for (const reason of RETRY_REASONS) this.retries.inc({ reason }, 0);
+    // Every decision exists at 0 from the start, so increase() sees the first rollback (RecsysCanaryRolledBack).
+    for (const decision of ['promote', 'rollback', 'abort']) this.canaryDecisions.inc({ decision }, 0);
   }
 
   get contentType(): string {

@@ -8,6 +8,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ModelState } from '@drillbook/contracts';
 import { ModelRegistryError, ModelUnavailable } from '../errors.js';
+
+/** `recsys_model_load_failures_total{reason}` values known in advance: the fault, the registry's refusals, any other error. */
+const LOAD_FAILURE_REASONS = ['fault', 'error', 'ModelNotFound', 'ModelIntegrityError', 'ModelSignatureError', 'ModelDecryptError'] as const;
 import type { ModelRegistry, ServingFeatures, ModelManifest } from '../registry/registry.js';
 import { OnnxScorer, ThreadedScorer, type Scorer } from './session.js';
 import type { Logger } from '../telemetry/logger.js';
@@ -49,7 +52,11 @@ export class ModelHost {
       /** Make a version present and verified locally before it is loaded (the model store fetch); throws to refuse it. */
       prepare?: (version: string, serving: string | undefined) => Promise<void>;
     },
-  ) {}
+  ) {
+    // The known refusal reasons exist at 0 from the start, so Prometheus's increase() sees the first
+    // refusal (RecsysModelLoadFailed) even from a Prometheus that started after this process.
+    for (const reason of LOAD_FAILURE_REASONS) deps.metrics.modelLoadFailures.inc({ model: this.name, reason }, 0);
+  }
 
   get model(): ServingModel | null {
     return this.current;
@@ -116,6 +123,8 @@ export class ModelHost {
     this.current = { version, sha256: loaded.sha256, scorer, features: loaded.features, manifest: loaded.manifest };
     if (this.history[this.history.length - 1] !== version) this.history.push(version);
     this.lastError = null;
+    // The serving version's restore series exists at 0, so increase() sees a restore after a restart (RecsysModelRestoredFromBackup).
+    this.deps.metrics.registryRestores.inc({ model: this.name, version }, 0);
     this.deps.onSwap?.(this.current);
     log.info({ sha256: loaded.sha256, restored: loaded.restoredFromBackup }, 'model serving');
     if (previous && previous.scorer !== scorer) setTimeout(() => void previous.scorer.release().catch(() => {}), 2000).unref();
