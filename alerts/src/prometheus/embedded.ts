@@ -33,6 +33,31 @@ export interface EmbeddedPrometheusOptions {
   /** Default 1s. */
   interval?: string;
   dir?: string;
+  /** How long to wait for every target's first scrape (default 10 s). */
+  firstScrapeTimeoutMs?: number;
+}
+
+/**
+ * Wait until Prometheus has scraped every target once. An alert on a counter (`increase()`) only sees
+ * an event if a sample from before it exists: a drill that starts its fault before the first scrape
+ * (a fresh Prometheus per drill) would hide the event from the alert.
+ */
+export async function waitForFirstScrape(url: string, timeoutMs: number): Promise<{ ok: boolean; waitedMs: number; pending: string[] }> {
+  const started = Date.now();
+  let pending: string[] = ['(targets not listed yet)'];
+  while (Date.now() - started < timeoutMs) {
+    try {
+      const res = await fetch(`${url}/api/v1/targets?state=active`, { signal: AbortSignal.timeout(2000) });
+      const body = (await res.json()) as { data?: { activeTargets?: Array<{ health: string; scrapeUrl: string }> } };
+      const targets = body.data?.activeTargets ?? [];
+      pending = targets.filter((t) => t.health === 'unknown').map((t) => t.scrapeUrl);
+      if (targets.length > 0 && pending.length === 0) return { ok: true, waitedMs: Date.now() - started, pending };
+    } catch {
+      /* not answering yet: retry */
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return { ok: false, waitedMs: Date.now() - started, pending };
 }
 
 /** Start Prometheus for the embedded stack; null (with the reason) when none is installed. */
@@ -56,5 +81,7 @@ export async function startEmbeddedPrometheus(opts: EmbeddedPrometheusOptions): 
     evaluationInterval: interval,
     ...(opts.dir ? { dir: opts.dir } : {}),
   });
+  const scraped = await waitForFirstScrape(prometheus.url, opts.firstScrapeTimeoutMs ?? 10_000);
+  if (!scraped.ok) process.stderr.write(`[prometheus] not every target scraped yet after ${scraped.waitedMs} ms (${scraped.pending.join(', ')}); alerts on counters may miss their first event\n`);
   return { prometheus, note: `Prometheus ${prometheus.url} scrapes the stack every ${interval} and evaluates the generated alert rules (for: as generated)` };
 }

@@ -11,6 +11,7 @@ import { generatedRuleFiles } from '../generatedFiles.js';
 import { PrometheusQueryError } from '../errors.js';
 import { startTinyRecsys, type TinyRecsys } from '../testing/tinyRecsys.js';
 import { referenceScrapeJobs } from './config.js';
+import { startEmbeddedPrometheus } from './embedded.js';
 import { startPrometheus, type RunningPrometheus } from './server.js';
 
 let stack: TinyRecsys;
@@ -118,5 +119,19 @@ describe('starting Prometheus', () => {
     const bad = path.join(dir, 'bad.rules.yaml');
     await writeFile(bad, 'groups:\n  - name: g\n    rules:\n      - record: x\n        expr: sum(rate(\n');
     await expect(startPrometheus({ jobs: [], ruleFiles: [bad], readyTimeoutMs: 30_000 })).rejects.toThrow(/Prometheus did not start[\s\S]*bad\.rules\.yaml/);
+  });
+});
+
+describe('the embedded Prometheus', () => {
+  it('returns only once every target has been scraped, so a counter event right after has a sample from before it', async () => {
+    const started = await startEmbeddedPrometheus({ endpoints: { gateway: stack.gatewayUrl, replicas: [{ id: 'r1', zone: 'zone-a', url: stack.replicaUrl }] } });
+    if (!started.prometheus) throw new Error(`the embedded Prometheus did not start: ${started.note}`);
+    try {
+      const targets = await started.prometheus.client.targets();
+      expect(targets.length).toBe(2);
+      expect(targets.map((t) => t.health)).not.toContain('unknown');
+    } finally {
+      await started.prometheus.stop();
+    }
   });
 });

@@ -9,8 +9,14 @@ import { startEmbeddedTarget } from '../target.js';
 import { readSessionsFile } from '../../load/sessions.js';
 import type { DrillPhaseModule } from './env.js';
 
-/** Warm-up requests before the baseline (JIT, connection pools, onnxruntime buffers), 20 at a time. */
+/** Warm-up requests before the baseline (JIT, connection pools, onnxruntime buffers), WARMUP_CONCURRENCY at a time. */
 export const WARMUP_REQUESTS = 200;
+/**
+ * Few at a time: the warm-up must not itself overload a small deployment. At 20 at a time it filled
+ * the overload drill's gateway (6 in flight) and got real users' requests shed before the baseline:
+ * errors users saw, and an availability page that fired before the fault.
+ */
+export const WARMUP_CONCURRENCY = 4;
 
 export const preflightPhase: DrillPhaseModule = {
   name: 'preflight',
@@ -47,10 +53,10 @@ export const preflightPhase: DrillPhaseModule = {
     await act('preflight.warmup', 'warm up the serving path', 'phase', 'preflight', async () => {
       const templates = readSessionsFile(target.sessionsFile).training.slice(0, WARMUP_REQUESTS);
       let ok = 0;
-      for (let i = 0; i < templates.length; i += 20) {
-        await Promise.all(templates.slice(i, i + 20).map((t) => target.api.recommend({ userId: t.userId, query: t.query, k: t.k ?? rb.load.k ?? 10 }, 5000).then((good) => void (good && ok++), () => {})));
+      for (let i = 0; i < templates.length; i += WARMUP_CONCURRENCY) {
+        await Promise.all(templates.slice(i, i + WARMUP_CONCURRENCY).map((t) => target.api.recommend({ userId: t.userId, query: t.query, k: t.k ?? rb.load.k ?? 10 }, 5000).then((good) => void (good && ok++), () => {})));
       }
-      return { requests: templates.length, ok };
+      return { requests: templates.length, concurrency: WARMUP_CONCURRENCY, ok };
     });
     const min = rb.guardrails.minErrorBudget;
     const budget = await act('preflight.budget', 'error budget left', 'phase', 'preflight', async () => {
