@@ -9,6 +9,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { EmbeddedStackSpec, Scorecard } from '@drillbook/contracts';
+import { prometheusBinary } from '@drillbook/alerts';
 import { Drill, loadRunbook } from '@drillbook/drill-controller';
 import { MUTATIONS } from './mutations.js';
 
@@ -48,7 +49,7 @@ describe('game-day suite on the healthy reference stack', () => {
     const r = spawnSync(process.execPath, [join(REPO, 'services/drill-controller/bin/drillbook.js'), 'gameday', '--quick', '--load', 'builtin', '--out', out], { cwd: REPO, encoding: 'utf8', timeout: 15 * 60_000 });
     const suite = JSON.parse(readFileSync(join(out, 'suite.json'), 'utf8')) as { passed: number; total: number; drills: Array<Record<string, unknown>> };
     expect(suite.total).toBe(13);
-    for (const d of suite.drills) expect(Object.keys(d)).toEqual(expect.arrayContaining(['runbook', 'status', 'score', 'time_to_recover_s', 'time_to_detect_s', 'detected_by', 'error_budget_consumed', 'ndcg_ratio']));
+    for (const d of suite.drills) expect(Object.keys(d)).toEqual(expect.arrayContaining(['runbook', 'status', 'score', 'time_to_recover_s', 'time_to_detect_s', 'detected_by', 'error_budget_consumed', 'ndcg_ratio', ...(prometheusBinary() ? ['alerts'] : [])]));
     expect(readFileSync(join(out, 'suite.html'), 'utf8')).toMatch(new RegExp(`Game day: ${suite.passed} of 13 drills passed`));
     // A healthy service never fails a drill. A drill that could not judge it on this machine (its
     // load generator starved, or too few samples to decide) says so instead of passing or failing:

@@ -59,7 +59,7 @@ export type DrillName = (typeof DRILLS)[number];
 export const ALERT_DRILLS: Readonly<Record<AlertName, readonly DrillName[]>> = {
   [ALERTS.availability]: ['zone-loss', 'dependency-outage', 'overload'],
   [ALERTS.latency]: ['overload', 'accelerator-saturation'],
-  [ALERTS.degradedServing]: ['dependency-outage', 'model-load-failure', 'model-store-loss'],
+  [ALERTS.degradedServing]: ['dependency-outage', 'model-load-failure', 'model-store-loss', 'accelerator-saturation'],
   [ALERTS.fallbackRateHigh]: ['dependency-outage', 'model-load-failure', 'overload'],
   [ALERTS.modelNotLoaded]: ['model-load-failure', 'model-store-loss'],
   [ALERTS.modelLoadFailed]: ['model-load-failure', 'bad-model-deploy', 'model-store-loss', 'model-store-down-deploy', 'model-store-corrupt-artifact', 'model-store-disk-loss'],

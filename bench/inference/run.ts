@@ -35,6 +35,8 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '10' },
     concurrency: { type: 'string', default: '64' },
     rounds: { type: 'string', default: '3' },
+    /** The batched service's BATCH_CONCURRENCY (batches handed to the inference worker at once). */
+    'batch-concurrency': { type: 'string', default: '1' },
   },
 });
 const items = Number(values.items);
@@ -42,7 +44,8 @@ const users = Number(values.users);
 const seconds = Number(values.seconds);
 const concurrency = Number(values.concurrency);
 const rounds = Number(values.rounds);
-for (const [name, v, min] of [['items', items, 1000], ['users', users, 1], ['seconds', seconds, 1], ['concurrency', concurrency, 1], ['rounds', rounds, 1]] as const) {
+const batchConcurrency = Number(values['batch-concurrency']);
+for (const [name, v, min] of [['items', items, 1000], ['users', users, 1], ['seconds', seconds, 1], ['concurrency', concurrency, 1], ['rounds', rounds, 1], ['batch-concurrency', batchConcurrency, 1]] as const) {
   if (!Number.isInteger(v) || v < min) {
     process.stderr.write(`bench:inference: --${name} must be an integer >= ${min}, got ${JSON.stringify(values[name])}\n`);
     process.exit(2);
@@ -121,7 +124,7 @@ async function main(): Promise<void> {
   // batching off. Both stay up (idle while not measured) so that (a), (b) and (c) can take turns:
   // the host's CPU steal drifts over minutes, and turns spread it over all three.
   const raw = await OnnxScorer.create(model.modelBytes, model.manifest.shape, { intraOpThreads: cores, spin: best.spin });
-  const svc = await startTs('services/inference/src/main.ts', { ...common, REPLICA_ID: 'bench-batched', BATCH_MAX: String(Math.max(32, best.batch)), BATCH_DELAY_MS: '2', BATCH_CONCURRENCY: '1' }, 'batched service');
+  const svc = await startTs('services/inference/src/main.ts', { ...common, REPLICA_ID: 'bench-batched', BATCH_MAX: String(Math.max(32, best.batch)), BATCH_DELAY_MS: '2', BATCH_CONCURRENCY: String(batchConcurrency) }, 'batched service');
   const naiveSvc = await startTs('services/inference/src/main.ts', { ...common, REPLICA_ID: 'bench-naive', BATCH_MAX: '1', BATCH_DELAY_MS: '0', BATCH_CONCURRENCY: '8' }, 'naive service').catch(async (e) => {
     await svc.stop();
     throw e;

@@ -133,7 +133,7 @@ export async function gameday(argv: string[]): Promise<number> {
       time_to_recover_s: sc.timeToRecoverS,
       time_to_detect_s: sc.timeToDetectS,
       detected_by: sc.detectedBy,
-      ...(sc.detection ? { time_to_detect_projected: sc.detection.projected, undetected_impact: sc.detection.undetectedImpact, alert_noise: sc.detection.noise } : {}),
+      ...(sc.detection ? { time_to_detect_projected: sc.detection.projected, undetected_impact: sc.detection.undetectedImpact, alert_noise: sc.detection.noise, ...(sc.detection.source === 'prometheus' ? { alerts: sc.detection.timeline } : {}) } : {}),
       error_budget_consumed: sc.errorBudget.consumed,
       ndcg_ratio: sc.quality.ndcgRatio,
       status_reason: sc.statusReason,
