@@ -46,6 +46,12 @@ function stats(lat: number[], errors: number, degraded: number, durationS: numbe
 interface Outcome {
   ok: boolean;
   degraded: boolean;
+  /**
+   * A reused keep-alive connection failed before any byte of the answer: the server had closed it
+   * while idle and the request crossed its close (the race every keep-alive client has). The server
+   * never read the request, so the pool sends it again on a new connection.
+   */
+  lost?: boolean;
 }
 
 const HEADER_END = Buffer.from('\r\n\r\n');
@@ -60,7 +66,9 @@ const DEGRADED = Buffer.from('"degraded":true');
 class Conn {
   readonly sock: net.Socket;
   private buf: Buffer = Buffer.alloc(0);
-  private pending?: { resolve: (o: Outcome) => void; timer: NodeJS.Timeout };
+  private pending?: { resolve: (o: Outcome) => void; timer: NodeJS.Timeout; reused: boolean; answered: boolean };
+  /** Requests this connection has answered (0: fresh). */
+  private served = 0;
   dead = false;
 
   constructor(host: string, port: number, private readonly onDone: (c: Conn) => void) {
@@ -71,8 +79,8 @@ class Conn {
   }
 
   send(head: string, body: string, timeoutMs: number, resolve: (o: Outcome) => void): void {
-    if (this.dead) return resolve({ ok: false, degraded: false });
-    this.pending = { resolve, timer: setTimeout(() => this.fail(), timeoutMs) };
+    if (this.dead) return resolve({ ok: false, degraded: false, lost: this.served > 0 });
+    this.pending = { resolve, timer: setTimeout(() => this.fail(true), timeoutMs), reused: this.served > 0, answered: false };
     this.sock.write(head + body);
   }
 
@@ -85,8 +93,9 @@ class Conn {
   }
 
   /** The connection is unusable (error, close, timeout, unframed answer): what was in flight failed. */
-  private fail(): void {
-    this.settle({ ok: false, degraded: false });
+  private fail(timedOut = false): void {
+    const p = this.pending;
+    this.settle({ ok: false, degraded: false, lost: !timedOut && !!p && p.reused && !p.answered });
     if (this.dead) return;
     this.dead = true;
     this.sock.destroy();
@@ -94,6 +103,7 @@ class Conn {
   }
 
   private onData(d: Buffer): void {
+    if (this.pending) this.pending.answered = true;
     this.buf = this.buf.length ? Buffer.concat([this.buf, d]) : d;
     const he = this.buf.indexOf(HEADER_END);
     if (he < 0) return;
@@ -106,6 +116,7 @@ class Conn {
     const body = this.buf.subarray(he + 4, end);
     this.buf = this.buf.subarray(end);
     const closing = /\r\nconnection: *close/.test(head);
+    this.served++;
     this.settle({ ok: status === 200, degraded: status === 200 && body.includes(DEGRADED) });
     if (closing) return this.fail();
     this.onDone(this);
@@ -134,18 +145,26 @@ class Pool {
 
   request(spec: RequestSpec, timeoutMs: number): Promise<Outcome> {
     return new Promise((resolve) => {
-      const go = () => {
-        let c = this.idle.pop();
+      let retried = false;
+      const done = (o: Outcome) => {
+        if (o.lost && !retried) {
+          retried = true; // once, on a new connection: the server never read it
+          return go(true);
+        }
+        resolve({ ok: o.ok, degraded: o.degraded });
+      };
+      const go = (fresh = false) => {
+        let c = fresh ? undefined : this.idle.pop();
         while (c?.dead) c = this.idle.pop(); // closed by the server while idle (keep-alive timeout)
         if (!c) {
-          if (this.all.size >= this.maxConns) return void this.waiting.push(go);
+          if (this.all.size >= this.maxConns) return void this.waiting.push(() => go(fresh));
           c = new Conn(this.host, this.port, this.release);
           this.all.add(c);
         }
         let extra = '';
         for (const [k, v] of Object.entries(spec.headers ?? {})) extra += `${k}: ${v}\r\n`;
         const head = `POST ${spec.path} HTTP/1.1\r\nhost: ${this.host}:${this.port}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(spec.body)}\r\n${extra}\r\n`;
-        c.send(head, spec.body, timeoutMs, resolve);
+        c.send(head, spec.body, timeoutMs, done);
       };
       go();
     });
