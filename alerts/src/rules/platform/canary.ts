@@ -9,7 +9,7 @@ import { METRIC } from '@drillbook/contracts';
 import { ALERTS } from '../../alertNames.js';
 import type { ServiceAlertConfig } from '../../config.js';
 import { runbookUrl } from '../runbook.js';
-import { countedIn10m } from './counted.js';
+import { countedCases, countedIn10m } from './counted.js';
 import type { PlatformAlert } from './types.js';
 
 export function canaryRolledBack(cfg: ServiceAlertConfig, runbookBase: string): PlatformAlert {
@@ -33,18 +33,15 @@ export function canaryRolledBack(cfg: ServiceAlertConfig, runbookBase: string): 
       },
     },
     cases: [
-      {
-        name: 'the first rollback fires at once',
-        series: [
-          up,
-          { series: promote, values: '0x30' },
-          { series, values: '0x15 1x20' },
-        ],
-        checks: [
-          { at: '10m', firing: [] },
-          { at: '16m', firing: [{ labels, value: 1 }] },
-        ],
-      },
+      ...countedCases({
+        series,
+        up: up.series,
+        labels,
+        first: 'the first rollback',
+        firstSeen: 'a gateway that first shows a rollback series at its first rollback',
+        old: 'an old rollback',
+        beside: [{ series: promote, values: '0x40' }],
+      }),
       {
         name: 'a later rollback fires again; promotions never do',
         series: [
@@ -56,22 +53,6 @@ export function canaryRolledBack(cfg: ServiceAlertConfig, runbookBase: string): 
           { at: '18m', firing: [] },
           { at: '22m', firing: [{ labels, value: 1 }] },
         ],
-      },
-      {
-        name: 'a gateway that first shows a rollback series at its first rollback fires too',
-        series: [up, { series, values: '_x15 1x20' }],
-        checks: [
-          { at: '10m', firing: [] },
-          { at: '16m', firing: [{ labels, value: 1 }] },
-        ],
-      },
-      {
-        name: 'a Prometheus started after an old rollback stays quiet',
-        series: [
-          { series: up.series, values: '_x20 1x20' },
-          { series, values: '_x20 1x20' },
-        ],
-        checks: [{ at: '22m', firing: [] }, { at: '35m', firing: [] }],
       },
     ],
   };

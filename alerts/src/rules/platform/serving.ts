@@ -4,7 +4,7 @@ import { ALERTS } from '../../alertNames.js';
 import type { ServiceAlertConfig } from '../../config.js';
 import { formatNumber } from '../../spec/model.js';
 import { runbookUrl } from '../runbook.js';
-import { countedIn10m } from './counted.js';
+import { countedCases, countedIn10m } from './counted.js';
 import type { PlatformAlert } from './types.js';
 
 export function fallbackRateHigh(cfg: ServiceAlertConfig, runbookBase: string): PlatformAlert {
@@ -134,22 +134,14 @@ export function modelLoadFailed(cfg: ServiceAlertConfig, runbookBase: string): P
       },
     },
     cases: [
-      {
-        name: 'the first refused load of a replica fires at once, for its model and reason',
-        series: [up, { series, values: '0x15 1x20' }],
-        checks: [
-          { at: '10m', firing: [] },
-          { at: '16m', firing: [{ labels, value: 1 }] },
-        ],
-      },
-      {
-        name: 'a refusal for a reason the replica did not create at start fires at once too',
-        series: [up, { series, values: '_x15 1x20' }],
-        checks: [
-          { at: '10m', firing: [] },
-          { at: '16m', firing: [{ labels, value: 1 }] },
-        ],
-      },
+      ...countedCases({
+        series,
+        up: up.series,
+        labels,
+        first: 'the first refused load of a replica (for its model and reason)',
+        firstSeen: 'a refusal for a reason the replica did not create at start',
+        old: 'an old refusal',
+      }),
       {
         name: 'another refused load on a replica that failed before fires again',
         series: [up, { series, values: '1x20 2x20' }],
@@ -157,14 +149,6 @@ export function modelLoadFailed(cfg: ServiceAlertConfig, runbookBase: string): P
           { at: '18m', firing: [] },
           { at: '22m', firing: [{ labels, value: 1 }] },
         ],
-      },
-      {
-        name: 'a Prometheus started after an old refusal stays quiet',
-        series: [
-          { series: up.series, values: '_x20 1x20' },
-          { series, values: '_x20 1x20' },
-        ],
-        checks: [{ at: '22m', firing: [] }, { at: '35m', firing: [] }],
       },
     ],
   };
@@ -196,28 +180,14 @@ export function modelRestoredFromBackup(cfg: ServiceAlertConfig, runbookBase: st
       },
     },
     cases: [
-      {
-        name: 'a restore of the serving version after a restart fires at once',
-        series: [up, { series, values: '0x15 1x20' }],
-        checks: [
-          { at: '10m', firing: [] },
-          { at: '16m', firing: [{ labels, value: 1 }] },
-          { at: '30m', firing: [] },
-        ],
-      },
-      {
-        name: 'a first restore of a version the replica never served fires too',
-        series: [up, { series, values: '_x15 1x20' }],
-        checks: [{ at: '16m', firing: [{ labels, value: 1 }] }],
-      },
-      {
-        name: 'a Prometheus started after an old restore stays quiet',
-        series: [
-          { series: up.series, values: '_x20 1x20' },
-          { series, values: '_x20 1x20' },
-        ],
-        checks: [{ at: '22m', firing: [] }],
-      },
+      ...countedCases({
+        series,
+        up: up.series,
+        labels,
+        first: 'a restore of the serving version (created at 0 when it loaded) after a restart',
+        firstSeen: 'a first restore of a version the replica never served',
+        old: 'an old restore',
+      }),
     ],
   };
 }
