@@ -51,7 +51,7 @@ describe('dashboard PromQL on a real Prometheus', () => {
     stack.setFailureStatus(503);
     await prom.client.waitForAlert(ALERTS.availability, { timeoutMs: 120_000, labels: { sloth_severity: 'page' } });
     stack.setFailureStatus(null);
-    stack.failModelLoad('IntegrityError');
+    stack.failModelLoad('ModelIntegrityError');
     await prom.client.waitForAlert(ALERTS.modelLoadFailed, { timeoutMs: 60_000 });
 
     const report = await checkDashboardExpressions(prom.client, dashboards);

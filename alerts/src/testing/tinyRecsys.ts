@@ -107,6 +107,9 @@ export async function startTinyRecsys(): Promise<TinyRecsys> {
   new Gauge({ name: METRIC.acceleratorMemoryUsed, help: 'gpu memory used', labelNames: ['device', 'kind'], registers: [rep] }).set({ device: 'gpu0', kind: 'gpu' }, 2e9);
   new Gauge({ name: METRIC.acceleratorMemoryTotal, help: 'gpu memory total', labelNames: ['device', 'kind'], registers: [rep] }).set({ device: 'gpu0', kind: 'gpu' }, 8e9);
   const loadFailures = new Counter({ name: 'recsys_model_load_failures_total', help: 'refused loads', labelNames: ['model', 'reason'], registers: [rep] });
+  // As a real replica does (services/inference modelHost): the known refusal reasons exist at 0 from
+  // the start, so increase() sees the first refusal (RecsysModelLoadFailed).
+  for (const reason of ['fault', 'error', 'ModelNotFound', 'ModelIntegrityError', 'ModelSignatureError', 'ModelDecryptError']) loadFailures.inc({ model: 'two-tower', reason }, 0);
   const kl = new Gauge({ name: METRIC.driftKl, help: 'kl', labelNames: ['dimension'], registers: [rep] });
   const psi = new Gauge({ name: METRIC.driftPsi, help: 'psi', labelNames: ['dimension'], registers: [rep] });
   for (const dimension of ['query_category', 'user_segment']) {
