@@ -157,7 +157,8 @@ class Pool {
         let c = fresh ? undefined : this.idle.pop();
         while (c?.dead) c = this.idle.pop(); // closed by the server while idle (keep-alive timeout)
         if (!c) {
-          if (this.all.size >= this.maxConns) return void this.waiting.push(() => go(fresh));
+          // Full: wait for any connection, as a first try does (waiting for a fresh one could wait forever).
+          if (this.all.size >= this.maxConns) return void this.waiting.push(() => go());
           c = new Conn(this.host, this.port, this.release);
           this.all.add(c);
         }
