@@ -39,7 +39,10 @@ afterAll(() => reg.cleanup());
 describe('OIP v2 on a replica serving v1', () => {
   let r: Replica;
   beforeAll(async () => {
-    r = await startTestReplica(reg, { MODEL_VERSION: 'v1' });
+    // A generous deadline: these tests compare rankings, and on a loaded CI host a 200 ms deadline
+    // sometimes answered a row from the popularity fallback (a different ranking, rightly degraded);
+    // the feature lookup's timeout likewise.
+    r = await startTestReplica(reg, { MODEL_VERSION: 'v1', DEADLINE_MS: '5000', FEATURE_TIMEOUT_MS: '5000' });
   });
   afterAll(() => r.close());
 
@@ -125,6 +128,7 @@ describe('OIP v2 on a replica serving v1', () => {
       ['degraded', 'BOOL', [4]],
       ['degraded_reason', 'BYTES', [4]],
     ]);
+    expect(output(res, 'degraded_reason')!.data).toEqual(['', '', '', '']);
     const ids = output(res, 'item_ids')!.data;
     for (let row = 0; row < users.length; row++) {
       const plain = await post(`${r.url}/v1/recommend`, { userId: users[row], query: queries[row], k: 4 });
