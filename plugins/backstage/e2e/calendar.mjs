@@ -39,9 +39,11 @@ try {
   await call('POST', '/schedules', tokens.operator, { runbook: runbooks[0].name, cron: '0 3 * * 2,4', timeZone: 'Europe/Berlin', quick: true });
   await call('POST', '/schedules', tokens.operator, { runbook: (runbooks[1] ?? runbooks[0]).name, cron: '30 14 * * *', timeZone: 'UTC' });
   const sale = await call('POST', '/blackouts', tokens.admin, { name: 'Winter sale', start: at(3), end: at(5), reason: 'peak traffic: no drills' });
-  await call('POST', '/blackouts', tokens.operator, { name: 'Weekend nights', service: SERVICE, weekly: { days: ['sat', 'sun'], from: '22:00', to: '06:00', timeZone: 'Europe/Berlin' } });
+  // The drill is asked for before the weekly blackout exists: run on a weekend night, the drill would
+  // otherwise be refused (423) by the very window this page is about to show.
   const pending = await call('POST', '/drills', tokens.operator, { runbook: runbooks[0].name, quick: true });
   if (pending.state !== 'pending-approval') throw new Error(`expected a pending approval, got ${JSON.stringify(pending)}`);
+  await call('POST', '/blackouts', tokens.operator, { name: 'Weekend nights', service: SERVICE, weekly: { days: ['sat', 'sun'], from: '22:00', to: '06:00', timeZone: 'Europe/Berlin' } });
   step(`seeded: 2 schedules, blackouts ${sale.name} + Weekend nights, approval ${pending.approval.id}`);
 
   const server = await startDevServer({ controllerUrl: controller.url, token: tokens.approver });
