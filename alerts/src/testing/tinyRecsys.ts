@@ -16,6 +16,7 @@ import {
   INFERENCE_DURATION_BUCKETS_SECONDS,
   METRIC,
   METRIC_LABELS,
+  MODEL_LOAD_FAILURE_REASONS,
   MODEL_FETCH_BUCKETS_SECONDS,
   MODEL_STORE_ERROR_REASONS,
   MODEL_STORE_METRIC,
@@ -109,7 +110,7 @@ export async function startTinyRecsys(): Promise<TinyRecsys> {
   const loadFailures = new Counter({ name: 'recsys_model_load_failures_total', help: 'refused loads', labelNames: ['model', 'reason'], registers: [rep] });
   // As a real replica does (services/inference modelHost): the known refusal reasons exist at 0 from
   // the start, so increase() sees the first refusal (RecsysModelLoadFailed).
-  for (const reason of ['fault', 'error', 'ModelNotFound', 'ModelIntegrityError', 'ModelSignatureError', 'ModelDecryptError']) loadFailures.inc({ model: 'two-tower', reason }, 0);
+  for (const reason of MODEL_LOAD_FAILURE_REASONS) loadFailures.inc({ model: 'two-tower', reason }, 0);
   const kl = new Gauge({ name: METRIC.driftKl, help: 'kl', labelNames: ['dimension'], registers: [rep] });
   const psi = new Gauge({ name: METRIC.driftPsi, help: 'psi', labelNames: ['dimension'], registers: [rep] });
   for (const dimension of ['query_category', 'user_segment']) {

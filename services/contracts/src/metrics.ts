@@ -16,6 +16,13 @@ export const INFERENCE_DURATION_BUCKETS_SECONDS = [
 
 export const BATCH_SIZE_BUCKETS = [1, 2, 4, 8, 16, 32, 64, 128, 256] as const;
 
+/**
+ * `recsys_model_load_failures_total{reason}` values a replica knows in advance (the fault, the registry's
+ * refusals, any other error). A replica creates them at 0 when it starts, so `increase()` sees the first
+ * refusal (RecsysModelLoadFailed) even from a Prometheus that started after it.
+ */
+export const MODEL_LOAD_FAILURE_REASONS = ['fault', 'error', 'ModelNotFound', 'ModelIntegrityError', 'ModelSignatureError', 'ModelDecryptError'] as const;
+
 export const METRIC = {
   httpServerDuration: 'http_server_request_duration_seconds',
   inferenceRequests: 'inference_requests_total',

@@ -6,11 +6,8 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ModelState } from '@drillbook/contracts';
+import { MODEL_LOAD_FAILURE_REASONS, type ModelState } from '@drillbook/contracts';
 import { ModelRegistryError, ModelUnavailable } from '../errors.js';
-
-/** `recsys_model_load_failures_total{reason}` values known in advance: the fault, the registry's refusals, any other error. */
-const LOAD_FAILURE_REASONS = ['fault', 'error', 'ModelNotFound', 'ModelIntegrityError', 'ModelSignatureError', 'ModelDecryptError'] as const;
 import type { ModelRegistry, ServingFeatures, ModelManifest } from '../registry/registry.js';
 import { OnnxScorer, ThreadedScorer, type Scorer } from './session.js';
 import type { Logger } from '../telemetry/logger.js';
@@ -55,7 +52,7 @@ export class ModelHost {
   ) {
     // The known refusal reasons exist at 0 from the start, so Prometheus's increase() sees the first
     // refusal (RecsysModelLoadFailed) even from a Prometheus that started after this process.
-    for (const reason of LOAD_FAILURE_REASONS) deps.metrics.modelLoadFailures.inc({ model: this.name, reason }, 0);
+    for (const reason of MODEL_LOAD_FAILURE_REASONS) deps.metrics.modelLoadFailures.inc({ model: this.name, reason }, 0);
   }
 
   get model(): ServingModel | null {
