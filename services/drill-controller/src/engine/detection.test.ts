@@ -80,10 +80,13 @@ describe('time-to-detect signals', () => {
 describe('alert signals', () => {
   // A Prometheus stand-in whose /api/v1/alerts lists the alerts the test sets.
   let alerts: Array<{ labels: Record<string, string>; state: string }> = [];
+  let answerAfterMs = 0;
   let prom: http.Server;
   let promUrl = '';
   beforeAll(async () => {
-    prom = http.createServer((_req, res) => res.end(JSON.stringify({ status: 'success', data: { alerts } })));
+    prom = http.createServer((_req, res) => {
+      setTimeout(() => res.end(JSON.stringify({ status: 'success', data: { alerts } })), answerAfterMs);
+    });
     await new Promise<void>((r) => prom.listen(0, '127.0.0.1', r));
     promUrl = `http://127.0.0.1:${(prom.address() as AddressInfo).port}`;
   });
@@ -117,5 +120,24 @@ describe('alert signals', () => {
     await until(() => journal.detection !== undefined);
     expect(journal.detection!.signal).toBe('alert RecsysUpstreamDown (ticket) firing');
     d.stop();
+  });
+
+  it('does not call an alert a false alarm when the poll was sent before the fault but answered after it began firing', async () => {
+    alerts = [];
+    answerAfterMs = 300; // a slow Prometheus: the poll in flight when the fault starts answers late
+    try {
+      const { ctx, journal, logs } = fakeContext();
+      (ctx as unknown as { prometheusUrl: string }).prometheusUrl = promUrl;
+      const d = startDetection(ctx, [{ kind: 'alert', alertname: 'RecsysUpstreamDown' }], 20);
+      await sleep(100); // the first poll is waiting on its answer
+      d.faultStarted();
+      alerts = [{ labels: { alertname: 'RecsysUpstreamDown', severity: 'ticket' }, state: 'firing' }];
+      await until(() => journal.detection !== undefined);
+      expect(journal.detection!.signal).toBe('alert RecsysUpstreamDown firing');
+      expect(logs.join('\n')).not.toMatch(/false alarm/);
+      d.stop();
+    } finally {
+      answerAfterMs = 0;
+    }
   });
 });

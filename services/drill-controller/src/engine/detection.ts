@@ -54,6 +54,9 @@ export function startDetection(ctx: DrillContext, signals: DetectionSignal[], in
           ok = false; // a scrape that fails is not a detection
         }
         if (stopped) return;
+        // A poll sent before the fault but answered after it says nothing either way: the alert may
+        // have begun with the fault. Neither disarm nor detect on it; the next poll decides.
+        if (ok && !afterFault && faultBegan) continue;
         if (!ok) {
           armed[i] = true;
           continue;
