@@ -204,3 +204,49 @@ describe('fast path (no fault active)', () => {
     expect(JSON.parse(a[0].body).url).toBe('/echo?v=10');
   });
 });
+
+describe('fast path writes', () => {
+  it('sends a small request upstream in one socket write (head and body together), not two', async () => {
+    const upstream = net.createServer((s) => {
+      let buf = '';
+      s.on('data', (c: Buffer) => {
+        buf += c.toString('latin1');
+        const end = buf.indexOf('\r\n\r\n');
+        if (end < 0) return;
+        const len = Number(/\r\ncontent-length: *([0-9]+)/i.exec(buf.slice(0, end))?.[1] ?? 0);
+        if (buf.length < end + 4 + len) return;
+        buf = buf.slice(end + 4 + len);
+        s.write('HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 2\r\nkeep-alive: timeout=5\r\n\r\n{}');
+      });
+    });
+    await new Promise<void>((r) => upstream.listen(0, '127.0.0.1', r));
+    const upPort = (upstream.address() as net.AddressInfo).port;
+    // Count the proxy's writes to the upstream socket (node's net.Socket turns each into one write or writev call).
+    type Writer = { _writeGeneric: (...args: unknown[]) => unknown };
+    const proto = net.Socket.prototype as unknown as Writer;
+    const original = proto._writeGeneric;
+    let writes = 0;
+    proto._writeGeneric = function (this: net.Socket, ...args: unknown[]) {
+      if (this.remotePort === upPort) writes++;
+      return original.apply(this, args);
+    };
+    const p = await startProxy(`http://127.0.0.1:${upPort}`);
+    const c = rawClient(p.url);
+    try {
+      const body = JSON.stringify({ userId: 'u-1', query: 'running shoes', k: 10 });
+      const perRequest: number[] = [];
+      for (let i = 1; i <= 5; i++) {
+        const before = writes;
+        c.send(post('/v1/recommend', body, 'content-type: application/json\r\n'));
+        expect((await c.answers(i)).map((a) => a.status)).toEqual(Array(i).fill(200));
+        perRequest.push(writes - before);
+      }
+      expect(perRequest).toEqual([1, 1, 1, 1, 1]);
+    } finally {
+      proto._writeGeneric = original;
+      c.close();
+      await p.stop(100);
+      await new Promise((r) => upstream.close(r));
+    }
+  });
+});

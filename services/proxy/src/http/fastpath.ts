@@ -257,9 +257,9 @@ class ClientConnection {
       if (!head || this.fp.d.faults.size > 0 || this.fp.isAdmin(head.path)) return this.handOff();
       const rest = buf.length > end + 4 ? buf.subarray(end + 4) : null;
       this.pending = null;
-      // The head and the body bytes already read leave in one write (one packet for a small request).
+      // The head and the body bytes already read leave in one write (one packet for a small request):
+      // begin() corks the upstream socket before writing the head.
       const u = this.begin(head);
-      u.socket.cork();
       if (rest) {
         const after = this.reqDone ? rest : this.requestBody(rest);
         if (after.length) this.pending = after;
@@ -304,6 +304,7 @@ class ClientConnection {
     d.began();
     d.metrics.inFlightAdd(1);
     const u = (this.up = this.fp.pool.acquire(this));
+    u.socket.cork(); // uncorked by next(), once the body bytes already read are written too
     u.socket.write(upstreamRequestHead(h, this.fp.basePath, this.fp.upstreamHost, this.socket.remoteAddress ?? ''), 'latin1');
     return u;
   }
