@@ -8,13 +8,14 @@
  * Prints requests/s (each request ranks the whole catalogue: items scored/s = requests/s x items),
  * p50/p99 at 50% of (b)'s saturation, and the ratios (b)/(a) and (b)/(c).
  *
- * (a) is first swept over batch sizes and thread-pool spinning; its best configuration is then
- * measured again in turns with (b) and (c), `--rounds` times. Each round gives its own ratios; the
+ * (a) is first swept over batch sizes and thread-pool spinning, and (b) and (c) over the requests
+ * in flight (`--concurrency`, a list); each best configuration is then measured again in turns,
+ * `--rounds` times. Each round gives its own ratios; the
  * spread (min / median / max) of each is printed, and the RESULT ratios are of the medians over the
  * rounds. CPU of the load client (this process) and of the replica is measured during every (b) and
  * (c) measurement and printed as cores and as a share of the machine.
  *
- *   npm run bench:inference [-- --items 100000 --seconds 10 --rounds 3]
+ *   npm run bench:inference [-- --items 100000 --seconds 10 --rounds 3 --concurrency 64,128,256]
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
@@ -33,7 +34,8 @@ const { values } = parseArgs({
     items: { type: 'string', default: '100000' },
     users: { type: 'string', default: '20000' },
     seconds: { type: 'string', default: '10' },
-    concurrency: { type: 'string', default: '64' },
+    /** Requests in flight for (b) and (c): a comma list is swept and each service is measured at its best. */
+    concurrency: { type: 'string', default: '64,128,256' },
     rounds: { type: 'string', default: '3' },
     /** The batched service's BATCH_CONCURRENCY (batches handed to the inference worker at once). */
     'batch-concurrency': { type: 'string', default: '1' },
@@ -42,10 +44,10 @@ const { values } = parseArgs({
 const items = Number(values.items);
 const users = Number(values.users);
 const seconds = Number(values.seconds);
-const concurrency = Number(values.concurrency);
+const concurrencies = values.concurrency.split(',').map((x) => Number(x.trim()));
 const rounds = Number(values.rounds);
 const batchConcurrency = Number(values['batch-concurrency']);
-for (const [name, v, min] of [['items', items, 1000], ['users', users, 1], ['seconds', seconds, 1], ['concurrency', concurrency, 1], ['rounds', rounds, 1], ['batch-concurrency', batchConcurrency, 1]] as const) {
+for (const [name, v, min] of [['items', items, 1000], ['users', users, 1], ['seconds', seconds, 1], ...concurrencies.map((c) => ['concurrency', c, 1] as const), ['rounds', rounds, 1], ['batch-concurrency', batchConcurrency, 1]] as const) {
   if (!Number.isInteger(v) || v < min) {
     process.stderr.write(`bench:inference: --${name} must be an integer >= ${min}, got ${JSON.stringify(values[name])}\n`);
     process.exit(2);
@@ -135,7 +137,7 @@ async function main(): Promise<void> {
   const clientCpu: { b: number[]; c: number[] } = { b: [], c: [] };
   const serverCpu: { b: number[]; c: number[] } = { b: [], c: [] };
   /** A closed-loop measurement with the CPU (in cores) of the load client and of the replica during it. */
-  async function measured(url: string, pid: number | undefined, into: 'b' | 'c'): Promise<LoadStats> {
+  async function measured(url: string, pid: number | undefined, into: 'b' | 'c', concurrency: number): Promise<LoadStats> {
     const c0 = process.cpuUsage();
     const s0 = procCpuS(pid);
     const t0 = performance.now();
@@ -152,18 +154,31 @@ async function main(): Promise<void> {
   let half: LoadStats;
   try {
     await Promise.all([waitReady(svc.url), waitReady(naiveSvc.url)]);
-    await closedLoop(svc.url, body, concurrency, 2); // warm up
-    await closedLoop(naiveSvc.url, body, concurrency, 2);
+    await closedLoop(svc.url, body, concurrencies[0], 2); // warm up
+    await closedLoop(naiveSvc.url, body, concurrencies[0], 2);
+    // Saturation needs enough requests in flight: with one batch running, the next can only gather
+    // what is not in it, so a batched service needs about twice its best batch in flight. (a) gets
+    // its best configuration from a sweep; (b) and (c) get theirs from this one, alike.
+    let bestB = { c: concurrencies[0], rps: 0 };
+    let bestC = { c: concurrencies[0], rps: 0 };
+    for (const c of concurrencies) {
+      const b = await closedLoop(svc.url, body, c, seconds / 3);
+      const n = await closedLoop(naiveSvc.url, body, c, seconds / 3);
+      say(`(b)/(c) sweep: ${String(c).padStart(4)} in flight: (b) service ${b.rps.toFixed(0).padStart(6)} req/s (p99 ${b.p99Ms.toFixed(1)} ms), (c) naive peer ${n.rps.toFixed(0).padStart(6)} req/s (p99 ${n.p99Ms.toFixed(1)} ms)`);
+      if (b.rps > bestB.rps) bestB = { c, rps: b.rps };
+      if (n.rps > bestC.rps) bestC = { c, rps: n.rps };
+    }
+    say(`(b) best at ${bestB.c} in flight, (c) best at ${bestC.c} in flight`);
     for (let r = 1; r <= rounds; r++) {
       const a = await rawRps(raw, best.batch, seconds * 1000);
       rawRuns.push(a);
       say(`round ${r}/${rounds} (a) raw onnxruntime, batch ${best.batch}, in-process: ${a.toFixed(0)} req/s`);
-      const b = await measured(svc.url, svc.child.pid, 'b');
+      const b = await measured(svc.url, svc.child.pid, 'b', bestB.c);
       batchedRuns.push(b);
-      say(`round ${r}/${rounds} (b) service, batching on, saturation (${concurrency} in flight): ${b.rps.toFixed(0)} req/s, p99 ${b.p99Ms.toFixed(1)} ms, errors ${b.errors}, degraded ${b.degraded}; ${cpuNote('b')}`);
-      const c = await measured(naiveSvc.url, naiveSvc.child.pid, 'c');
+      say(`round ${r}/${rounds} (b) service, batching on, saturation (${bestB.c} in flight): ${b.rps.toFixed(0)} req/s, p99 ${b.p99Ms.toFixed(1)} ms, errors ${b.errors}, degraded ${b.degraded}; ${cpuNote('b')}`);
+      const c = await measured(naiveSvc.url, naiveSvc.child.pid, 'c', bestC.c);
       naiveRuns.push(c);
-      say(`round ${r}/${rounds} (c) naive peer, one session.run per request, saturation: ${c.rps.toFixed(0)} req/s, p99 ${c.p99Ms.toFixed(1)} ms, errors ${c.errors}; ${cpuNote('c')}`);
+      say(`round ${r}/${rounds} (c) naive peer, one session.run per request, saturation (${bestC.c} in flight): ${c.rps.toFixed(0)} req/s, p99 ${c.p99Ms.toFixed(1)} ms, errors ${c.errors}; ${cpuNote('c')}`);
       say(`round ${r}/${rounds} ratios: serving/raw ${(b.rps / a).toFixed(3)}, serving/naive ${(b.rps / c.rps).toFixed(3)}`);
     }
     const saturation = median(batchedRuns.map((x) => x.rps));
@@ -171,8 +186,8 @@ async function main(): Promise<void> {
     say(`(b) service at 50% load (${(saturation / 2).toFixed(0)} req/s open model): p50 ${half.p50Ms.toFixed(1)} ms, p99 ${half.p99Ms.toFixed(1)} ms, errors ${half.errors}`);
     // Printed only (not in RESULT): the same service taking OIP requests of OIP_ROWS users each (the
     // protocol's batch dimension), with as many queries in flight as (b); each row is one query.
-    const rowsIn = Math.max(1, Math.floor(concurrency / OIP_ROWS));
-    const oip = await closedLoop(svc.url, body, concurrency, seconds); // /v1 once more right before, side by side
+    const rowsIn = Math.max(1, Math.floor(bestB.c / OIP_ROWS));
+    const oip = await closedLoop(svc.url, body, bestB.c, seconds); // /v1 once more right before, side by side
     const o = await closedLoop(svc.url, oipBody, rowsIn, seconds);
     say(
       `(b') service, OIP infer with ${OIP_ROWS} users per request, saturation (${rowsIn} requests = ${rowsIn * OIP_ROWS} queries in flight): ` +
