@@ -123,12 +123,15 @@ async function main(): Promise<void> {
     const t = templates[n++ % templates.length];
     return { path: '/v1/recommend', body: JSON.stringify({ userId: t.userId, query: t.query, k: 10 }), headers: { 'x-synthetic': 'true' } };
   };
+  // The replica's serving knobs, when set in this process's environment, reach the profiled replica.
+  const tuning = Object.fromEntries(['BATCH_MAX', 'BATCH_DELAY_MS', 'BATCH_CONCURRENCY', 'ORT_THREADS', 'ORT_SPIN'].flatMap((k) => (process.env[k] ? [[k, process.env[k]!]] : [])));
+  if (Object.keys(tuning).length) say(`replica settings from the environment: ${Object.entries(tuning).map(([k, v]) => `${k}=${v}`).join(' ')}`);
   const dir = mkdtempSync(join(tmpdir(), 'drillbook-prof-'));
   const tSpawn = performance.now();
   say(`load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}; ${availableParallelism()} cores; profiles in ${dir}`);
   const svc = await startTs(
     'services/inference/src/main.ts',
-    { MODEL_REGISTRY: root, MODEL_VERSION: version, PORT: '0', GPU_POLL_MS: '0', DEADLINE_MS: '2000', MAX_QUEUE: '4096', REPLICA_ID: 'bench-profile', BATCH_MAX: '32', BATCH_DELAY_MS: '2', BATCH_CONCURRENCY: '1' },
+    { MODEL_REGISTRY: root, MODEL_VERSION: version, PORT: '0', GPU_POLL_MS: '0', DEADLINE_MS: '2000', MAX_QUEUE: '4096', REPLICA_ID: 'bench-profile', BATCH_MAX: '32', BATCH_DELAY_MS: '2', BATCH_CONCURRENCY: '1', ...tuning },
     'profiled replica',
     ['--cpu-prof', '--cpu-prof-dir', dir],
   );

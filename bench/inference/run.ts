@@ -15,7 +15,7 @@
  * rounds. CPU of the load client (this process) and of the replica is measured during every (b) and
  * (c) measurement and printed as cores and as a share of the machine.
  *
- *   npm run bench:inference [-- --items 100000 --seconds 10 --rounds 3 --concurrency 64,128,256]
+ *   npm run bench:inference [-- --items 100000 --seconds 4 --rounds 8 --concurrency 64,128,256]
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
@@ -33,12 +33,15 @@ const { values } = parseArgs({
   options: {
     items: { type: 'string', default: '100000' },
     users: { type: 'string', default: '20000' },
-    seconds: { type: 'string', default: '10' },
+    /** Length of each measurement in the rounds; short, so that the host's drift hits (a), (b) and (c) alike. */
+    seconds: { type: 'string', default: '4' },
     /** Requests in flight for (b) and (c): a comma list is swept and each service is measured at its best. */
     concurrency: { type: 'string', default: '64,128,256' },
-    rounds: { type: 'string', default: '3' },
+    rounds: { type: 'string', default: '8' },
     /** The batched service's BATCH_CONCURRENCY (batches handed to the inference worker at once). */
     'batch-concurrency': { type: 'string', default: '1' },
+    /** ORT_WORKERS of both services (inference workers, each with its own session). */
+    workers: { type: 'string', default: '1' },
   },
 });
 const items = Number(values.items);
@@ -47,13 +50,17 @@ const seconds = Number(values.seconds);
 const concurrencies = values.concurrency.split(',').map((x) => Number(x.trim()));
 const rounds = Number(values.rounds);
 const batchConcurrency = Number(values['batch-concurrency']);
-for (const [name, v, min] of [['items', items, 1000], ['users', users, 1], ['seconds', seconds, 1], ...concurrencies.map((c) => ['concurrency', c, 1] as const), ['rounds', rounds, 1], ['batch-concurrency', batchConcurrency, 1]] as const) {
+const workers = Number(values.workers);
+for (const [name, v, min] of [['items', items, 1000], ['users', users, 1], ['seconds', seconds, 1], ...concurrencies.map((c) => ['concurrency', c, 1] as const), ['rounds', rounds, 1], ['batch-concurrency', batchConcurrency, 1], ['workers', workers, 1]] as const) {
   if (!Number.isInteger(v) || v < min) {
     process.stderr.write(`bench:inference: --${name} must be an integer >= ${min}, got ${JSON.stringify(values[name])}\n`);
     process.exit(2);
   }
 }
 const cores = availableParallelism();
+/** Seconds of each sweep point, and of the steady measurements after the rounds (p99 at half load, OIP). */
+const sweepS = Math.max(2, seconds * 0.75);
+const steadyS = Math.max(10, seconds);
 /** Users per request in the printed OIP batch figure. */
 const OIP_ROWS = 8;
 const say = (s: string) => process.stdout.write(s + '\n');
@@ -67,7 +74,7 @@ async function main(): Promise<void> {
   const templates = sessions.length ? sessions : [{ userId: 'u-1', query: 'running shoes' }];
   let n = 0;
   const nextTemplate = () => templates[n++ % templates.length];
-  say(`model ${version}: ${model.manifest.shape.items} items, dim ${model.manifest.shape.dim}; machine: ${cores} cores, load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}; ${seconds}s per measurement`);
+  say(`model ${version}: ${model.manifest.shape.items} items, dim ${model.manifest.shape.dim}; machine: ${cores} cores, load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}; ${seconds}s per measurement in ${rounds} rounds, ${sweepS}s per sweep point`);
 
   const reqsOf = (batch: number) =>
     Array.from({ length: batch }, () => {
@@ -87,19 +94,20 @@ async function main(): Promise<void> {
     return done / ((performance.now() - t0) / 1000);
   }
 
-  // (a) sweep: batch size x onnxruntime's thread-pool spinning, a third of a measurement each, to
+  // (a) sweep: batch size x onnxruntime's thread-pool spinning, `sweepS` seconds each, to
   // find the best configuration; it is then measured again at full length, between (b) and (c).
   let best = { batch: 1, rps: 0, spin: true };
   for (const spin of [true, false]) {
     const scorer = await OnnxScorer.create(model.modelBytes, model.manifest.shape, { intraOpThreads: cores, spin });
     for (const batch of [1, 8, 16, 32, 64, 128]) {
-      const rps = await rawRps(scorer, batch, (seconds * 1000) / 3);
+      const rps = await rawRps(scorer, batch, sweepS * 1000);
       say(`(a) sweep: raw onnxruntime, spin ${spin ? 'on ' : 'off'}, batch ${String(batch).padStart(3)}: ${rps.toFixed(0).padStart(6)} req/s  (${((rps * items) / 1e6).toFixed(1)} M items scored/s)`);
       if (rps > best.rps) best = { batch, rps, spin };
     }
     await scorer.release();
   }
   say(`(a) best configuration: batch ${best.batch}, spin ${best.spin ? 'on' : 'off'}`);
+  say(`(b) and (c): ${workers} inference worker(s) each (ORT_WORKERS); (b) runs up to ${Math.max(batchConcurrency, workers)} batch(es) at once`);
 
   const body = (): RequestSpec => {
     const t = nextTemplate();
@@ -120,13 +128,13 @@ async function main(): Promise<void> {
       headers: { 'x-synthetic': 'true' },
     };
   };
-  const common = { MODEL_REGISTRY: root, MODEL_VERSION: version, PORT: '0', GPU_POLL_MS: '0', DEADLINE_MS: '2000', MAX_QUEUE: '4096' };
+  const common = { MODEL_REGISTRY: root, MODEL_VERSION: version, PORT: '0', GPU_POLL_MS: '0', DEADLINE_MS: '2000', MAX_QUEUE: '4096', ORT_WORKERS: String(workers) };
 
   // (b) the service with batching on, and (c) the naive peer: the same service and model with
   // batching off. Both stay up (idle while not measured) so that (a), (b) and (c) can take turns:
   // the host's CPU steal drifts over minutes, and turns spread it over all three.
   const raw = await OnnxScorer.create(model.modelBytes, model.manifest.shape, { intraOpThreads: cores, spin: best.spin });
-  const svc = await startTs('services/inference/src/main.ts', { ...common, REPLICA_ID: 'bench-batched', BATCH_MAX: String(Math.max(32, best.batch)), BATCH_DELAY_MS: '2', BATCH_CONCURRENCY: String(batchConcurrency) }, 'batched service');
+  const svc = await startTs('services/inference/src/main.ts', { ...common, REPLICA_ID: 'bench-batched', BATCH_MAX: String(Math.max(32, best.batch)), BATCH_DELAY_MS: '2', BATCH_CONCURRENCY: String(Math.max(batchConcurrency, workers)) }, 'batched service');
   const naiveSvc = await startTs('services/inference/src/main.ts', { ...common, REPLICA_ID: 'bench-naive', BATCH_MAX: '1', BATCH_DELAY_MS: '0', BATCH_CONCURRENCY: '8' }, 'naive service').catch(async (e) => {
     await svc.stop();
     throw e;
@@ -162,8 +170,8 @@ async function main(): Promise<void> {
     let bestB = { c: concurrencies[0], rps: 0 };
     let bestC = { c: concurrencies[0], rps: 0 };
     for (const c of concurrencies) {
-      const b = await closedLoop(svc.url, body, c, seconds / 3);
-      const n = await closedLoop(naiveSvc.url, body, c, seconds / 3);
+      const b = await closedLoop(svc.url, body, c, sweepS);
+      const n = await closedLoop(naiveSvc.url, body, c, sweepS);
       say(`(b)/(c) sweep: ${String(c).padStart(4)} in flight: (b) service ${b.rps.toFixed(0).padStart(6)} req/s (p99 ${b.p99Ms.toFixed(1)} ms), (c) naive peer ${n.rps.toFixed(0).padStart(6)} req/s (p99 ${n.p99Ms.toFixed(1)} ms)`);
       if (b.rps > bestB.rps) bestB = { c, rps: b.rps };
       if (n.rps > bestC.rps) bestC = { c, rps: n.rps };
@@ -182,13 +190,13 @@ async function main(): Promise<void> {
       say(`round ${r}/${rounds} ratios: serving/raw ${(b.rps / a).toFixed(3)}, serving/naive ${(b.rps / c.rps).toFixed(3)}`);
     }
     const saturation = median(batchedRuns.map((x) => x.rps));
-    half = await openLoop(svc.url, body, saturation / 2, seconds);
+    half = await openLoop(svc.url, body, saturation / 2, steadyS);
     say(`(b) service at 50% load (${(saturation / 2).toFixed(0)} req/s open model): p50 ${half.p50Ms.toFixed(1)} ms, p99 ${half.p99Ms.toFixed(1)} ms, errors ${half.errors}`);
     // Printed only (not in RESULT): the same service taking OIP requests of OIP_ROWS users each (the
     // protocol's batch dimension), with as many queries in flight as (b); each row is one query.
     const rowsIn = Math.max(1, Math.floor(bestB.c / OIP_ROWS));
-    const oip = await closedLoop(svc.url, body, bestB.c, seconds); // /v1 once more right before, side by side
-    const o = await closedLoop(svc.url, oipBody, rowsIn, seconds);
+    const oip = await closedLoop(svc.url, body, bestB.c, steadyS); // /v1 once more right before, side by side
+    const o = await closedLoop(svc.url, oipBody, rowsIn, steadyS);
     say(
       `(b') service, OIP infer with ${OIP_ROWS} users per request, saturation (${rowsIn} requests = ${rowsIn * OIP_ROWS} queries in flight): ` +
         `${(o.rps * OIP_ROWS).toFixed(0)} queries/s (${o.rps.toFixed(0)} requests/s), p99 ${o.p99Ms.toFixed(1)} ms, errors ${o.errors}; ` +

@@ -27,6 +27,7 @@ describe('replicaConfigEnv: a typed replica config as the environment the replic
         drift: { enabled: false, window: 500 },
       },
       ortThreads: 3,
+      ortWorkers: 1,
       ortSpin: true,
       ortInWorker: false,
       adminApi: false,

@@ -32,6 +32,8 @@ export interface ReplicaConfig {
   };
   serving: ServingOptions;
   ortThreads: number;
+  /** Inference workers, each with its own onnxruntime session (ORT_WORKERS, default 1); batches run on several at once with BATCH_CONCURRENCY >= this. */
+  ortWorkers: number;
   /** onnxruntime intra-op threads spin-wait between operators (off by default in a replica: see SessionOptions.spin). */
   ortSpin: boolean;
   /** onnxruntime session in a worker thread (ORT_WORKER, default true) rather than on the event loop. */
@@ -108,6 +110,7 @@ export function loadConfig(env: Env = process.env): ReplicaConfig {
       drift: { enabled: bool(env, 'DRIFT', true), window: int(env, 'DRIFT_WINDOW', 2000, 10, 1_000_000) },
     },
     ortThreads: int(env, 'ORT_THREADS', 0, 0, 64),
+    ortWorkers: int(env, 'ORT_WORKERS', 1, 1, 16),
     ortSpin: bool(env, 'ORT_SPIN', false),
     ortInWorker: bool(env, 'ORT_WORKER', true),
     adminApi: bool(env, 'ADMIN_API', true),
@@ -151,6 +154,7 @@ export function replicaConfigEnv(c: ReplicaConfig): Record<string, string> {
     DRIFT: String(s.drift.enabled),
     DRIFT_WINDOW: String(s.drift.window),
     ORT_THREADS: String(c.ortThreads),
+    ORT_WORKERS: String(c.ortWorkers),
     ORT_SPIN: String(c.ortSpin),
     ORT_WORKER: String(c.ortInWorker),
     ADMIN_API: String(c.adminApi),

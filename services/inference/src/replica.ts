@@ -134,6 +134,7 @@ export async function startReplica(config: ReplicaConfig, deps: ReplicaDeps = {}
     logger,
     replica: config.id,
     ortThreads: config.ortThreads,
+    ortWorkers: config.ortWorkers,
     ortSpin: config.ortSpin,
     ortInWorker: config.ortInWorker,
     ...(store ? { prepare: async (version: string, serving: string | undefined) => void (await store.ensure(version, serving ? [serving] : [])) } : {}),

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { MODEL_LOAD_FAILURE_REASONS, type ModelState } from '@drillbook/contracts';
 import { ModelRegistryError, ModelUnavailable } from '../errors.js';
 import type { ModelRegistry, ServingFeatures, ModelManifest } from '../registry/registry.js';
-import { OnnxScorer, ThreadedScorer, type Scorer } from './session.js';
+import { OnnxScorer, PooledScorer, type Scorer } from './session.js';
 import type { Logger } from '../telemetry/logger.js';
 import type { ReplicaMetrics } from '../telemetry/metrics.js';
 import type { FaultRegistry } from '../faults/faults.js';
@@ -42,6 +42,8 @@ export class ModelHost {
       logger: Logger;
       replica: string;
       ortThreads?: number;
+      /** Inference workers, each with its own session (ORT_WORKERS). */
+      ortWorkers?: number;
       ortSpin?: boolean;
       /** Run the onnxruntime session in a worker thread (default), so a batch does not stop the event loop. */
       ortInWorker?: boolean;
@@ -111,8 +113,11 @@ export class ModelHost {
     }
     if (loaded.restoredFromBackup) this.recordRestore(version, loaded.localError);
     this.lastFeatures = loaded.features;
-    const Impl = this.deps.ortInWorker === false ? OnnxScorer : ThreadedScorer;
-    const scorer: Scorer = await Impl.create(loaded.modelBytes, loaded.manifest.shape, { intraOpThreads: this.deps.ortThreads, spin: this.deps.ortSpin });
+    const opts = { intraOpThreads: this.deps.ortThreads, spin: this.deps.ortSpin };
+    const scorer: Scorer =
+      this.deps.ortInWorker === false
+        ? await OnnxScorer.create(loaded.modelBytes, loaded.manifest.shape, opts)
+        : await PooledScorer.create(loaded.modelBytes, loaded.manifest.shape, { ...opts, workers: this.deps.ortWorkers ?? 1 });
     const slow = this.deps.faults.active('slow-warmup');
     if (slow?.latencyMs) await sleep(slow.latencyMs);
     await scorer.score([{ userRow: 0, query: 'warm up' }, { userRow: 1 }], 10); // first run allocates buffers

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestRegistry, type TestRegistry } from '../testing/fixtures.js';
-import { OnnxScorer, ThreadedScorer, type ScoreRequest } from './session.js';
+import { OnnxScorer, PooledScorer, ThreadedScorer, type ScoreRequest } from './session.js';
 
 let reg: TestRegistry;
 beforeAll(async () => {
@@ -45,6 +45,24 @@ describe('the onnxruntime session in a worker thread', () => {
       await spinning.release();
       await quiet.release();
     }
+  });
+
+  it('ranks the same from a pool of two workers (ORT_WORKERS=2), with batches in flight on both at once', async () => {
+    const model = reg.registry.load('v1');
+    const local = await OnnxScorer.create(model.modelBytes, model.manifest.shape);
+    const pool = await PooledScorer.create(model.modelBytes, model.manifest.shape, { workers: 2, spin: false });
+    try {
+      expect(pool).toBeInstanceOf(PooledScorer);
+      expect(pool.shape).toEqual(model.manifest.shape);
+      const sizes = [4, 1, 3, 2, 4, 1];
+      const got = await Promise.all(sizes.map((n) => pool.score(batch.slice(0, n), 7)));
+      for (const [i, n] of sizes.entries()) expect(got[i]).toEqual(await local.score(batch.slice(0, n), 7));
+    } finally {
+      await local.release();
+      await pool.release();
+    }
+    await expect(pool.score(batch, 5)).rejects.toThrow(/model released/);
+    await expect(PooledScorer.create(new Uint8Array([1, 2, 3, 4]), model.manifest.shape, { workers: 2 })).rejects.toThrow(/could not create the onnxruntime session/);
   });
 
   it('refuses bytes that are not a model, and answers nothing once released', async () => {

@@ -197,3 +197,49 @@ export class ThreadedScorer implements Scorer {
     await this.worker.terminate();
   }
 }
+
+/**
+ * Several inference workers, each with its own session (`ORT_WORKERS`): a batch goes to the worker
+ * with the fewest batches in hand, so with `BATCH_CONCURRENCY` at least the worker count, batches
+ * run on several cores at once. A session runs one batch at a time, in practice on one thread (its
+ * intra-op pool does not pay at these batch sizes, see the README), so one worker gives the replica
+ * at most one core of inference.
+ */
+export class PooledScorer implements Scorer {
+  private readonly load: number[];
+  private constructor(private readonly workers: ThreadedScorer[]) {
+    this.load = workers.map(() => 0);
+  }
+
+  get shape(): ModelShape {
+    return this.workers[0].shape;
+  }
+
+  static async create(modelBytes: Uint8Array, shape: ModelShape, opts: SessionOptions & { workers: number }): Promise<Scorer> {
+    if (opts.workers <= 1) return ThreadedScorer.create(modelBytes, shape, opts);
+    const made = await Promise.allSettled(Array.from({ length: opts.workers }, () => ThreadedScorer.create(modelBytes, shape, opts)));
+    const ok = made.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+    const failed = made.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) {
+      await Promise.all(ok.map((w) => w.release()));
+      throw failed.reason;
+    }
+    return new PooledScorer(ok);
+  }
+
+  async score(batch: ScoreRequest[], k: number): Promise<ScoreResult[]> {
+    let i = 0;
+    for (let j = 1; j < this.load.length; j++) if (this.load[j] < this.load[i]) i = j;
+    this.load[i]++;
+    try {
+      return await this.workers[i].score(batch, k);
+    } finally {
+      this.load[i]--;
+    }
+  }
+
+  async release(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.release()));
+  }
+}
+
