@@ -124,7 +124,7 @@ async function main(): Promise<void> {
     return { path: '/v1/recommend', body: JSON.stringify({ userId: t.userId, query: t.query, k: 10 }), headers: { 'x-synthetic': 'true' } };
   };
   // The replica's serving knobs, when set in this process's environment, reach the profiled replica.
-  const tuning = Object.fromEntries(['BATCH_MAX', 'BATCH_DELAY_MS', 'BATCH_CONCURRENCY', 'ORT_THREADS', 'ORT_SPIN'].flatMap((k) => (process.env[k] ? [[k, process.env[k]!]] : [])));
+  const tuning = Object.fromEntries(['BATCH_MAX', 'BATCH_DELAY_MS', 'BATCH_CONCURRENCY', 'ORT_THREADS', 'ORT_WORKERS', 'ORT_SPIN'].flatMap((k) => (process.env[k] ? [[k, process.env[k]!]] : [])));
   if (Object.keys(tuning).length) say(`replica settings from the environment: ${Object.entries(tuning).map(([k, v]) => `${k}=${v}`).join(' ')}`);
   const dir = mkdtempSync(join(tmpdir(), 'drillbook-prof-'));
   const tSpawn = performance.now();
