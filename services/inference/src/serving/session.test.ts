@@ -47,7 +47,7 @@ describe('the onnxruntime session in a worker thread', () => {
     }
   });
 
-  it('ranks the same from a pool of two workers (ORT_WORKERS=2), with batches in flight on both at once', async () => {
+  it('ranks the same from a pool of two workers (ORT_WORKERS=2), six batches in flight at once', async () => {
     const model = reg.registry.load('v1');
     const local = await OnnxScorer.create(model.modelBytes, model.manifest.shape);
     const pool = await PooledScorer.create(model.modelBytes, model.manifest.shape, { workers: 2, spin: false });
