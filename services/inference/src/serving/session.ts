@@ -180,6 +180,11 @@ export class ThreadedScorer implements Scorer {
     return scorer;
   }
 
+  /** Batches handed to the worker and not answered yet. */
+  get inFlight(): number {
+    return this.pending.size;
+  }
+
   score(batch: ScoreRequest[], k: number): Promise<ScoreResult[]> {
     if (this.failure) return Promise.reject(this.failure);
     if (this.released) return Promise.reject(new Error('model released'));
@@ -206,10 +211,7 @@ export class ThreadedScorer implements Scorer {
  * at most one core of inference.
  */
 export class PooledScorer implements Scorer {
-  private readonly load: number[];
-  private constructor(private readonly workers: ThreadedScorer[]) {
-    this.load = workers.map(() => 0);
-  }
+  private constructor(private readonly workers: ThreadedScorer[]) {}
 
   get shape(): ModelShape {
     return this.workers[0].shape;
@@ -227,15 +229,10 @@ export class PooledScorer implements Scorer {
     return new PooledScorer(ok);
   }
 
-  async score(batch: ScoreRequest[], k: number): Promise<ScoreResult[]> {
-    let i = 0;
-    for (let j = 1; j < this.load.length; j++) if (this.load[j] < this.load[i]) i = j;
-    this.load[i]++;
-    try {
-      return await this.workers[i].score(batch, k);
-    } finally {
-      this.load[i]--;
-    }
+  score(batch: ScoreRequest[], k: number): Promise<ScoreResult[]> {
+    let least = this.workers[0];
+    for (const w of this.workers) if (w.inFlight < least.inFlight) least = w;
+    return least.score(batch, k);
   }
 
   async release(): Promise<void> {
