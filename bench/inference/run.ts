@@ -140,6 +140,8 @@ async function main(): Promise<void> {
     throw e;
   });
   const rawRuns: number[] = [];
+  /** (a1) raw onnxruntime at batch 1, same configuration: the most any one-row-per-run peer can do. */
+  const raw1Runs: number[] = [];
   const batchedRuns: LoadStats[] = [];
   const naiveRuns: LoadStats[] = [];
   const clientCpu: { b: number[]; c: number[] } = { b: [], c: [] };
@@ -181,13 +183,16 @@ async function main(): Promise<void> {
       const a = await rawRps(raw, best.batch, seconds * 1000);
       rawRuns.push(a);
       say(`round ${r}/${rounds} (a) raw onnxruntime, batch ${best.batch}, in-process: ${a.toFixed(0)} req/s`);
+      const a1 = await rawRps(raw, 1, seconds * 1000);
+      raw1Runs.push(a1);
+      say(`round ${r}/${rounds} (a1) raw onnxruntime, batch 1, in-process: ${a1.toFixed(0)} req/s (batching's own gain here: ${(a / a1).toFixed(2)}x)`);
       const b = await measured(svc.url, svc.child.pid, 'b', bestB.c);
       batchedRuns.push(b);
       say(`round ${r}/${rounds} (b) service, batching on, saturation (${bestB.c} in flight): ${b.rps.toFixed(0)} req/s, p99 ${b.p99Ms.toFixed(1)} ms, errors ${b.errors}, degraded ${b.degraded}; ${cpuNote('b')}`);
       const c = await measured(naiveSvc.url, naiveSvc.child.pid, 'c', bestC.c);
       naiveRuns.push(c);
       say(`round ${r}/${rounds} (c) naive peer, one session.run per request, saturation (${bestC.c} in flight): ${c.rps.toFixed(0)} req/s, p99 ${c.p99Ms.toFixed(1)} ms, errors ${c.errors}; ${cpuNote('c')}`);
-      say(`round ${r}/${rounds} ratios: serving/raw ${(b.rps / a).toFixed(3)}, serving/naive ${(b.rps / c.rps).toFixed(3)}`);
+      say(`round ${r}/${rounds} ratios: serving/raw ${(b.rps / a).toFixed(3)}, serving/naive ${(b.rps / c.rps).toFixed(3)} = serving/raw x raw/raw1 ${(a / a1).toFixed(2)} x raw1/naive ${(a1 / c.rps).toFixed(2)}`);
     }
     const saturation = median(batchedRuns.map((x) => x.rps));
     half = await openLoop(svc.url, body, saturation / 2, steadyS);
@@ -215,6 +220,12 @@ async function main(): Promise<void> {
   say('');
   say(`medians over ${rounds} round(s): (a) ${a.toFixed(0)} req/s, (b) ${b.toFixed(0)} req/s, (c) ${c.toFixed(0)} req/s`);
   say(`spread over the rounds: serving/raw ${spread(batchedRuns.map((x, i) => x.rps / rawRuns[i]))}; serving/naive ${spread(batchedRuns.map((x, i) => x.rps / naiveRuns[i].rps))}`);
+  // serving/naive = serving/raw x raw/raw1 x raw1/naive. raw/raw1 is what batching itself gains on
+  // this CPU (the model's batch-128 GEMM against its batch-1 GEMV): a service at the raw limit,
+  // against a naive peer at the batch-1 raw limit, would read exactly that.
+  const a1 = median(raw1Runs);
+  say(`batching's own gain, raw/raw1 (raw best / raw batch 1, the same session): ${spread(rawRuns.map((x, i) => x / raw1Runs[i]), 2)}; naive peer / raw batch 1: ${spread(naiveRuns.map((x, i) => x.rps / raw1Runs[i]), 2)}`);
+  say(`serving/naive ${servingVsNaive.toFixed(2)} = serving/raw ${servingVsRaw.toFixed(2)} x raw/raw1 ${(a / a1).toFixed(2)} x raw1/naive ${(a1 / c).toFixed(2)} (medians; (a1) batch 1 ${a1.toFixed(0)} req/s)`);
   say(`load client CPU during (b): ${spread(clientCpu.b, 2)} cores (median ${((median(clientCpu.b) / cores) * 100).toFixed(0)}% of ${cores}); replica during (b): ${spread(serverCpu.b, 2)} cores`);
   say(`load client CPU during (c): ${spread(clientCpu.c, 2)} cores; naive replica during (c): ${spread(serverCpu.c, 2)} cores`);
   say(`load average at the end: ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);

@@ -10,6 +10,9 @@
  *    p50/p99 per path and the p99 the proxy adds.
  * 2. saturation: a closed loop (`--concurrency` requests always in flight) on each path, again in
  *    alternating slices; throughput per path and their ratio.
+ * Beside them, a third path: a bare TCP relay (`relay.mjs`, its own process: bytes piped both ways,
+ * no HTTP), measured the same way. It is the floor of any userland proxy on this machine, so the
+ * proxy's figures can be read against what the extra hop alone costs here.
  * Targets (issue 15): added p99 < 1 ms at 1,000 req/s; proxy throughput >= 0.8 of direct.
  * The last line is `RESULT added_p99_ms=<ms> throughput_ratio=<ratio> rps=<rate>`.
  */
@@ -77,59 +80,66 @@ const add = (s: Side, r: LoadStats) => {
   s.seconds += r.durationS;
 };
 
+type PathName = 'direct' | 'proxy' | 'relay';
+const PATHS: PathName[] = ['direct', 'proxy', 'relay'];
+
 async function main(): Promise<void> {
   const upstream = await start([fileURLToPath(new URL('./upstream.mjs', import.meta.url))], { LATENCY_MS: String(LATENCY_MS) }, 'upstream');
   const proxy = await start(['--import', 'tsx', 'services/proxy/src/main.ts', '--upstream', upstream.url, '--listen', '127.0.0.1:0', '--admin-token', 'bench-admin-token'], {}, 'proxy');
-  const paths = { direct: upstream.url, proxy: proxy.url };
+  const relay = await start([fileURLToPath(new URL('./relay.mjs', import.meta.url))], { UPSTREAM: upstream.url }, 'relay');
+  const paths: Record<PathName, string> = { direct: upstream.url, proxy: proxy.url, relay: relay.url };
+  const hop: Record<Exclude<PathName, 'direct'>, ChildProcess> = { proxy: proxy.child, relay: relay.child };
   try {
-    console.log(`proxy benchmark · ${cpus().length} CPUs · upstream ${upstream.url} (fixed ${LATENCY_MS} ms) · proxy ${proxy.url}`);
+    console.log(`proxy benchmark · ${cpus().length} CPUs · load average ${loadavg()[0].toFixed(1)} · upstream ${upstream.url} (fixed ${LATENCY_MS} ms) · proxy ${proxy.url} · bare TCP relay ${relay.url}`);
     // Warm-up: JIT, keep-alive pools.
     for (const url of Object.values(paths)) await openLoop(url, next, Math.min(RATE, 500), 2);
 
-    const open = { direct: side(), proxy: side() };
-    const slices = Math.max(2, Math.round(DURATION_S / SLICE_S));
-    for (let i = 0; i < slices; i++) {
-      const which = i % 2 === 0 ? 'direct' : 'proxy';
-      add(open[which], await openLoop(paths[which], next, RATE, SLICE_S));
-    }
-    const sat = { direct: side(), proxy: side() };
-    const satSlices = Math.max(2, Math.round((2 * SATURATION_S) / SLICE_S));
-    // CPU the proxy and the upstream spend per request, over the proxy's saturation slices: a
-    // figure that does not depend on how busy the rest of the machine is.
-    let proxyCpu = 0;
-    let upstreamCpu = 0;
-    for (let i = 0; i < satSlices; i++) {
-      const which = i % 2 === 0 ? 'direct' : 'proxy';
-      const p0 = cpuMs(proxy.child.pid);
-      const u0 = cpuMs(upstream.child.pid);
-      add(sat[which], await closedLoop(paths[which], next, CONCURRENCY, SLICE_S));
-      if (which === 'proxy') {
-        proxyCpu += cpuMs(proxy.child.pid) - p0;
-        upstreamCpu += cpuMs(upstream.child.pid) - u0;
+    const open = { direct: side(), proxy: side(), relay: side() };
+    const rounds = Math.max(1, Math.round(DURATION_S / SLICE_S / 2));
+    for (let i = 0; i < rounds; i++) for (const which of PATHS) add(open[which], await openLoop(paths[which], next, RATE, SLICE_S));
+    const sat = { direct: side(), proxy: side(), relay: side() };
+    const satRounds = Math.max(1, Math.round(SATURATION_S / SLICE_S));
+    // CPU the hop (proxy or relay) and the upstream spend per request, over that hop's saturation
+    // slices: a figure that does not depend on how busy the rest of the machine is.
+    const cpu = { proxy: { hop: 0, upstream: 0 }, relay: { hop: 0, upstream: 0 } };
+    for (let i = 0; i < satRounds; i++) {
+      for (const which of PATHS) {
+        const h0 = which === 'direct' ? 0 : cpuMs(hop[which].pid);
+        const u0 = cpuMs(upstream.child.pid);
+        add(sat[which], await closedLoop(paths[which], next, CONCURRENCY, SLICE_S));
+        if (which !== 'direct') {
+          cpu[which].hop += cpuMs(hop[which].pid) - h0;
+          cpu[which].upstream += cpuMs(upstream.child.pid) - u0;
+        }
       }
     }
 
     const q = (s: Side, p: number) => percentile([...s.lat].sort((a, b) => a - b), p);
-    console.log(`\nopen model, ${RATE} req/s on each path, ${slices} alternating ${SLICE_S}-s slices:`);
-    for (const k of ['direct', 'proxy'] as const) {
+    console.log(`\nopen model, ${RATE} req/s on each path, ${rounds} round(s) of ${SLICE_S}-s slices taking turns (direct, proxy, relay):`);
+    for (const k of PATHS) {
       const s = open[k];
       console.log(`  ${k.padEnd(6)}  requests ${s.requests}  errors ${s.errors}  achieved ${f(s.requests / s.seconds, 0)} req/s  p50 ${f(q(s, 50), 3)} ms  p99 ${f(q(s, 99), 3)} ms  p99.9 ${f(q(s, 99.9), 3)} ms`);
     }
     const addedP50 = q(open.proxy, 50) - q(open.direct, 50);
     const addedP99 = q(open.proxy, 99) - q(open.direct, 99);
     console.log(`  added by the proxy: p50 ${f(addedP50, 3)} ms, p99 ${f(addedP99, 3)} ms (target < 1 ms)`);
-    console.log(`\nsaturation, ${CONCURRENCY} requests in flight, ${satSlices} alternating ${SLICE_S}-s slices:`);
-    for (const k of ['direct', 'proxy'] as const) {
+    console.log(`  added by the bare relay (the floor): p50 ${f(q(open.relay, 50) - q(open.direct, 50), 3)} ms, p99 ${f(q(open.relay, 99) - q(open.direct, 99), 3)} ms`);
+    console.log(`\nsaturation, ${CONCURRENCY} requests in flight, ${satRounds} round(s) of ${SLICE_S}-s slices taking turns:`);
+    for (const k of PATHS) {
       const s = sat[k];
       console.log(`  ${k.padEnd(6)}  requests ${s.requests}  errors ${s.errors}  throughput ${f(s.requests / s.seconds, 0)} req/s  p50 ${f(q(s, 50), 3)} ms  p99 ${f(q(s, 99), 3)} ms`);
     }
-    const ratio = sat.proxy.requests / sat.proxy.seconds / (sat.direct.requests / sat.direct.seconds);
-    console.log(`  proxy / direct throughput: ${f(ratio, 3)} (target >= 0.8)`);
-    console.log(`  CPU per proxied request: proxy ${f((proxyCpu * 1000) / sat.proxy.requests, 0)} us, upstream ${f((upstreamCpu * 1000) / sat.proxy.requests, 0)} us (load average ${loadavg()[0].toFixed(1)} on ${cpus().length} CPUs)`);
-    if (open.direct.errors + open.proxy.errors > 0) console.log(`  note: ${open.direct.errors + open.proxy.errors} open-model requests failed`);
+    const rps = (s: Side) => s.requests / s.seconds;
+    const ratio = rps(sat.proxy) / rps(sat.direct);
+    console.log(`  proxy / direct throughput: ${f(ratio, 3)} (target >= 0.8); bare relay / direct: ${f(rps(sat.relay) / rps(sat.direct), 3)} (the floor: no HTTP work at all)`);
+    for (const k of ['proxy', 'relay'] as const) {
+      console.log(`  CPU per ${k === 'proxy' ? 'proxied' : 'relayed'} request: ${k} ${f((cpu[k].hop * 1000) / sat[k].requests, 0)} us, upstream ${f((cpu[k].upstream * 1000) / sat[k].requests, 0)} us`);
+    }
+    console.log(`  load average ${loadavg()[0].toFixed(1)} on ${cpus().length} CPUs`);
+    if (open.direct.errors + open.proxy.errors + open.relay.errors > 0) console.log(`  note: ${open.direct.errors + open.proxy.errors + open.relay.errors} open-model requests failed`);
     console.log(`RESULT added_p99_ms=${f(addedP99, 3)} throughput_ratio=${f(ratio, 3)} rps=${RATE}`);
   } finally {
-    for (const p of [proxy, upstream]) p.child.kill('SIGTERM');
+    for (const p of [relay, proxy, upstream]) p.child.kill('SIGTERM');
   }
 }
 
