@@ -3,7 +3,9 @@
  * service? The same upstream (a fixed-latency /v1/recommend stand-in, its own process) is called
  * directly and through the proxy (its own process), side by side in one run:
  *
- *   npm run bench:proxy [-- --rate 1000 --duration 30 --saturation 10 --concurrency 32 --latency-ms 1]
+ *   npm run bench:proxy [-- --rate 1000 --duration 30 --saturation 10 --concurrency 32 --latency-ms 1 --warmup 5]
+ *
+ * Each path is first warmed up for `--warmup` seconds at the measured rate (three paths: 15 s by default).
  *
  * 1. open model: the same constant arrival rate on both paths, alternating 5-s slices (direct,
  *    proxy, direct, ...) so both see the same machine noise; latency from the scheduled send time;
@@ -35,6 +37,7 @@ const DURATION_S = arg('duration', 30);
 const SATURATION_S = arg('saturation', 10);
 const CONCURRENCY = arg('concurrency', 32);
 const LATENCY_MS = arg('latency-ms', 1);
+const WARMUP_S = arg('warmup', 5);
 const SLICE_S = 5;
 
 function start(args: string[], env: Record<string, string>, name: string): Promise<{ child: ChildProcess; url: string }> {
@@ -91,8 +94,10 @@ async function main(): Promise<void> {
   const hop: Record<Exclude<PathName, 'direct'>, ChildProcess> = { proxy: proxy.child, relay: relay.child };
   try {
     console.log(`proxy benchmark · ${cpus().length} CPUs · load average ${loadavg()[0].toFixed(1)} · upstream ${upstream.url} (fixed ${LATENCY_MS} ms) · proxy ${proxy.url} · bare TCP relay ${relay.url}`);
-    // Warm-up: JIT, keep-alive pools.
-    for (const url of Object.values(paths)) await openLoop(url, next, Math.min(RATE, 500), 2);
+    // Warm-up at the measured rate: JIT, keep-alive pools, and each process's start-up transients
+    // (the first old-space collections, and the memory reducer of tsx's loader thread, which ran
+    // 5-19 ms collections 8-10 s after the proxy started), so that the slices measure steady state.
+    for (const url of Object.values(paths)) await openLoop(url, next, RATE, WARMUP_S);
 
     const open = { direct: side(), proxy: side(), relay: side() };
     const rounds = Math.max(1, Math.round(DURATION_S / SLICE_S / 2));
