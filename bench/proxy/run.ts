@@ -7,11 +7,11 @@
  *
  * Each path is first warmed up for `--warmup` seconds at the measured rate (three paths: 15 s by default).
  *
- * 1. open model: the same constant arrival rate on both paths, alternating 5-s slices (direct,
- *    proxy, direct, ...) so both see the same machine noise; latency from the scheduled send time;
- *    p50/p99 per path and the p99 the proxy adds.
+ * 1. open model: the same constant arrival rate on every path, 5-s slices taking turns (direct,
+ *    proxy, relay, direct, ...) so all see the same machine noise; latency from the scheduled send
+ *    time; p50/p99 per path and the p99 the proxy adds.
  * 2. saturation: a closed loop (`--concurrency` requests always in flight) on each path, again in
- *    alternating slices; throughput per path and their ratio.
+ *    turns; throughput per path and their ratio.
  * Beside them, a third path: a bare TCP relay (`relay.mjs`, its own process: bytes piped both ways,
  * no HTTP), measured the same way. It is the floor of any userland proxy on this machine, so the
  * proxy's figures can be read against what the extra hop alone costs here.
