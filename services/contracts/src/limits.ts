@@ -55,6 +55,7 @@ export const LIMITS = {
   replicaDriftWindow: { min: 10, max: 1_000_000, integer: true },
   replicaMaxDelayMs: { min: 0, max: 1000, integer: true },
   replicaOrtThreads: { min: 1, max: 64, integer: true },
+  replicaOrtWorkers: { min: 1, max: 16, integer: true },
   /** Kubernetes / Chaos Mesh steps. */
   kubeModeValue: { min: 1, max: 1000, integer: true },
   kubeGracePeriodS: { min: 0, max: 3600, integer: true },

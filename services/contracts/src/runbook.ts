@@ -417,6 +417,11 @@ export interface EmbeddedStackSpec {
     maxDelayMs?: number;
     /** onnxruntime intra-op threads per replica (ORT_THREADS; the stack's default is 1). */
     ortThreads?: number;
+    /**
+     * Inference workers per replica, each with its own onnxruntime session (ORT_WORKERS; default 1).
+     * The replica then runs up to this many batches at once (BATCH_CONCURRENCY raised to it).
+     */
+    ortWorkers?: number;
   };
   shoppers?: boolean;
   /**

@@ -404,6 +404,7 @@ export const runbookSchema = {
             backup: { type: 'boolean' },
             maxDelayMs: rangeSchema(LIMITS.replicaMaxDelayMs),
             ortThreads: rangeSchema(LIMITS.replicaOrtThreads),
+            ortWorkers: rangeSchema(LIMITS.replicaOrtWorkers),
           },
         },
         shoppers: { type: 'boolean' },

@@ -32,6 +32,17 @@ describe("the stack's replica config", () => {
     expect(stackReplicaConfig({}, slot, info).serving.maxDelayMs).toBe(loadConfig({}).serving.maxDelayMs);
   });
 
+  it('gives each replica the tuned number of inference workers, and as many batches at once (drillbook tune knob)', () => {
+    const c = stackReplicaConfig({ replica: { ortWorkers: 3 } }, slot, info);
+    expect(c.ortWorkers).toBe(3);
+    expect(c.serving.maxConcurrentBatches).toBe(3);
+    expect(replicaConfigEnv(c)).toMatchObject({ ORT_WORKERS: '3', BATCH_CONCURRENCY: '3' });
+    expect(loadConfig(replicaConfigEnv(c))).toEqual(c);
+    const d = stackReplicaConfig({}, slot, info);
+    expect(d.ortWorkers).toBe(1);
+    expect(d.serving.maxConcurrentBatches).toBe(loadConfig({}).serving.maxConcurrentBatches);
+  });
+
   it("applies the runbook's stack.replica tuning and keeps the replica's defaults for the rest", () => {
     const d = loadConfig({});
     const c = stackReplicaConfig({ replica: { fallback: false, drift: false, maxQueue: 32, deadlineMs: 120, featureTimeoutMs: 15, maxBatch: 4, batchMs: 10, driftWindow: 300 }, logLevel: 'warn' }, slot, info);

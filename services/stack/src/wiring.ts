@@ -13,7 +13,7 @@ type ReplicaSlot = Pick<ReplicaHandle, 'id' | 'zone' | 'port' | 'registryDir' | 
 /**
  * One replica's config: the replica's own defaults, the stack's placement (id, zone, loopback
  * port, registry, state file, admin token), the runbook's `stack.replica` tuning, one onnxruntime
- * thread; `replicaEnv` last, read by the replica's loader so a bad value throws a `ConfigError`
+ * thread unless tuned (and as many batches at once as inference workers); `replicaEnv` last, read by the replica's loader so a bad value throws a `ConfigError`
  * naming the variable before anything starts.
  */
 export function stackReplicaConfig(
@@ -46,8 +46,11 @@ export function stackReplicaConfig(
       maxBatch: r.maxBatch || d.serving.maxBatch,
       emulatedBatchMs: r.batchMs || d.serving.emulatedBatchMs,
       maxDelayMs: r.maxDelayMs ?? d.serving.maxDelayMs,
+      // A worker only gets a batch while fewer than maxConcurrentBatches are running.
+      maxConcurrentBatches: Math.max(d.serving.maxConcurrentBatches, r.ortWorkers ?? 1),
     },
     ortThreads: r.ortThreads ?? 1,
+    ortWorkers: r.ortWorkers ?? d.ortWorkers,
     adminToken: info.adminToken,
     logLevel: opts.logLevel ?? 'info',
     gpu: { ...d.gpu, pollMs: 10_000 },

@@ -51,3 +51,18 @@ describe("the reference adapter's model variant knob", () => {
     expect(readFileSync(files.report, 'utf8')).toContain('<code>maxBatch=4 modelVariant=int8</code>');
   });
 });
+
+describe("the reference adapter's inference workers knob", () => {
+  it('maps inferenceWorkers onto stack.replica.ortWorkers, defaults to one, and the stack config reader takes it back', () => {
+    const c = referenceStackAdapter.configOf({ maxBatch: 64, inferenceWorkers: 2 }, { replica: { batchMs: 25 } });
+    expect(c.replica).toEqual({ batchMs: 25, maxBatch: 64, ortWorkers: 2 });
+    expect(referenceStackAdapter.defaults().inferenceWorkers).toBe(1);
+    const file = referenceStackAdapter.configFile(c, {}) as object;
+    expect(parseStackConfig(JSON.stringify(file), 'recommended.json').spec.replica?.ortWorkers).toBe(2);
+  });
+
+  it('is refused outside 1..16 by the stack config reader, naming the field', () => {
+    const file = referenceStackAdapter.configFile(referenceStackAdapter.configOf({ inferenceWorkers: 17 }, undefined), {}) as object;
+    expect(() => parseStackConfig(JSON.stringify(file), 'recommended.json')).toThrow(/ortWorkers/);
+  });
+});

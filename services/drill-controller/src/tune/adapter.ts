@@ -49,6 +49,7 @@ export const referenceStackAdapter: ConfigAdapter<EmbeddedStackSpec> = {
     { name: 'maxBatch', description: 'dynamic batching: most requests per batch (stack.replica.maxBatch, BATCH_MAX)', type: 'integer', min: 1, max: 1024 },
     { name: 'maxQueueDelayMs', description: 'dynamic batching: longest wait for a batch to fill, ms (stack.replica.maxDelayMs, BATCH_DELAY_MS)', type: 'integer', min: 0, max: 1000 },
     { name: 'intraOpThreads', description: 'onnxruntime intra-op threads per replica (stack.replica.ortThreads, ORT_THREADS)', type: 'integer', min: 1, max: 64 },
+    { name: 'inferenceWorkers', description: 'inference workers per replica, each with its own onnxruntime session, as many batches at once (stack.replica.ortWorkers, ORT_WORKERS)', type: 'integer', min: 1, max: 16 },
     { name: 'replicas', description: 'inference replicas behind the gateway (stack.replicas)', type: 'integer', min: 1, max: 12 },
     { name: 'gatewayRetries', description: 'the gateway retries a failed request once on another replica (stack.gateway.retries)', type: 'boolean' },
     { name: 'loadShedThreshold', description: 'requests in flight at the gateway above which new ones are shed with 503 + retry-after (stack.gateway.maxInFlight)', type: 'integer', min: 1, max: 100_000 },
@@ -58,7 +59,7 @@ export const referenceStackAdapter: ConfigAdapter<EmbeddedStackSpec> = {
     { name: 'retryBudget', why: 'the gateway retries at most once per request (on/off: gatewayRetries); it has no retry budget ratio yet' },
     { name: 'hedgingDelayMs', why: 'the gateway does not hedge requests yet' },
   ],
-  defaults: () => ({ maxBatch: 32, maxQueueDelayMs: 2, intraOpThreads: 1, replicas: 3, gatewayRetries: true, loadShedThreshold: 512, modelVariant: 'fp32' }),
+  defaults: () => ({ maxBatch: 32, maxQueueDelayMs: 2, intraOpThreads: 1, inferenceWorkers: 1, replicas: 3, gatewayRetries: true, loadShedThreshold: 512, modelVariant: 'fp32' }),
   configOf(c, base) {
     const spec: EmbeddedStackSpec = {};
     const replica: NonNullable<EmbeddedStackSpec['replica']> = {};
@@ -66,6 +67,7 @@ export const referenceStackAdapter: ConfigAdapter<EmbeddedStackSpec> = {
     if (c.maxBatch !== undefined) replica.maxBatch = clampInt(c.maxBatch);
     if (c.maxQueueDelayMs !== undefined) replica.maxDelayMs = clampInt(c.maxQueueDelayMs);
     if (c.intraOpThreads !== undefined) replica.ortThreads = clampInt(c.intraOpThreads);
+    if (c.inferenceWorkers !== undefined) replica.ortWorkers = clampInt(c.inferenceWorkers);
     if (c.replicas !== undefined) spec.replicas = clampInt(c.replicas);
     if (c.gatewayRetries !== undefined) gateway.retries = c.gatewayRetries as boolean;
     if (c.loadShedThreshold !== undefined) gateway.maxInFlight = clampInt(c.loadShedThreshold);
