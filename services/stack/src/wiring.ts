@@ -13,8 +13,9 @@ type ReplicaSlot = Pick<ReplicaHandle, 'id' | 'zone' | 'port' | 'registryDir' | 
 /**
  * One replica's config: the replica's own defaults, the stack's placement (id, zone, loopback
  * port, registry, state file, admin token), the runbook's `stack.replica` tuning, one onnxruntime
- * thread unless tuned (and as many batches at once as inference workers); `replicaEnv` last, read by the replica's loader so a bad value throws a `ConfigError`
- * naming the variable before anything starts.
+ * thread unless tuned (and as many batches at once as inference workers); `replicaEnv` last, read
+ * by the replica's loader so a bad value throws a `ConfigError` naming the variable before anything
+ * starts.
  */
 export function stackReplicaConfig(
   opts: Pick<StackOptions, 'replica' | 'replicaEnv' | 'logLevel' | 'modelStore'>,
@@ -23,6 +24,7 @@ export function stackReplicaConfig(
 ): ReplicaConfig {
   const r = opts.replica ?? {};
   const d = loadConfig({});
+  const workers = r.ortWorkers ?? d.ortWorkers;
   const config: ReplicaConfig = {
     ...d,
     id: slot.id,
@@ -47,10 +49,10 @@ export function stackReplicaConfig(
       emulatedBatchMs: r.batchMs || d.serving.emulatedBatchMs,
       maxDelayMs: r.maxDelayMs ?? d.serving.maxDelayMs,
       // A worker only gets a batch while fewer than maxConcurrentBatches are running.
-      maxConcurrentBatches: Math.max(d.serving.maxConcurrentBatches, r.ortWorkers ?? 1),
+      maxConcurrentBatches: Math.max(d.serving.maxConcurrentBatches, workers),
     },
     ortThreads: r.ortThreads ?? 1,
-    ortWorkers: r.ortWorkers ?? d.ortWorkers,
+    ortWorkers: workers,
     adminToken: info.adminToken,
     logLevel: opts.logLevel ?? 'info',
     gpu: { ...d.gpu, pollMs: 10_000 },

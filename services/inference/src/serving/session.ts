@@ -239,4 +239,3 @@ export class PooledScorer implements Scorer {
     await Promise.all(this.workers.map((w) => w.release()));
   }
 }
-
